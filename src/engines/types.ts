@@ -8,6 +8,11 @@ export interface AsrDecodeOptions {
   /** ISO 639-1; undefined lets a multilingual model detect the language. */
   readonly language?: string;
   readonly task: AsrTask;
+  /**
+   * 'partial' decodes are re-decodes of an open utterance and favour speed; 'final' (the
+   * default) favours accuracy. Whisper uses a different tail padding for each.
+   */
+  readonly pass?: 'partial' | 'final';
 }
 
 export interface AsrDecodeResult {

@@ -1,0 +1,65 @@
+/**
+ * The embedded fabric: workers live in the gateway's process and calls are plain function
+ * calls. Worker choice is the same policy the NATS fabric will use: a ready worker that has the
+ * model, least loaded first.
+ */
+import { VoxfleetError, type ModelDescriptor } from '../core/index.js';
+import type { FabricClient, WorkerEndpoint, WorkerStatus } from './contract.js';
+
+export class InProcessFabric implements FabricClient {
+  private readonly endpoints = new Set<WorkerEndpoint>();
+
+  register(worker: WorkerEndpoint): () => void {
+    this.endpoints.add(worker);
+    return () => this.endpoints.delete(worker);
+  }
+
+  workers(): WorkerStatus[] {
+    return [...this.endpoints].map((w) => w.status());
+  }
+
+  models(): ModelDescriptor[] {
+    const seen = new Map<string, ModelDescriptor>();
+    for (const w of this.workers()) {
+      if (w.state !== 'ready') continue;
+      for (const m of w.models) seen.set(`${m.name}@${m.version}`, m);
+    }
+    return [...seen.values()];
+  }
+
+  transcribe(...args: Parameters<WorkerEndpoint['transcribe']>): ReturnType<WorkerEndpoint['transcribe']> {
+    return this.pick(false).transcribe(...args);
+  }
+
+  openStream(...args: Parameters<WorkerEndpoint['openStream']>): ReturnType<WorkerEndpoint['openStream']> {
+    return this.pick(true).openStream(...args);
+  }
+
+  synthesize(...args: Parameters<WorkerEndpoint['synthesize']>): ReturnType<WorkerEndpoint['synthesize']> {
+    return this.pick(false).synthesize(...args);
+  }
+
+  async close(): Promise<void> {
+    this.endpoints.clear();
+    return Promise.resolve();
+  }
+
+  private pick(forStream: boolean): WorkerEndpoint {
+    const candidates = [...this.endpoints].map((e) => ({ endpoint: e, status: e.status() }));
+    const best = pickWorkerOrder(candidates, forStream)[0];
+    if (best !== undefined) return best.endpoint;
+    if (candidates.some((c) => c.status.state === 'ready')) {
+      throw new VoxfleetError('OVER_CAPACITY', 'every worker is at its stream capacity', { retryAfterMs: 2000 });
+    }
+    throw new VoxfleetError('NOT_READY', 'no worker is ready', { retryAfterMs: 1000 });
+  }
+}
+
+/** Ready workers, streams-with-room first, least loaded first. Pure, so it is unit-tested. */
+export function pickWorkerOrder<T extends { status: WorkerStatus }>(candidates: readonly T[], forStream: boolean): T[] {
+  const load = (s: WorkerStatus): number =>
+    s.activeStreams / Math.max(1, s.maxStreams) + (s.decodesRunning + s.decodesQueued) / 100;
+  return candidates
+    .filter((c) => c.status.state === 'ready' && (!forStream || c.status.activeStreams < c.status.maxStreams))
+    .sort((a, b) => load(a.status) - load(b.status));
+}

@@ -1,0 +1,36 @@
+/**
+ * Errors leave over HTTP in OpenAI's envelope, so the official clients surface them, with our
+ * stable `code` and `retryable` added. Retryable capacity errors carry Retry-After.
+ */
+import type { FastifyReply } from 'fastify';
+import { toVoxfleetError, type VoxfleetError } from '../core/index.js';
+
+export interface HttpErrorBody {
+  error: {
+    message: string;
+    type: string;
+    param: string | null;
+    code: string;
+    retryable: boolean;
+  };
+}
+
+export function httpErrorBody(err: VoxfleetError): HttpErrorBody {
+  return {
+    error: {
+      message: err.message,
+      type: err.httpStatus >= 500 ? 'server_error' : 'invalid_request_error',
+      param: err.details.field ?? null,
+      code: err.code,
+      retryable: err.retryable,
+    },
+  };
+}
+
+export function sendError(reply: FastifyReply, thrown: unknown): FastifyReply {
+  const err = toVoxfleetError(thrown);
+  if (err.details.retryAfterMs !== undefined) {
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(err.details.retryAfterMs / 1000))));
+  }
+  return reply.code(err.httpStatus).type('application/json').send(httpErrorBody(err));
+}

@@ -1,0 +1,84 @@
+/**
+ * The edge: one fastify app serving the OpenAI-compatible REST API, the /v1/listen WebSocket,
+ * health, readiness and metrics. It talks to workers only through the fabric.
+ */
+import fastifyMultipart from '@fastify/multipart';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { VoxfleetError, type Clock } from '../core/index.js';
+import type { FabricClient } from '../fabric/index.js';
+import { buildLoggerConfig, type LoggerOptions, type Telemetry } from '../telemetry/index.js';
+import { sendError } from './http-errors.js';
+import { registerListenRoute } from './routes/listen.js';
+import { registerOperationalRoutes } from './routes/operational.js';
+import { registerSpeechRoute } from './routes/speech.js';
+import { registerTranscriptionRoutes } from './routes/transcriptions.js';
+
+export interface GatewayConfig {
+  /** Largest upload accepted by the file endpoints. */
+  readonly uploadLimitBytes: number;
+  /** Largest JSON body (TTS requests). */
+  readonly jsonLimitBytes: number;
+  /** Largest single WebSocket frame. */
+  readonly maxFrameBytes: number;
+  readonly idleTimeoutMs: number;
+  readonly logger: LoggerOptions;
+}
+
+export interface GatewayDeps {
+  readonly fabric: FabricClient;
+  readonly telemetry: Telemetry;
+  readonly clock?: Clock;
+}
+
+export async function buildGateway(deps: GatewayDeps, config: GatewayConfig): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: buildLoggerConfig(config.logger),
+    bodyLimit: config.jsonLimitBytes,
+    disableRequestLogging: false,
+  });
+  await app.register(fastifyMultipart, { limits: { fileSize: config.uploadLimitBytes } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: config.maxFrameBytes } });
+
+  app.setErrorHandler((err, _req, reply) => {
+    const mapped = err instanceof VoxfleetError ? err : mapFastifyError(err as FastifyLikeError);
+    deps.telemetry.errorReturned(mapped.code);
+    return sendError(reply, mapped);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, new VoxfleetError('NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0] ?? ''}`)),
+  );
+
+  registerOperationalRoutes(app, deps.fabric, deps.telemetry);
+  registerTranscriptionRoutes(app, { fabric: deps.fabric, telemetry: deps.telemetry, uploadLimitBytes: config.uploadLimitBytes });
+  registerSpeechRoute(app, { fabric: deps.fabric, telemetry: deps.telemetry, ...(deps.clock ? { clock: deps.clock } : {}) });
+  registerListenRoute(app, {
+    fabric: deps.fabric,
+    telemetry: deps.telemetry,
+    idleTimeoutMs: config.idleTimeoutMs,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  return app;
+}
+
+interface FastifyLikeError {
+  readonly code?: string;
+  readonly statusCode?: number;
+}
+
+/** fastify's own errors (body parsing, limits) mapped into the catalogue. */
+function mapFastifyError(err: FastifyLikeError): VoxfleetError {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new VoxfleetError('UPLOAD_TOO_LARGE', 'the request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new VoxfleetError('INVALID_ARGUMENT', 'unsupported content type: use application/json or multipart/form-data');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new VoxfleetError('INVALID_ARGUMENT', 'the body is not valid JSON');
+  }
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+    return new VoxfleetError('INVALID_ARGUMENT', 'the request is malformed');
+  }
+  return new VoxfleetError('INTERNAL', 'internal error', {}, { cause: err });
+}

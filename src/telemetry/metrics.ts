@@ -1,0 +1,131 @@
+/**
+ * Every metric voxfleet exports, in one place. Business code calls these methods; it never
+ * touches prom-client itself. Label values are ids and enums only: never text, audio or keys.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Latency buckets in seconds, from 10 ms to 30 s. */
+const LATENCY_BUCKETS_S = [0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30];
+const RTF_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2];
+
+export class Telemetry {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'route' | 'model' | 'status'>;
+  private readonly fileAsrLatency: Histogram<'model'>;
+  private readonly ttsFirstByte: Histogram<'model'>;
+  private readonly streamFirstPartial: Histogram<'model'>;
+  private readonly streamFinalLatency: Histogram<'model'>;
+  private readonly activeStreams: Gauge<'model'>;
+  private readonly audioSeconds: Counter<'model' | 'kind'>;
+  private readonly rtf: Histogram<'model' | 'kind'>;
+  private readonly refusals: Counter<'code'>;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const r = this.registry;
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: r, prefix: 'voxfleet_process_' });
+    this.requests = new Counter({
+      name: 'voxfleet_requests_total',
+      help: 'API requests by route, model and HTTP status (WebSocket sessions count once, with their close status).',
+      labelNames: ['route', 'model', 'status'],
+      registers: [r],
+    });
+    this.fileAsrLatency = new Histogram({
+      name: 'voxfleet_file_asr_latency_seconds',
+      help: 'File transcription: request received to response complete.',
+      labelNames: ['model'],
+      buckets: LATENCY_BUCKETS_S,
+      registers: [r],
+    });
+    this.ttsFirstByte = new Histogram({
+      name: 'voxfleet_tts_time_to_first_byte_seconds',
+      help: 'Speech synthesis: request received to first audio byte sent.',
+      labelNames: ['model'],
+      buckets: LATENCY_BUCKETS_S,
+      registers: [r],
+    });
+    this.streamFirstPartial = new Histogram({
+      name: 'voxfleet_stream_first_partial_seconds',
+      help: 'Streaming ASR: speech detected to first partial of an utterance sent.',
+      labelNames: ['model'],
+      buckets: LATENCY_BUCKETS_S,
+      registers: [r],
+    });
+    this.streamFinalLatency = new Histogram({
+      name: 'voxfleet_stream_final_latency_seconds',
+      help: 'Streaming ASR: last audio of an utterance received to its final sent (includes the endpointing silence).',
+      labelNames: ['model'],
+      buckets: LATENCY_BUCKETS_S,
+      registers: [r],
+    });
+    this.activeStreams = new Gauge({
+      name: 'voxfleet_active_streams',
+      help: 'Open streaming ASR sessions.',
+      labelNames: ['model'],
+      registers: [r],
+    });
+    this.audioSeconds = new Counter({
+      name: 'voxfleet_audio_seconds_total',
+      help: 'Seconds of audio processed (kind: file, stream) or produced (kind: tts).',
+      labelNames: ['model', 'kind'],
+      registers: [r],
+    });
+    this.rtf = new Histogram({
+      name: 'voxfleet_real_time_factor',
+      help: 'Compute time divided by audio duration, per decode (file segments and stream finals) or TTS request.',
+      labelNames: ['model', 'kind'],
+      buckets: RTF_BUCKETS,
+      registers: [r],
+    });
+    this.refusals = new Counter({
+      name: 'voxfleet_errors_total',
+      help: 'Errors returned to clients, by stable error code.',
+      labelNames: ['code'],
+      registers: [r],
+    });
+  }
+
+  requestDone(route: string, model: string, status: number): void {
+    this.requests.inc({ route, model: model || 'none', status: String(status) });
+  }
+
+  errorReturned(code: string): void {
+    this.refusals.inc({ code });
+  }
+
+  fileTranscribed(model: string, latencyMs: number, audioS: number): void {
+    this.fileAsrLatency.observe({ model }, latencyMs / 1000);
+    this.audioSeconds.inc({ model, kind: 'file' }, audioS);
+    if (audioS > 0) this.rtf.observe({ model, kind: 'file' }, latencyMs / 1000 / audioS);
+  }
+
+  ttsFirstByteSent(model: string, latencyMs: number): void {
+    this.ttsFirstByte.observe({ model }, latencyMs / 1000);
+  }
+
+  ttsDone(model: string, audioS: number, computeMs: number): void {
+    this.audioSeconds.inc({ model, kind: 'tts' }, audioS);
+    if (audioS > 0) this.rtf.observe({ model, kind: 'tts' }, computeMs / 1000 / audioS);
+  }
+
+  streamOpened(model: string): void {
+    this.activeStreams.inc({ model });
+  }
+
+  streamClosed(model: string, audioS: number): void {
+    this.activeStreams.dec({ model });
+    this.audioSeconds.inc({ model, kind: 'stream' }, audioS);
+  }
+
+  streamFirstPartialSent(model: string, latencyMs: number): void {
+    this.streamFirstPartial.observe({ model }, latencyMs / 1000);
+  }
+
+  streamFinalSent(model: string, latencyMs: number, audioS: number, decodeMs: number): void {
+    this.streamFinalLatency.observe({ model }, latencyMs / 1000);
+    if (audioS > 0) this.rtf.observe({ model, kind: 'stream' }, decodeMs / 1000 / audioS);
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * A worker: the loaded models, the decode scheduler they share, and the sessions and requests
+ * running on them. It implements the fabric's WorkerEndpoint, so the in-process fabric (and a
+ * NATS fabric) can carry gateway calls to it.
+ *
+ * Lifecycle: 'ready' -> close() -> 'draining' (no new work; open sessions finish) -> 'stopped'.
+ * destroy() aborts everything at once.
+ */
+import {
+  VoxfleetError,
+  newId,
+  systemClock,
+  type AudioLimits,
+  type Clock,
+  type FileTranscriptionRequest,
+  type FileTranscriptionResult,
+  type StreamEvent,
+  type StreamOpenRequest,
+  type SynthesisRequest,
+} from '../core/index.js';
+import type { VadEngine, VadOptions } from '../engines/index.js';
+import type {
+  StreamChannel,
+  SynthesisStream,
+  TranscribeCallOptions,
+  WorkerEndpoint,
+  WorkerState,
+  WorkerStatus,
+} from '../fabric/index.js';
+import type { Telemetry } from '../telemetry/index.js';
+import type { ChunkPlanOptions } from './chunk-plan.js';
+import { DecodeScheduler } from './decode-scheduler.js';
+import { transcribeFile } from './file-transcriber.js';
+import type { ModelSet } from './model-set.js';
+import { startSynthesis } from './speech-synthesizer.js';
+import { StreamingSession, type StreamingConfig } from './streaming/streaming-session.js';
+
+export interface WorkerConfig {
+  readonly id: string;
+  /** Decodes run at once (one per core measured best: MODELS.md). */
+  readonly decodeConcurrency: number;
+  readonly maxQueuedDecodes: number;
+  readonly maxStreams: number;
+  readonly limits: AudioLimits;
+  readonly fileVad: VadOptions;
+  readonly chunking: Omit<ChunkPlanOptions, 'totalS'>;
+  readonly streaming: StreamingConfig;
+  readonly maxTtsInputChars: number;
+}
+
+export interface SpeechWorkerDeps {
+  readonly models: ModelSet;
+  readonly vad: VadEngine;
+  readonly telemetry?: Telemetry;
+  readonly clock?: Clock;
+}
+
+export class SpeechWorker implements WorkerEndpoint {
+  private state: WorkerState = 'ready';
+  private readonly scheduler: DecodeScheduler;
+  private readonly sessions = new Set<StreamingSession>();
+  private readonly clock: Clock;
+  private drained: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: SpeechWorkerDeps,
+    readonly config: WorkerConfig,
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.scheduler = new DecodeScheduler({ concurrency: config.decodeConcurrency, maxQueued: config.maxQueuedDecodes });
+  }
+
+  status(): WorkerStatus {
+    const s = this.scheduler.stats;
+    return {
+      id: this.config.id,
+      state: this.state,
+      models: this.deps.models.descriptors(),
+      activeStreams: this.sessions.size,
+      maxStreams: this.config.maxStreams,
+      decodesRunning: s.running,
+      decodesQueued: s.queued,
+    };
+  }
+
+  async transcribe(request: FileTranscriptionRequest, options: TranscribeCallOptions = {}): Promise<FileTranscriptionResult> {
+    this.assertAccepting();
+    const started = this.clock.now();
+    const result = await transcribeFile(
+      {
+        models: this.deps.models,
+        vad: this.deps.vad,
+        scheduler: this.scheduler,
+        config: { limits: this.config.limits, vad: this.config.fileVad, chunking: this.config.chunking },
+      },
+      request,
+      options,
+    );
+    this.deps.telemetry?.fileTranscribed(result.model, this.clock.now() - started, result.durationS);
+    return result;
+  }
+
+  async openStream(request: StreamOpenRequest, onEvent: (event: StreamEvent) => void): Promise<StreamChannel> {
+    this.assertAccepting();
+    if (this.sessions.size >= this.config.maxStreams) {
+      throw new VoxfleetError('OVER_CAPACITY', `this worker is serving its maximum of ${this.config.maxStreams} streams`, {
+        retryAfterMs: 2000,
+      });
+    }
+    const model = this.deps.models.resolveAsr(request.model, request.language, 'transcribe');
+    const name = model.descriptor.name;
+    const telemetry = this.deps.telemetry;
+    const session = await StreamingSession.open(
+      {
+        model,
+        vad: this.deps.vad,
+        scheduler: this.scheduler,
+        clock: this.clock,
+        config: this.config.streaming,
+        observer: {
+          firstPartial: (ms) => telemetry?.streamFirstPartialSent(name, ms),
+          final: (ms, audioS, decodeMs) => telemetry?.streamFinalSent(name, ms, audioS, decodeMs),
+        },
+      },
+      { ...request, sessionId: request.sessionId || newId('sess') },
+      onEvent,
+    );
+    this.sessions.add(session);
+    telemetry?.streamOpened(name);
+    void session.done.then(() => {
+      this.sessions.delete(session);
+      telemetry?.streamClosed(name, session.audioSeconds);
+    });
+    return {
+      pushAudio: (frame) => session.pushAudio(frame),
+      control: (message) => session.control(message),
+      abort: () => session.abort(),
+      done: session.done,
+    };
+  }
+
+  async synthesize(request: SynthesisRequest, signal?: AbortSignal): Promise<SynthesisStream> {
+    this.assertAccepting();
+    return Promise.resolve(
+      startSynthesis(
+        { models: this.deps.models, scheduler: this.scheduler, config: { maxInputChars: this.config.maxTtsInputChars } },
+        request,
+        signal,
+      ),
+    );
+  }
+
+  /** Stops taking work and waits for open sessions to finish. */
+  close(): Promise<void> {
+    if (this.drained !== undefined) return this.drained;
+    this.state = 'draining';
+    this.drained = Promise.all([...this.sessions].map((s) => s.close())).then(() => {
+      this.state = 'stopped';
+      this.release();
+    });
+    return this.drained;
+  }
+
+  /** Aborts every session now and frees the models. */
+  destroy(): void {
+    for (const s of this.sessions) s.abort();
+    this.sessions.clear();
+    this.state = 'stopped';
+    this.release();
+  }
+
+  private release(): void {
+    for (const m of this.deps.models.asr) m.engine.close();
+    for (const m of this.deps.models.tts) m.engine.close();
+    this.deps.vad.close();
+  }
+
+  private assertAccepting(): void {
+    if (this.state !== 'ready') {
+      throw new VoxfleetError('SHUTTING_DOWN', 'this worker is shutting down', { retryAfterMs: 1000 });
+    }
+  }
+}
