@@ -49,6 +49,8 @@ export interface FileTranscriptionRequest {
   readonly audio: Uint8Array;
   /** Set when the upload is raw PCM without a container. */
   readonly rawFormat?: { readonly encoding: RawEncoding; readonly sampleRateHz: number };
+  /** A rate the client declared for a container file; it must match the file's own header. */
+  readonly declaredSampleRateHz?: number;
 }
 
 export interface FileTranscriptionResult {

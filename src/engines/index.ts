@@ -11,3 +11,9 @@ export type {
   VadOptions,
   VadSession,
 } from './types.js';
+export { createWhisperEngine } from './sherpa/whisper-engine.js';
+export type { WhisperEngineConfig } from './sherpa/whisper-engine.js';
+export { createPiperEngine } from './sherpa/piper-engine.js';
+export type { PiperEngineConfig } from './sherpa/piper-engine.js';
+export { createSileroVadEngine } from './sherpa/silero-vad-engine.js';
+export type { SileroVadConfig } from './sherpa/silero-vad-engine.js';

@@ -52,7 +52,7 @@ export interface OnlineAsrStream {
 }
 
 export interface SpeechSegment {
-  /** First sample of the segment, counted from the start of the stream. */
+  /** First sample of the segment, counted from the session's first sample (flushes included). */
   readonly startSample: number;
   readonly samples: Float32Array;
 }
@@ -74,7 +74,7 @@ export interface VadSession {
   accept(samples: Float32Array): SpeechSegment[];
   /** True while the detector is inside speech. */
   isSpeaking(): boolean;
-  /** Ends the stream: returns the open segment, if any. */
+  /** Closes the open segment now and returns it, if any; the session goes on accepting audio. */
   flush(): SpeechSegment[];
   /** Frees the detector; the session is unusable afterwards. */
   close(): void;

@@ -27,15 +27,16 @@ export class InProcessFabric implements FabricClient {
     return [...seen.values()];
   }
 
-  transcribe(...args: Parameters<WorkerEndpoint['transcribe']>): ReturnType<WorkerEndpoint['transcribe']> {
+  // async, so a refusal is always a rejected promise, never a synchronous throw.
+  async transcribe(...args: Parameters<WorkerEndpoint['transcribe']>): ReturnType<WorkerEndpoint['transcribe']> {
     return this.pick(false).transcribe(...args);
   }
 
-  openStream(...args: Parameters<WorkerEndpoint['openStream']>): ReturnType<WorkerEndpoint['openStream']> {
+  async openStream(...args: Parameters<WorkerEndpoint['openStream']>): ReturnType<WorkerEndpoint['openStream']> {
     return this.pick(true).openStream(...args);
   }
 
-  synthesize(...args: Parameters<WorkerEndpoint['synthesize']>): ReturnType<WorkerEndpoint['synthesize']> {
+  async synthesize(...args: Parameters<WorkerEndpoint['synthesize']>): ReturnType<WorkerEndpoint['synthesize']> {
     return this.pick(false).synthesize(...args);
   }
 

@@ -49,6 +49,13 @@ export async function transcribeFile(
     request.rawFormat === undefined
       ? await decodeAudioFile(request.audio, deps.config.limits)
       : decodeRawPcm(request.audio, request.rawFormat.encoding, request.rawFormat.sampleRateHz, deps.config.limits);
+  if (request.declaredSampleRateHz !== undefined && request.declaredSampleRateHz !== decoded.sampleRateHz) {
+    throw new VoxfleetError(
+      'AUDIO_SAMPLE_RATE_MISMATCH',
+      `'sample_rate' is ${request.declaredSampleRateHz} but the file says ${decoded.sampleRateHz} Hz`,
+      { field: 'sample_rate' },
+    );
+  }
   if (decoded.samples.length === 0) throw new VoxfleetError('AUDIO_EMPTY', 'the audio holds no samples');
   const audio = await resample(decoded, model.engine.sampleRateHz);
   options.signal?.throwIfAborted();

@@ -27,6 +27,9 @@ class SileroVadSession implements VadSession {
   /** Samples waiting to fill the next 512-sample window. */
   private pending = new Float32Array(SILERO_WINDOW_SAMPLES);
   private pendingLength = 0;
+  /** Real samples fed so far; the native detector restarts its count at each reset. */
+  private position = 0;
+  private base = 0;
 
   constructor(config: SileroVadConfig, options: VadOptions) {
     const sherpa = loadSherpa();
@@ -52,6 +55,7 @@ class SileroVadSession implements VadSession {
 
   accept(samples: Float32Array): SpeechSegment[] {
     const vad = this.live();
+    this.position += samples.length;
     let offset = 0;
     while (offset < samples.length) {
       const take = Math.min(SILERO_WINDOW_SAMPLES - this.pendingLength, samples.length - offset);
@@ -81,6 +85,7 @@ class SileroVadSession implements VadSession {
     vad.flush();
     const segments = this.drain();
     vad.reset();
+    this.base = this.position;
     return segments;
   }
 
@@ -95,7 +100,7 @@ class SileroVadSession implements VadSession {
     while (!vad.isEmpty()) {
       const seg = vad.front();
       // Copy out of the addon's buffer: it is reused after pop().
-      out.push({ startSample: seg.start, samples: Float32Array.from(seg.samples) });
+      out.push({ startSample: this.base + seg.start, samples: Float32Array.from(seg.samples) });
       vad.pop();
     }
     return out;

@@ -150,8 +150,16 @@ function parseLanguage(value: string | undefined): string | undefined {
   throw invalidArgument('language', "must be an ISO 639-1 code such as 'en' or 'de', or 'auto'", value);
 }
 
-function rawFormat(encoding: string | undefined, sampleRate: string | undefined): Pick<FileTranscriptionRequest, 'rawFormat'> {
-  if (encoding === undefined) return {};
+function rawFormat(
+  encoding: string | undefined,
+  sampleRate: string | undefined,
+): Pick<FileTranscriptionRequest, 'rawFormat' | 'declaredSampleRateHz'> {
+  if (encoding === undefined) {
+    if (sampleRate === undefined || sampleRate === '') return {};
+    const declared = Number(sampleRate);
+    if (!Number.isInteger(declared) || declared <= 0) throw invalidArgument('sample_rate', 'must be a positive integer', sampleRate);
+    return { declaredSampleRateHz: declared };
+  }
   if (!(RAW_ENCODINGS as readonly string[]).includes(encoding)) {
     throw new VoxfleetError('AUDIO_UNSUPPORTED_ENCODING', `'encoding' must be one of ${RAW_ENCODINGS.join(', ')} (got ${JSON.stringify(encoding).slice(0, 40)})`, {
       field: 'encoding',

@@ -59,7 +59,6 @@ export class StreamingSession {
   private readonly vadSession: VadSession;
   private readonly tracker = new StablePrefixTracker();
   private readonly rate: number;
-  private vadBase = 0; // absolute sample index where the VAD's own count restarts
   private clientSamples = 0;
   private firstFrame = true;
   private openStart: number | undefined; // absolute start of the open utterance
@@ -210,13 +209,12 @@ export class StreamingSession {
   private endUtterance(): void {
     const tail = this.vadSession.flush();
     for (const seg of tail) this.queueFinal(seg);
-    this.vadBase = this.history.endSample;
     this.openStart = undefined;
   }
 
   private queueFinal(seg: SpeechSegment): void {
     const pad = Math.round((this.deps.config.padMs / 1000) * this.rate);
-    const segStart = this.vadBase + seg.startSample;
+    const segStart = seg.startSample;
     const segEnd = segStart + seg.samples.length;
     const from = Math.max(this.lastFinalEnd, segStart - pad);
     const to = Math.min(this.history.endSample, segEnd + pad);

@@ -1,0 +1,93 @@
+/**
+ * The embedded default: gateway + in-process fabric + one worker in this process. The same
+ * gateway and worker code runs split across processes when the fabric is NATS.
+ */
+import type { FastifyInstance } from 'fastify';
+import { newId, type Clock, type ServeConfig } from '../core/index.js';
+import { InProcessFabric } from '../fabric/index.js';
+import { buildGateway } from '../gateway/index.js';
+import { openModelStore, type ModelStore, type PullProgress } from '../registry/index.js';
+import { Telemetry } from '../telemetry/index.js';
+import { SpeechWorker, loadModels } from '../worker/index.js';
+
+export interface EmbeddedServer {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  readonly worker: SpeechWorker;
+  readonly telemetry: Telemetry;
+  readonly startupMs: number;
+  /** Drains: stops accepting, lets open streams finish, then stops. */
+  close(): Promise<void>;
+}
+
+export interface EmbeddedServerHooks {
+  readonly onPullProgress?: (progress: PullProgress) => void;
+  readonly logStream?: NodeJS.WritableStream;
+  readonly clock?: Clock;
+}
+
+export async function startEmbeddedServer(config: ServeConfig, hooks: EmbeddedServerHooks = {}): Promise<EmbeddedServer> {
+  const started = performance.now();
+  const store = openModelStore(config.dataDir);
+  await ensureInstalled(store, config, hooks.onPullProgress);
+  const loaded = await loadModels(store, config.models, { tailPaddings: config.tailPaddings });
+  const telemetry = new Telemetry();
+  const worker = new SpeechWorker(
+    { models: loaded.models, vad: loaded.vad, telemetry, ...(hooks.clock ? { clock: hooks.clock } : {}) },
+    {
+      id: newId('wrk'),
+      decodeConcurrency: config.decodeConcurrency,
+      maxQueuedDecodes: 256,
+      maxStreams: config.maxStreams,
+      limits: { maxDurationS: config.maxAudioS, maxChannels: config.maxChannels },
+      // Files: phrases of up to 25 s joined across pauses of up to 1.5 s (never cut mid-speech).
+      fileVad: { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 500, maxSpeechMs: 25_000 },
+      chunking: { maxChunkS: 25, maxGapS: 1.5, padS: 0.25 },
+      streaming: {
+        partialEveryMs: 500,
+        maxUtteranceMs: 20_000,
+        padMs: 200,
+        vad: { threshold: 0.5, minSpeechMs: 250 },
+      },
+      maxTtsInputChars: 4096,
+    },
+  );
+  const fabric = new InProcessFabric();
+  fabric.register(worker);
+  const app = await buildGateway(
+    { fabric, telemetry, ...(hooks.clock ? { clock: hooks.clock } : {}) },
+    {
+      uploadLimitBytes: config.uploadLimitBytes,
+      jsonLimitBytes: 1024 * 1024,
+      maxFrameBytes: 1024 * 1024,
+      idleTimeoutMs: config.idleTimeoutMs,
+      logger: { level: config.logLevel, ...(hooks.logStream ? { stream: hooks.logStream } : {}) },
+    },
+  );
+  const address = await app.listen({ host: config.host, port: config.port });
+  const startupMs = performance.now() - started;
+  app.log.info({ startupMs: Math.round(startupMs), models: config.models }, 'voxfleet ready');
+  return {
+    app,
+    url: address,
+    worker,
+    telemetry,
+    startupMs,
+    async close() {
+      await worker.close();
+      await app.close();
+      await fabric.close();
+    },
+  };
+}
+
+async function ensureInstalled(store: ModelStore, config: ServeConfig, onProgress?: (p: PullProgress) => void): Promise<void> {
+  for (const ref of config.models) {
+    if (store.resolve(ref) !== undefined) continue;
+    await store.pull(ref, {
+      ...(config.mirrorDir !== undefined ? { mirrorDir: config.mirrorDir } : {}),
+      ...(config.registryUrl !== undefined ? { registryUrl: config.registryUrl } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The `voxfleet` command. It composes the roles; it holds no logic of its own.
+ */
+import { Command, CommanderError } from 'commander';
+import { VoxfleetError } from '../core/index.js';
+import { registerModels } from './commands/models.js';
+import { registerServe } from './commands/serve.js';
+import { registerSynthesize } from './commands/synthesize.js';
+import { registerTranscribe } from './commands/transcribe.js';
+
+export { startEmbeddedServer } from './embedded-server.js';
+export type { EmbeddedServer, EmbeddedServerHooks } from './embedded-server.js';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command()
+    .name('voxfleet')
+    .description('self-hostable speech inference: streaming ASR, file ASR and TTS')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError();
+  registerServe(program);
+  registerModels(program);
+  registerTranscribe(program);
+  registerSynthesize(program);
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof VoxfleetError) {
+      process.stderr.write(`voxfleet: ${err.code}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

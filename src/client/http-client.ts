@@ -1,0 +1,63 @@
+/** REST calls to a voxfleet server (or any OpenAI-compatible one) for files and speech. */
+import { VoxfleetError, errorFromWire, type FileTranscriptionResult } from '../core/index.js';
+
+export interface TranscribeFileOptions {
+  readonly model?: string;
+  readonly language?: string;
+  readonly responseFormat?: 'json' | 'text' | 'verbose_json' | 'srt' | 'vtt';
+  readonly timestampGranularities?: readonly ('word' | 'segment')[];
+  readonly fileName?: string;
+}
+
+export async function transcribeBytes(baseUrl: string, audio: Uint8Array, options: TranscribeFileOptions = {}): Promise<string> {
+  const form = new FormData();
+  form.set('file', new Blob([audio]), options.fileName ?? 'audio');
+  form.set('model', options.model ?? 'whisper-1');
+  if (options.language !== undefined) form.set('language', options.language);
+  form.set('response_format', options.responseFormat ?? 'json');
+  for (const g of options.timestampGranularities ?? []) form.append('timestamp_granularities[]', g);
+  const res = await request(new URL('/v1/audio/transcriptions', baseUrl), { method: 'POST', body: form });
+  return res.text();
+}
+
+export type VerboseTranscript = Pick<FileTranscriptionResult, 'text'> & {
+  language: string;
+  duration: number;
+  segments?: { id: number; start: number; end: number; text: string }[];
+  words?: { word: string; start: number; end: number }[];
+};
+
+export interface SynthesizeOptions {
+  readonly model?: string;
+  readonly voice?: string;
+  readonly format?: 'wav' | 'pcm' | 'mp3' | 'flac';
+  readonly speed?: number;
+}
+
+export async function synthesizeSpeech(baseUrl: string, input: string, options: SynthesizeOptions = {}): Promise<Response> {
+  return request(new URL('/v1/audio/speech', baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: options.model ?? 'tts-1',
+      input,
+      voice: options.voice ?? 'joe',
+      response_format: options.format ?? 'wav',
+      speed: options.speed ?? 1,
+    }),
+  });
+}
+
+async function request(url: URL, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (err) {
+    throw new VoxfleetError('NOT_READY', `cannot reach ${url.origin}: ${(err as Error).message}`);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: Record<string, unknown> };
+    throw errorFromWire(body.error ?? { code: 'INTERNAL', message: `HTTP ${res.status}` });
+  }
+  return res;
+}

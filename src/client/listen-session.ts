@@ -1,0 +1,117 @@
+/**
+ * A streaming ASR session from the client side: open /v1/listen, send audio, receive events.
+ * Works in Node with the `ws` package.
+ */
+import WebSocket from 'ws';
+import { VoxfleetError, errorFromWire, type RawEncoding, type StreamEvent } from '../core/index.js';
+
+export interface ListenOptions {
+  readonly model?: string;
+  readonly language?: string;
+  readonly encoding?: RawEncoding;
+  readonly sampleRateHz?: number;
+  readonly interimResults?: boolean;
+  readonly endpointingMs?: number;
+}
+
+export class ListenSession {
+  private readonly listeners = new Set<(event: StreamEvent) => void>();
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(private readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => {
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') }));
+    });
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const event = JSON.parse((data as Buffer).toString('utf8')) as StreamEvent;
+      for (const l of this.listeners) l(event);
+    });
+  }
+
+  /** Opens the socket, sends `start` and resolves once the server says `ready`. */
+  static open(baseUrl: string, options: ListenOptions = {}): Promise<ListenSession> {
+    const url = new URL('/v1/listen', baseUrl.replace(/^http/, 'ws'));
+    const socket = new WebSocket(url);
+    const session = new ListenSession(socket);
+    return new Promise((resolve, reject) => {
+      const off = session.onEvent((event) => {
+        if (event.type === 'ready') {
+          off();
+          resolve(session);
+        } else if (event.type === 'error') {
+          off();
+          reject(errorFromWire(event));
+        }
+      });
+      socket.once('error', (err) => reject(new VoxfleetError('NOT_READY', `cannot reach ${url.origin}: ${err.message}`)));
+      socket.once('open', () => {
+        socket.send(
+          JSON.stringify({
+            type: 'start',
+            ...(options.model !== undefined ? { model: options.model } : {}),
+            ...(options.language !== undefined ? { language: options.language } : {}),
+            encoding: options.encoding ?? 'pcm_s16le',
+            sample_rate: options.sampleRateHz ?? 16000,
+            interim_results: options.interimResults ?? true,
+            ...(options.endpointingMs !== undefined ? { endpointing_ms: options.endpointingMs } : {}),
+          }),
+        );
+      });
+    });
+  }
+
+  onEvent(listener: (event: StreamEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  sendAudio(frame: Uint8Array): void {
+    this.socket.send(frame);
+  }
+
+  finalize(): void {
+    this.socket.send(JSON.stringify({ type: 'finalize' }));
+  }
+
+  keepalive(): void {
+    this.socket.send(JSON.stringify({ type: 'keepalive' }));
+  }
+
+  /** Asks the server to decode what is left, send the last final and close. */
+  async finish(): Promise<{ code: number; reason: string }> {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: 'close' }));
+    return this.closed;
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+}
+
+/**
+ * Streams 16-bit PCM through a session at `pace` x real time in frames of `frameMs`, then
+ * finishes it; resolves with every event received. `sleep` is injectable for tests.
+ */
+export async function streamPcm16(
+  session: ListenSession,
+  pcm: Uint8Array,
+  options: { sampleRateHz: number; frameMs?: number; pace?: number; sleep?: (ms: number) => Promise<void> },
+): Promise<StreamEvent[]> {
+  const events: StreamEvent[] = [];
+  session.onEvent((e) => events.push(e));
+  const frameBytes = Math.round(((options.frameMs ?? 100) / 1000) * options.sampleRateHz) * 2;
+  const pace = options.pace ?? 1;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const t0 = performance.now();
+  for (let off = 0, i = 1; off < pcm.length; off += frameBytes, i++) {
+    session.sendAudio(pcm.subarray(off, Math.min(pcm.length, off + frameBytes)));
+    if (Number.isFinite(pace)) {
+      const due = (i * (options.frameMs ?? 100)) / pace;
+      const wait = due - (performance.now() - t0);
+      if (wait > 0) await sleep(wait);
+    }
+  }
+  await session.finish();
+  return events;
+}

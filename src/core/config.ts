@@ -1,0 +1,107 @@
+/**
+ * `voxfleet serve` options: user input in (every field optional), a frozen config out with
+ * every default filled. The defaults live in this one table; each says its unit and why.
+ */
+import { availableParallelism } from 'node:os';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { invalidArgument } from './errors.js';
+
+export interface ServeOptions {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  mirrorDir?: string;
+  registryUrl?: string;
+  /** Models to load; the default set when omitted. */
+  models?: readonly string[];
+  decodeConcurrency?: number;
+  maxStreams?: number;
+  uploadLimitMb?: number;
+  maxAudioS?: number;
+  maxChannels?: number;
+  idleTimeoutS?: number;
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Tail padding (10 ms frames) for final decodes, by model name; -1 = engine default. */
+  tailPaddings?: Readonly<Record<string, number>>;
+}
+
+export interface ServeConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly mirrorDir: string | undefined;
+  readonly registryUrl: string | undefined;
+  readonly models: readonly string[];
+  readonly decodeConcurrency: number;
+  readonly maxStreams: number;
+  readonly uploadLimitBytes: number;
+  readonly maxAudioS: number;
+  readonly maxChannels: number;
+  readonly idleTimeoutMs: number;
+  readonly logLevel: NonNullable<ServeOptions['logLevel']>;
+  readonly tailPaddings: Readonly<Record<string, number>>;
+}
+
+export const SERVE_DEFAULTS = Object.freeze({
+  /** Loopback only: exposing the server is a deliberate act. */
+  host: '127.0.0.1',
+  port: 8080,
+  /** English ASR (default), multilingual ASR, the TTS voice and the VAD every ASR path needs. */
+  models: Object.freeze(['whisper-tiny.en', 'whisper-base', 'piper-en-us-joe-medium', 'silero-vad']),
+  /** Decodes at once: one single-threaded decode per core was measured fastest (MODELS.md). */
+  decodeConcurrency: Math.max(1, availableParallelism()),
+  /** Streams per worker before OVER_CAPACITY. */
+  maxStreams: 32,
+  /** MB per upload: 25 MB is OpenAI's limit, 100 MB leaves room for long WAV files. */
+  uploadLimitMb: 100,
+  /** Seconds of audio per file request (2 hours). */
+  maxAudioS: 7200,
+  /** Channels mixed down to mono; more is almost certainly not speech. */
+  maxChannels: 8,
+  /** Seconds with no audio and no keepalive before a stream is closed. */
+  idleTimeoutS: 30,
+  logLevel: 'info' as const,
+  /**
+   * Frames of zero features after each final decode. tiny.en: 3000 fills Whisper's 30 s window
+   * and lowered dev WER 9.4 % -> 6.3 % (numbers normalised) in MODELS.md; base: no gain, so -1.
+   */
+  tailPaddings: Object.freeze({ 'whisper-tiny.en': 3000, 'whisper-base': -1 } as Record<string, number>),
+});
+
+export function defaultDataDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env.VOXFLEET_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'voxfleet');
+}
+
+export function compileServeConfig(options: ServeOptions, env: Readonly<Record<string, string | undefined>> = process.env): ServeConfig {
+  const d = SERVE_DEFAULTS;
+  const port = options.port ?? numberFrom(env.VOXFLEET_PORT, 'VOXFLEET_PORT') ?? d.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument('port', 'must be an integer from 0 to 65535', port);
+  const positive = (field: string, v: number): number => {
+    if (!(Number.isFinite(v) && v > 0)) throw invalidArgument(field, 'must be a positive number', v);
+    return v;
+  };
+  return Object.freeze({
+    host: options.host ?? env.VOXFLEET_HOST ?? d.host,
+    port,
+    dataDir: options.dataDir ?? defaultDataDir(env),
+    mirrorDir: options.mirrorDir ?? env.VOXFLEET_MODEL_MIRROR,
+    registryUrl: options.registryUrl ?? env.VOXFLEET_REGISTRY_URL,
+    models: Object.freeze([...(options.models ?? d.models)]),
+    decodeConcurrency: Math.floor(positive('decode_concurrency', options.decodeConcurrency ?? d.decodeConcurrency)),
+    maxStreams: Math.floor(positive('max_streams', options.maxStreams ?? d.maxStreams)),
+    uploadLimitBytes: Math.floor(positive('upload_limit_mb', options.uploadLimitMb ?? d.uploadLimitMb) * 1024 * 1024),
+    maxAudioS: positive('max_audio_s', options.maxAudioS ?? d.maxAudioS),
+    maxChannels: Math.floor(positive('max_channels', options.maxChannels ?? d.maxChannels)),
+    idleTimeoutMs: Math.round(positive('idle_timeout_s', options.idleTimeoutS ?? d.idleTimeoutS) * 1000),
+    logLevel: options.logLevel ?? (env.VOXFLEET_LOG_LEVEL as ServeConfig['logLevel'] | undefined) ?? d.logLevel,
+    tailPaddings: Object.freeze({ ...d.tailPaddings, ...options.tailPaddings }),
+  });
+}
+
+function numberFrom(value: string | undefined, field: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw invalidArgument(field, 'must be a number', value);
+  return n;
+}

@@ -1,0 +1,96 @@
+/**
+ * Turns installed, hash-verified models into engines. The registry's `loadVerified` is the only
+ * way in: a model whose files do not match their manifest never reaches an engine.
+ */
+import { VoxfleetError } from '../core/index.js';
+import {
+  createPiperEngine,
+  createSileroVadEngine,
+  createWhisperEngine,
+  type VadEngine,
+} from '../engines/index.js';
+import { describeModel, type InstalledModel, type ModelStore } from '../registry/index.js';
+import { ModelSet, type LoadedAsrModel, type LoadedTtsModel } from './model-set.js';
+
+export interface ModelLoadTuning {
+  /** Tail padding for final decodes by model name; partials always use the engine default. */
+  readonly tailPaddings: Readonly<Record<string, number>>;
+}
+
+export interface LoadedModels {
+  readonly models: ModelSet;
+  readonly vad: VadEngine;
+}
+
+export async function loadModels(store: ModelStore, refs: readonly string[], tuning: ModelLoadTuning): Promise<LoadedModels> {
+  const installed = await Promise.all(refs.map((ref) => store.loadVerified(ref)));
+  const asr: LoadedAsrModel[] = [];
+  const tts: LoadedTtsModel[] = [];
+  let vad: VadEngine | undefined;
+  await Promise.all(
+    installed.map(async (model) => {
+      const spec = model.engineConfig();
+      switch (spec.kind) {
+        case 'whisper':
+          asr.push({ descriptor: describeModel(model.manifest), engine: await loadWhisper(model, spec, tuning) });
+          return;
+        case 'vits': {
+          const vits = spec.config.model.vits;
+          const voices = model.manifest.outputs.type === 'audio' ? model.manifest.outputs.voices.map((v) => v.name) : ['default'];
+          const engine = await createPiperEngine({
+            modelPath: vits.model,
+            tokensPath: vits.tokens,
+            dataDir: vits.dataDir,
+            voices,
+            noiseScale: vits.noiseScale,
+            noiseScaleW: vits.noiseScaleW,
+            lengthScale: vits.lengthScale,
+            numThreads: spec.config.model.numThreads,
+            silenceScale: spec.generationConfig.silenceScale,
+          });
+          tts.push({ descriptor: describeModel(model.manifest), engine });
+          return;
+        }
+        case 'silero-vad':
+          vad = createSileroVadEngine({ modelPath: spec.config.sileroVad.model });
+          return;
+      }
+    }),
+  );
+  if (vad === undefined && asr.length > 0) {
+    throw new VoxfleetError('MODEL_NOT_INSTALLED', 'ASR needs a VAD model: add silero-vad to the models to load', { field: 'models' });
+  }
+  // Keep the order the user listed models in: the first English model is the English default.
+  const order = (name: string): number => installed.findIndex((m) => m.name === name);
+  asr.sort((a, b) => order(a.descriptor.name) - order(b.descriptor.name));
+  return { models: new ModelSet(asr, tts), vad: vad ?? createSileroVadEngineUnavailable() };
+}
+
+async function loadWhisper(
+  model: InstalledModel,
+  spec: Extract<ReturnType<InstalledModel['engineConfig']>, { kind: 'whisper' }>,
+  tuning: ModelLoadTuning,
+) {
+  const mc = spec.config.modelConfig;
+  return createWhisperEngine({
+    encoderPath: mc.whisper.encoder,
+    decoderPath: mc.whisper.decoder,
+    tokensPath: mc.tokens,
+    multilingual: model.manifest.inputs.languages.includes('*'),
+    tailPaddingsFinal: tuning.tailPaddings[model.name] ?? mc.whisper.tailPaddings,
+    tailPaddingsPartial: mc.whisper.tailPaddings,
+    numThreads: mc.numThreads,
+    maxRecognizers: 4,
+  });
+}
+
+/** A VAD stand-in for TTS-only workers: any ASR use is a configuration error. */
+function createSileroVadEngineUnavailable(): VadEngine {
+  return {
+    sampleRateHz: 16000,
+    openSession() {
+      throw new VoxfleetError('MODEL_NOT_INSTALLED', 'no VAD model is loaded on this worker');
+    },
+    close: () => undefined,
+  };
+}

@@ -1,0 +1,142 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock, type StreamEvent } from '../../core/index.js';
+import { EnergyVad, FakeAsrEngine } from '../../engines/testing/fake-engines.js';
+import { DecodeScheduler } from '../decode-scheduler.js';
+import { StreamingSession } from './streaming-session.js';
+
+const RATE = 16000;
+
+function pcm16(parts: { ms: number; amp: number }[]): Uint8Array {
+  const total = parts.reduce((n, p) => n + (p.ms / 1000) * RATE, 0);
+  const out = new Int16Array(total);
+  let i = 0;
+  for (const p of parts) {
+    for (let k = 0; k < (p.ms / 1000) * RATE; k++, i++) out[i] = Math.round(Math.sin(k / 5) * p.amp * 32767);
+  }
+  return new Uint8Array(out.buffer);
+}
+
+async function open(options: { interim?: boolean; endpointingMs?: number } = {}) {
+  const engine = new FakeAsrEngine();
+  const events: StreamEvent[] = [];
+  const session = await StreamingSession.open(
+    {
+      model: {
+        descriptor: { name: 'fake', version: '1.0.0', kind: 'asr', languages: ['en'], sampleRateHz: RATE, capabilities: ['stream'], aliases: [] },
+        engine,
+      },
+      vad: new EnergyVad(),
+      scheduler: new DecodeScheduler({ concurrency: 1, maxQueued: 10 }),
+      clock: new ManualClock(),
+      config: { partialEveryMs: 200, maxUtteranceMs: 20_000, padMs: 100, vad: { threshold: 0.5, minSpeechMs: 100 } },
+    },
+    { sessionId: 's1', encoding: 'pcm_s16le', sampleRateHz: RATE, interimResults: options.interim ?? true, endpointingMs: options.endpointingMs ?? 300 },
+    (e) => events.push(e),
+  );
+  return { session, events, engine };
+}
+
+async function feed(session: StreamingSession, bytes: Uint8Array, frameMs = 40): Promise<void> {
+  const step = (frameMs / 1000) * RATE * 2;
+  for (let off = 0; off < bytes.length; off += step) {
+    session.pushAudio(bytes.subarray(off, off + step));
+    await new Promise((r) => setImmediate(r)); // let partial decodes settle, as a real socket would
+  }
+}
+
+test('an utterance gives speech_started, growing partials, one final, utterance_end; close ends cleanly', async () => {
+  const { session, events } = await open();
+  await feed(session, pcm16([{ ms: 200, amp: 0 }, { ms: 1000, amp: 0.5 }, { ms: 600, amp: 0 }]));
+  await session.close();
+  const types = events.map((e) => e.type);
+  assert.equal(types[0], 'ready');
+  assert.ok(types.indexOf('speech_started') < types.indexOf('partial'));
+  assert.ok(types.indexOf('partial') < types.indexOf('final'));
+  assert.deepEqual(types.slice(-3), ['final', 'utterance_end', 'closed']);
+  const finals = events.filter((e) => e.type === 'final');
+  assert.equal(finals.length, 1);
+  const final = finals[0]!;
+  assert.equal(final.text.split(' ').length, 10, final.text);
+  assert.ok(final.start_s <= 0.2 && final.end_s >= 1.2 && final.end_s <= 1.4, `${final.start_s}-${final.end_s}`);
+  assert.equal(final.words.length, 10);
+  const closed = events.at(-1);
+  assert.deepEqual(closed, { type: 'closed', audio_s: 1.8 });
+});
+
+test('stable_text only grows and text always starts with it', async () => {
+  const { session, events } = await open({ endpointingMs: 1000 });
+  await feed(session, pcm16([{ ms: 2500, amp: 0.5 }]));
+  await session.close();
+  const partials = events.filter((e) => e.type === 'partial');
+  assert.ok(partials.length >= 5, `partials: ${partials.length}`);
+  for (let i = 0; i < partials.length; i++) {
+    const p = partials[i]!;
+    assert.ok(p.text.startsWith(p.stable_text));
+    if (i > 0) assert.ok(p.stable_text.startsWith(partials[i - 1]!.stable_text));
+  }
+  assert.ok(partials.at(-1)!.stable_text.length > 0);
+});
+
+test('finalize ends the utterance at once; the next speech is a new utterance', async () => {
+  const { session, events } = await open({ endpointingMs: 2000 });
+  await feed(session, pcm16([{ ms: 600, amp: 0.5 }]));
+  session.control({ type: 'finalize' });
+  await feed(session, pcm16([{ ms: 300, amp: 0 }, { ms: 400, amp: 0.5 }]));
+  await session.close();
+  const finals = events.filter((e) => e.type === 'final');
+  assert.equal(finals.length, 2);
+  assert.ok(finals[0]!.end_s <= finals[1]!.start_s + 1e-9, 'finals overlap');
+});
+
+test('silence alone gives no final with text and no partials', async () => {
+  const { session, events, engine } = await open();
+  await feed(session, pcm16([{ ms: 3000, amp: 0 }]));
+  await session.close();
+  assert.deepEqual(events.map((e) => e.type), ['ready', 'closed']);
+  assert.equal(engine.calls.length, 0, 'silence must not be decoded');
+});
+
+test('interim_results false sends finals only', async () => {
+  const { session, events } = await open({ interim: false });
+  await feed(session, pcm16([{ ms: 800, amp: 0.5 }, { ms: 500, amp: 0 }]));
+  await session.close();
+  assert.equal(events.filter((e) => e.type === 'partial').length, 0);
+  assert.equal(events.filter((e) => e.type === 'final').length, 1);
+});
+
+test('a frame that is not a whole number of samples ends the session with AUDIO_FRAME_MISALIGNED', async () => {
+  const { session, events } = await open();
+  session.pushAudio(new Uint8Array(3));
+  await session.done;
+  const err = events.find((e) => e.type === 'error');
+  assert.equal(err?.type === 'error' ? err.code : undefined, 'AUDIO_FRAME_MISALIGNED');
+  session.pushAudio(new Uint8Array(4)); // ignored after the end
+  assert.equal(events.filter((e) => e.type === 'error').length, 1);
+});
+
+test('a WAV header on the first frame is checked against the declared rate', async () => {
+  const { session, events } = await open();
+  const header = new Uint8Array(44);
+  const v = new DataView(header.buffer);
+  header.set([82, 73, 70, 70], 0);
+  header.set([87, 65, 86, 69], 8);
+  header.set([102, 109, 116, 32], 12);
+  v.setUint32(16, 16, true);
+  v.setUint32(24, 8000, true);
+  header.set([100, 97, 116, 97], 36);
+  session.pushAudio(header);
+  await session.done;
+  const err = events.find((e) => e.type === 'error');
+  assert.equal(err?.type === 'error' ? err.code : undefined, 'AUDIO_SAMPLE_RATE_MISMATCH');
+});
+
+test('abort drops pending work and sends nothing more', async () => {
+  const { session, events } = await open();
+  await feed(session, pcm16([{ ms: 800, amp: 0.5 }]));
+  const before = events.length;
+  session.abort();
+  await session.done;
+  await session.close();
+  assert.equal(events.length, before);
+});
