@@ -2,7 +2,7 @@
  * Every bad input gets a clear error with a stable code and the right status, and the server
  * neither crashes nor leaks after a burst of them.
  */
-import { test, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { ManualClock } from '../src/core/index.js';
@@ -18,6 +18,7 @@ before(async () => {
     clock,
   );
 });
+after(() => server?.close());
 
 async function upload(bytes: Uint8Array, fields: Record<string, string> = {}): Promise<{ status: number; body: { error?: { code: string; message: string; param: string | null } } }> {
   const form = new FormData();
@@ -92,7 +93,7 @@ function wsSession(query: string, script: (ws: WebSocket) => void): Promise<WsOu
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/v1/listen${query}`);
     const messages: WsOutcome['messages'] = [];
-    ws.on('message', (d) => messages.push(JSON.parse(String(d)) as WsOutcome['messages'][number]));
+    ws.on('message', (d: Buffer) => messages.push(JSON.parse(d.toString('utf8')) as WsOutcome['messages'][number]));
     ws.on('open', () => script(ws));
     ws.on('close', (closeCode) => resolve({ messages, closeCode }));
     ws.on('error', reject);

@@ -2,7 +2,7 @@
  * Streaming ASR over the WebSocket with real models and real audio, at real-time pace and
  * faster: partials, stable prefixes, finals, language, silence, disconnects.
  */
-import { test, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ let server: TestServer;
 before(async () => {
   server = await startTestServer();
 });
+after(() => server?.close());
 
 async function pcmOf(path: string): Promise<Uint8Array> {
   const audio = await resample(await decodeAudioFile(new Uint8Array(readFileSync(path)), { maxDurationS: 600, maxChannels: 2 }), 16000);
@@ -80,8 +81,7 @@ test('language auto: a German stream is finalised by the multilingual model as d
   const finals = finalsOf(events);
   assert.ok(finals.length >= 1);
   assert.ok(finals.every((f) => f.language === 'de'), finals.map((f) => f.language).join(','));
-  const ready = events.find((e) => e.type === 'ready');
-  assert.equal(ready?.type === 'ready' ? ready.model : '', 'whisper-base');
+  assert.equal(session.ready?.model, 'whisper-base');
 });
 
 test('60 s of room noise and silence: no final with text', async () => {

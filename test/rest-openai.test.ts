@@ -1,12 +1,13 @@
 /**
  * The official `openai` npm client, unchanged, against a real `voxfleet serve` with real models.
  */
-import { test, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI, { toFile } from 'openai';
-import { WaveFile } from 'wavefile';
+import wavefile from 'wavefile';
+const { WaveFile } = wavefile;
 import { normalizeText, wordErrorRate } from '../src/eval/index.js';
 import { DEV_AUDIO, MULTILINGUAL_AUDIO } from './helpers/paths.js';
 import { readItems } from './helpers/manifest.js';
@@ -19,6 +20,7 @@ before(async () => {
   server = await startTestServer();
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'sk-test-not-a-real-key', maxRetries: 0 });
 });
+after(() => server?.close());
 
 const jfk = join(DEV_AUDIO, 'jfk.wav');
 const JFK_WORDS = 'and so my fellow americans ask not what your country can do for you ask what you can do for your country';

@@ -3,7 +3,7 @@
  * gateway and worker code runs split across processes when the fabric is NATS.
  */
 import type { FastifyInstance } from 'fastify';
-import { newId, type Clock, type ServeConfig } from '../core/index.js';
+import { newId, preloadResampler, type Clock, type ServeConfig } from '../core/index.js';
 import { InProcessFabric } from '../fabric/index.js';
 import { buildGateway } from '../gateway/index.js';
 import { openModelStore, type ModelStore, type PullProgress } from '../registry/index.js';
@@ -30,7 +30,11 @@ export async function startEmbeddedServer(config: ServeConfig, hooks: EmbeddedSe
   const started = performance.now();
   const store = openModelStore(config.dataDir);
   await ensureInstalled(store, config, hooks.onPullProgress);
-  const loaded = await loadModels(store, config.models, { tailPaddings: config.tailPaddings });
+  const [loaded] = await Promise.all([
+    loadModels(store, config.models, { tailPaddings: config.tailPaddings }),
+    // The shared resampler loads once, before the first request needs it.
+    preloadResampler(),
+  ]);
   const telemetry = new Telemetry();
   const worker = new SpeechWorker(
     { models: loaded.models, vad: loaded.vad, telemetry, ...(hooks.clock ? { clock: hooks.clock } : {}) },

@@ -14,8 +14,12 @@ export interface ListenOptions {
   readonly endpointingMs?: number;
 }
 
+type ReadyEvent = Extract<StreamEvent, { type: 'ready' }>;
+
 export class ListenSession {
   private readonly listeners = new Set<(event: StreamEvent) => void>();
+  /** The server's `ready` message: session id, model and version serving this session. */
+  ready: ReadyEvent | undefined;
   readonly closed: Promise<{ code: number; reason: string }>;
 
   private constructor(private readonly socket: WebSocket) {
@@ -38,6 +42,7 @@ export class ListenSession {
       const off = session.onEvent((event) => {
         if (event.type === 'ready') {
           off();
+          session.ready = event;
           resolve(session);
         } else if (event.type === 'error') {
           off();

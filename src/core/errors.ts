@@ -126,6 +126,7 @@ export function errorFromWire(wire: { code?: unknown; message?: unknown; field?:
 /** Anything thrown becomes a VoxfleetError; unexpected faults are INTERNAL and keep their cause. */
 export function toVoxfleetError(err: unknown): VoxfleetError {
   if (err instanceof VoxfleetError) return err;
+  if (err instanceof Error && err.name === 'AbortError') return new VoxfleetError('CANCELLED', 'request cancelled', {}, { cause: err });
   return new VoxfleetError('INTERNAL', 'internal error', {}, { cause: err });
 }
 

@@ -32,3 +32,23 @@ export type {
   TranscriptSegment,
   WordTiming,
 } from './protocol.js';
+export { SERVE_DEFAULTS, compileServeConfig, defaultDataDir } from './config.js';
+export type { ServeConfig, ServeOptions } from './config.js';
+export { decodeAudioFile, SUPPORTED_AUDIO_CONTAINERS } from './audio/decode-audio-file.js';
+export { decodeRawPcm } from './audio/raw-pcm.js';
+export { createFrameDecoder } from './audio/frame-decoder.js';
+export type { FrameDecoder } from './audio/frame-decoder.js';
+export {
+  createStreamResampler,
+  expectedOutputLength,
+  preloadResampler,
+  resample,
+} from './audio/resampler.js';
+export type { StreamResampler } from './audio/resampler.js';
+export {
+  createSpeechEncoder,
+  OPENAI_PCM_RATE_HZ,
+  SUPPORTED_SPEECH_FORMATS,
+} from './audio/speech-encoder.js';
+export type { SpeechEncoder } from './audio/speech-encoder.js';
+export { encodeWav, floatToInt16, toPcm16 } from './audio/wav-writer.js';

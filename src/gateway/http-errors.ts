@@ -29,6 +29,10 @@ export function httpErrorBody(err: VoxfleetError): HttpErrorBody {
 
 export function sendError(reply: FastifyReply, thrown: unknown): FastifyReply {
   const err = toVoxfleetError(thrown);
+  if (err.httpStatus >= 500) {
+    // The fault itself (stack, cause) goes to the log under the request id, never to the client.
+    reply.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
+  }
   if (err.details.retryAfterMs !== undefined) {
     void reply.header('retry-after', String(Math.max(1, Math.ceil(err.details.retryAfterMs / 1000))));
   }

@@ -35,7 +35,6 @@ export async function buildGateway(deps: GatewayDeps, config: GatewayConfig): Pr
   const app = Fastify({
     logger: buildLoggerConfig(config.logger),
     bodyLimit: config.jsonLimitBytes,
-    disableRequestLogging: false,
   });
   await app.register(fastifyMultipart, { limits: { fileSize: config.uploadLimitBytes } });
   await app.register(fastifyWebsocket, { options: { maxPayload: config.maxFrameBytes } });

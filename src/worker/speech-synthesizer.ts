@@ -71,5 +71,5 @@ export function startSynthesis(deps: SynthesizerDeps, request: SynthesisRequest,
     if (tail.length > 0) yield tail;
   }
 
-  return { contentType: encoder.contentType, sampleRateHz: model.engine.sampleRateHz, model: model.descriptor.name, chunks: produce() };
+  return { contentType: encoder.contentType, sampleRateHz: encoder.sampleRateHz, model: model.descriptor.name, chunks: produce() };
 }

@@ -1,5 +1,6 @@
 /** Audio built in the test itself: tones, silence, noise and hostile headers. */
-import { WaveFile } from 'wavefile';
+import wavefile from 'wavefile';
+const { WaveFile } = wavefile;
 
 export function tone(seconds: number, rateHz = 16000, amp = 0.3, freqHz = 440): Int16Array {
   const out = new Int16Array(Math.round(seconds * rateHz));

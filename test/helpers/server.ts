@@ -1,10 +1,10 @@
 /**
  * Starts a real `voxfleet serve` (embedded mode) on a free loopback port with the real models,
  * installed from the mirror into a per-checkout data folder. Log lines are captured so tests
- * can check what is (and is not) logged. Always stopped in `after`, even when a test fails.
+ * can check what is (and is not) logged. Callers stop it in a top-level `after`, which runs
+ * even when a test fails.
  */
 import { Writable } from 'node:stream';
-import { after } from 'node:test';
 import { startEmbeddedServer, type EmbeddedServer } from '../../src/cli/index.js';
 import { compileServeConfig, type Clock, type ServeOptions } from '../../src/core/index.js';
 import { MODELS_MIRROR, TEST_DATA_DIR } from './paths.js';
@@ -26,6 +26,5 @@ export async function startTestServer(options: ServeOptions = {}, clock?: Clock)
     {},
   );
   const server = await startEmbeddedServer(config, { logStream, ...(clock ? { clock } : {}) });
-  after(() => server.close());
   return Object.assign(server, { logs });
 }

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream } from 'node:stream/web';
 import type { Command } from 'commander';
 import { synthesizeSpeech } from '../../client/index.js';
 
@@ -33,7 +34,7 @@ export function registerSynthesize(program: Command): void {
         ...(o.model !== undefined ? { model: o.model } : {}),
       });
       if (res.body === null) throw new Error('empty response');
-      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(o.output));
+      await pipeline(Readable.fromWeb(res.body as ReadableStream<Uint8Array>), createWriteStream(o.output));
       process.stderr.write(`wrote ${o.output} in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
     });
 }

@@ -104,8 +104,8 @@ class WhisperEngine implements FileAsrEngine {
   }
 }
 
-/** sherpa-onnx reports Whisper's language token, e.g. '<|de|>'; returns 'de'. */
+/** sherpa-onnx reports the detected language as 'de' (1.13.8) or as Whisper's token '<|de|>'. */
 export function parseLanguageTag(tag: string): string {
-  const m = /^<\|([a-z]{2,3}(?:-[A-Za-z]+)?)\|>$/.exec(tag.trim());
+  const m = /^(?:<\|)?([a-z]{2,3}(?:-[A-Za-z]+)?)(?:\|>)?$/.exec(tag.trim());
   return m?.[1] ?? '';
 }

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { VoxfleetError, systemClock, type Clock, type SpeechFormat } from '../../core/index.js';
+import { VoxfleetError, systemClock, type Clock } from '../../core/index.js';
 import type { FabricClient } from '../../fabric/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import { sendError } from '../http-errors.js';
@@ -31,8 +31,9 @@ export function registerSpeechRoute(app: FastifyInstance, options: SpeechRouteOp
   app.post('/v1/audio/speech', async (req, reply) => {
     const started = clock.now();
     const abort = new AbortController();
-    req.raw.once('close', () => {
-      if (!reply.raw.writableEnded) abort.abort();
+    // The response closing before it finished means the client went away: stop synthesising.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) abort.abort();
     });
     let model = '';
     try {
@@ -48,7 +49,7 @@ export function registerSpeechRoute(app: FastifyInstance, options: SpeechRouteOp
           ...(body.voice !== undefined ? { voice: body.voice } : {}),
           input: body.input,
           speed: body.speed,
-          format: body.response_format as SpeechFormat,
+          format: body.response_format,
         },
         abort.signal,
       );

@@ -37,8 +37,9 @@ async function handle(req: FastifyRequest, reply: FastifyReply, options: Transcr
   const route = task === 'translate' ? 'translations' : 'transcriptions';
   let model = '';
   const abort = new AbortController();
-  req.raw.once('close', () => {
-    if (!reply.raw.writableEnded) abort.abort();
+  // The response closing before it finished means the client went away: stop decoding.
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) abort.abort();
   });
   try {
     const upload = await readUpload(req, options.uploadLimitBytes);

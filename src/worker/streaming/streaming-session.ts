@@ -68,6 +68,8 @@ export class StreamingSession {
   private partialInFlight = false;
   private firstPartialSent = false;
   private finals: Promise<void> = Promise.resolve();
+  /** Finals queued but not yet sent; partials wait for them so events stay in utterance order. */
+  private pendingFinals = 0;
   private resolveDone!: () => void;
   /** Settles when the session has sent `closed` or failed. */
   readonly done = new Promise<void>((r) => (this.resolveDone = r));
@@ -178,7 +180,7 @@ export class StreamingSession {
 
   private maybePartial(): void {
     const start = this.openStart;
-    if (!this.request.interimResults || start === undefined || this.partialInFlight) return;
+    if (!this.request.interimResults || start === undefined || this.partialInFlight || this.pendingFinals > 0) return;
     const end = this.history.endSample;
     if (end - this.lastPartialEnd < (this.deps.config.partialEveryMs / 1000) * this.rate) return;
     const samples = this.history.slice(start, end);
@@ -189,7 +191,7 @@ export class StreamingSession {
     void this.deps.scheduler
       .tryRun(() => engine.decode(samples, { language: this.forcedLanguage(), task: 'transcribe', pass: 'partial' }))
       .then((result) => {
-        if (result === undefined || this.state === 'closed' || utterance !== this.utterance) return;
+        if (result === undefined || this.isClosed() || utterance !== this.utterance || this.pendingFinals > 0) return;
         const text = cleanTranscript(result.text);
         if (text.length === 0) return;
         const { text: shown, stableText } = this.tracker.update(text);
@@ -225,6 +227,7 @@ export class StreamingSession {
     this.utterance++;
     this.tracker.reset();
     const speech = [{ startS: segStart / this.rate, endS: segEnd / this.rate }];
+    this.pendingFinals++;
     this.finals = this.finals.then(async () => {
       if (this.isClosed()) return;
       const decodeStart = this.deps.clock.now();
@@ -247,6 +250,7 @@ export class StreamingSession {
       }
       this.emit({ type: 'utterance_end', end_s: round(to / this.rate) });
     });
+    void this.finals.finally(() => this.pendingFinals--).catch(() => undefined);
     this.finals.catch((err: unknown) => this.fail(err));
   }
 
