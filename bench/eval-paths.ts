@@ -12,9 +12,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ListenSession, streamPcm16, synthesizeSpeech, transcribeBytes } from '../src/client/index.js';
+import {
+  ListenSession,
+  streamPcm16,
+  synthesizeSpeech,
+  transcribeBytes,
+} from '../src/client/index.js';
 import { startEmbeddedServer } from '../src/cli/index.js';
-import { compileServeConfig, decodeAudioFile, resample, toPcm16, type StreamEvent } from '../src/core/index.js';
+import {
+  compileServeConfig,
+  decodeAudioFile,
+  resample,
+  toPcm16,
+  type StreamEvent,
+} from '../src/core/index.js';
 import { normalizeText, readManifest, scoreBySlice, type ManifestItem } from '../src/eval/index.js';
 
 const { values } = parseArgs({
@@ -31,31 +42,54 @@ const paths = new Set(values.paths.split(','));
 const streams = Number(values.streams);
 
 const rawFile = join(ROOT, 'bench', 'results', `raw-engine-${values.model}.json`);
-const raw = JSON.parse(readFileSync(rawFile, 'utf8')) as { utterances: { id: string; hyp: string }[]; rtf: number };
+const raw = JSON.parse(readFileSync(rawFile, 'utf8')) as {
+  utterances: { id: string; hyp: string }[];
+  rtf: number;
+};
 let items = await readManifest(join(SHARED, 'audio', 'dev', 'manifest.jsonl'));
 if (values.limit !== undefined) items = items.slice(0, Number(values.limit));
 
 const t0 = performance.now();
 const server = await startEmbeddedServer(
-  compileServeConfig({ port: 0, dataDir: join(ROOT, '.data', 'test'), mirrorDir: join(SHARED, 'models'), logLevel: 'warn' }, {}),
+  compileServeConfig(
+    {
+      port: 0,
+      dataDir: join(ROOT, '.data', 'test'),
+      mirrorDir: join(SHARED, 'models'),
+      logLevel: 'warn',
+    },
+    {},
+  ),
 );
 const startupMs = performance.now() - t0;
 const rssAfterLoadMb = process.memoryUsage().rss / 1e6;
-console.log(`server up in ${(startupMs / 1000).toFixed(2)} s, RSS ${rssAfterLoadMb.toFixed(0)} MB, ${cpus().length} cores: ${cpus()[0]?.model ?? ''}`);
+console.log(
+  `server up in ${(startupMs / 1000).toFixed(2)} s, RSS ${rssAfterLoadMb.toFixed(0)} MB, ${cpus().length} cores: ${cpus()[0]?.model ?? ''}`,
+);
 
-const hyps: Record<string, Map<string, string>> = { raw: new Map(raw.utterances.map((u) => [u.id, u.hyp])) };
+const hyps: Record<string, Map<string, string>> = {
+  raw: new Map(raw.utterances.map((u) => [u.id, u.hyp])),
+};
 const latency: Record<string, { firstPartialMs: number[]; finalMs: number[] }> = {};
 const extra: Record<string, unknown> = {};
 
 async function pool<T>(list: readonly T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < list.length) await fn(list[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < list.length) await fn(list[next++]!);
+    }),
+  );
 }
 
 async function pcmOf(item: ManifestItem): Promise<Uint8Array> {
-  const audio = await resample(await decodeAudioFile(new Uint8Array(readFileSync(item.audioPath)), { maxDurationS: 3600, maxChannels: 8 }), 16000);
+  const audio = await resample(
+    await decodeAudioFile(new Uint8Array(readFileSync(item.audioPath)), {
+      maxDurationS: 3600,
+      maxChannels: 8,
+    }),
+    16000,
+  );
   return toPcm16(audio.samples);
 }
 
@@ -63,7 +97,9 @@ async function runRest(): Promise<void> {
   const out = new Map<string, string>();
   const started = performance.now();
   await pool(items, 2, async (item) => {
-    const body = await transcribeBytes(server.url, new Uint8Array(readFileSync(item.audioPath)), { responseFormat: 'json' });
+    const body = await transcribeBytes(server.url, new Uint8Array(readFileSync(item.audioPath)), {
+      responseFormat: 'json',
+    });
     out.set(item.id, (JSON.parse(body) as { text: string }).text);
   });
   hyps.rest = out;
@@ -71,7 +107,13 @@ async function runRest(): Promise<void> {
 }
 
 /** Streams items through /v1/listen, `n` at a time, at `pace` x real time; records latencies. */
-async function runWs(name: string, subset: readonly ManifestItem[], n: number, pace: number, frameMs: number): Promise<void> {
+async function runWs(
+  name: string,
+  subset: readonly ManifestItem[],
+  n: number,
+  pace: number,
+  frameMs: number,
+): Promise<void> {
   const out = new Map<string, string>();
   const lat = { firstPartialMs: [] as number[], finalMs: [] as number[] };
   await pool(subset, n, async (item) => {
@@ -90,27 +132,47 @@ async function runWs(name: string, subset: readonly ManifestItem[], n: number, p
       }
       if (e.type === 'final') {
         const speechEnd = e.words.at(-1)?.end_s ?? e.end_s;
-        if (now - sendStart < (pcm.length / 32000) * 1000 / pace + 50) lat.finalMs.push(now - sentAt(speechEnd));
+        if (now - sendStart < ((pcm.length / 32000) * 1000) / pace + 50)
+          lat.finalMs.push(now - sentAt(speechEnd));
       }
     });
     const events = await streamPcm16(session, pcm, { sampleRateHz: 16000, frameMs, pace });
-    out.set(item.id, events.filter((e) => e.type === 'final').map((e) => (e.type === 'final' ? e.text : '')).join(' '));
+    out.set(
+      item.id,
+      events
+        .filter((e) => e.type === 'final')
+        .map((e) => (e.type === 'final' ? e.text : ''))
+        .join(' '),
+    );
   });
   hyps[name] = out;
   latency[name] = lat;
 }
 
 function runCli(): void {
-  const stdout = execFileSync(process.execPath, [join(ROOT, 'bin', 'voxfleet.js'), 'transcribe', '--url', server.url, ...items.map((i) => i.audioPath)], {
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const stdout = execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'voxfleet.js'),
+      'transcribe',
+      '--url',
+      server.url,
+      ...items.map((i) => i.audioPath),
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const lines = stdout.split('\n').slice(0, items.length);
   hyps.cli = new Map(items.map((item, k) => [item.id, lines[k] ?? '']));
 }
 
 async function runTts(): Promise<void> {
-  const sentences = items.filter((i) => i.tags.includes('clean')).slice(0, 20).map((i) => i.text.toLowerCase());
+  const sentences = items
+    .filter((i) => i.tags.includes('clean'))
+    .slice(0, 20)
+    .map((i) => i.text.toLowerCase());
   const ttfb: number[] = [];
   const total: number[] = [];
   for (const s of sentences) {
@@ -129,7 +191,8 @@ async function runTts(): Promise<void> {
 
 function pct(xs: number[]): { p50: number; p95: number; n: number } {
   const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number): number => Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN);
+  const at = (q: number): number =>
+    Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN);
   return { p50: at(0.5), p95: at(0.95), n: s.length };
 }
 
@@ -137,38 +200,81 @@ if (paths.has('rest')) await runRest();
 if (paths.has('cli')) runCli();
 if (paths.has('ws4')) await runWs('ws4', items, Math.max(1, Math.floor(streams / 2)), 4, 50);
 if (paths.has('ws1')) await runWs('ws1', items, streams, 1, 100);
-if (paths.has('latency')) await runWs('latency', items.filter((i) => i.tags.includes('clean')).slice(0, 12), 1, 1, 100);
+if (paths.has('latency'))
+  await runWs('latency', items.filter((i) => i.tags.includes('clean')).slice(0, 12), 1, 1, 100);
 if (paths.has('tts')) await runTts();
 extra.rssPeakMb = process.resourceUsage().maxRSS / 1024;
 await server.close();
 
 // ---- report ------------------------------------------------------------------------------
 const names = Object.keys(hyps);
-const report: Record<string, Record<string, Record<string, { wer: number; refWords: number }>>> = {};
+const report: Record<
+  string,
+  Record<string, Record<string, { wer: number; refWords: number }>>
+> = {};
 for (const mode of ['plain', 'num'] as const) {
-  const norm = (t: string): string => normalizeText(t, { numbers: mode === 'num' ? 'spell' : 'keep' });
+  const norm = (t: string): string =>
+    normalizeText(t, { numbers: mode === 'num' ? 'spell' : 'keep' });
   for (const name of names) {
     const scored = scoreBySlice(
       items.map((i) => ({ id: i.id, tags: i.tags, ref: i.text, hyp: hyps[name]!.get(i.id) ?? '' })),
       { normalize: norm },
     );
     for (const slice of scored.slices) {
-      ((report[mode] ??= {})[slice.slice] ??= {})[name] = { wer: slice.wer, refWords: slice.refWords };
+      ((report[mode] ??= {})[slice.slice] ??= {})[name] = {
+        wer: slice.wer,
+        refWords: slice.refWords,
+      };
     }
   }
 }
 for (const mode of ['num', 'plain'] as const) {
-  console.log(`\nWER (${mode === 'num' ? 'numbers spelled out on both sides' : 'case and punctuation only'}), % — ${values.model}`);
-  console.log(['slice'.padEnd(16), 'words'.padStart(5), ...names.map((n) => n.padStart(8))].join(' '));
+  console.log(
+    `\nWER (${mode === 'num' ? 'numbers spelled out on both sides' : 'case and punctuation only'}), % — ${values.model}`,
+  );
+  console.log(
+    ['slice'.padEnd(16), 'words'.padStart(5), ...names.map((n) => n.padStart(8))].join(' '),
+  );
   for (const [slice, row] of Object.entries(report[mode]!)) {
     const words = Object.values(row)[0]?.refWords ?? 0;
-    console.log([slice.padEnd(16), String(words).padStart(5), ...names.map((n) => (row[n] ? (row[n].wer * 100).toFixed(1) : '-').padStart(8))].join(' '));
+    console.log(
+      [
+        slice.padEnd(16),
+        String(words).padStart(5),
+        ...names.map((n) => (row[n] ? (row[n].wer * 100).toFixed(1) : '-').padStart(8)),
+      ].join(' '),
+    );
   }
 }
-const lat = Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, { firstPartialMs: pct(v.firstPartialMs), finalAfterSpeechEndMs: pct(v.finalMs) }]));
+const lat = Object.fromEntries(
+  Object.entries(latency).map(([k, v]) => [
+    k,
+    { firstPartialMs: pct(v.firstPartialMs), finalAfterSpeechEndMs: pct(v.finalMs) },
+  ]),
+);
 console.log('\nlatency (client-side):', JSON.stringify(lat));
-console.log('extra:', JSON.stringify({ startupMs: Math.round(startupMs), rssAfterLoadMb: Math.round(rssAfterLoadMb), ...extra }));
+console.log(
+  'extra:',
+  JSON.stringify({
+    startupMs: Math.round(startupMs),
+    rssAfterLoadMb: Math.round(rssAfterLoadMb),
+    ...extra,
+  }),
+);
 writeFileSync(
   join(ROOT, 'bench', 'results', `paths-${values.model}.json`),
-  JSON.stringify({ createdAt: new Date().toISOString(), machine: { cores: cpus().length, cpu: cpus()[0]?.model }, startupMs, rssAfterLoadMb, wer: report, latency: lat, extra, hyps: Object.fromEntries(names.map((n) => [n, Object.fromEntries(hyps[n]!)])) }, null, 1),
+  JSON.stringify(
+    {
+      createdAt: new Date().toISOString(),
+      machine: { cores: cpus().length, cpu: cpus()[0]?.model },
+      startupMs,
+      rssAfterLoadMb,
+      wer: report,
+      latency: lat,
+      extra,
+      hyps: Object.fromEntries(names.map((n) => [n, Object.fromEntries(hyps[n]!)])),
+    },
+    null,
+    1,
+  ),
 );

@@ -14,38 +14,147 @@ const clock = new ManualClock(Date.now());
 
 before(async () => {
   server = await startTestServer(
-    { models: ['whisper-tiny.en', 'piper-en-us-joe-medium', 'silero-vad'], maxAudioS: 60, uploadLimitMb: 2, maxStreams: 2, idleTimeoutS: 10 },
+    {
+      models: ['whisper-tiny.en', 'piper-en-us-joe-medium', 'silero-vad'],
+      maxAudioS: 60,
+      uploadLimitMb: 2,
+      maxStreams: 2,
+      idleTimeoutS: 10,
+    },
     clock,
   );
 });
 after(() => server?.close());
 
-async function upload(bytes: Uint8Array, fields: Record<string, string> = {}): Promise<{ status: number; body: { error?: { code: string; message: string; param: string | null } } }> {
+async function upload(
+  bytes: Uint8Array,
+  fields: Record<string, string> = {},
+): Promise<{
+  status: number;
+  body: { error?: { code: string; message: string; param: string | null } };
+}> {
   const form = new FormData();
   form.set('file', new Blob([bytes]), 'audio');
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   const res = await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', body: form });
-  return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string; param: string | null } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { error?: { code: string; message: string; param: string | null } },
+  };
 }
 
-const cases: { name: string; bytes: () => Uint8Array; fields?: Record<string, string>; status: number; code: string }[] = [
+const cases: {
+  name: string;
+  bytes: () => Uint8Array;
+  fields?: Record<string, string>;
+  status: number;
+  code: string;
+}[] = [
   { name: 'empty file', bytes: () => new Uint8Array(0), status: 400, code: 'AUDIO_EMPTY' },
-  { name: 'text, not audio', bytes: () => new TextEncoder().encode('hello, this is not audio at all '.repeat(20)), status: 415, code: 'AUDIO_NOT_AUDIO' },
-  { name: 'random bytes', bytes: () => Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919) % 251), status: 415, code: 'AUDIO_NOT_AUDIO' },
-  { name: 'WAV cut short', bytes: () => truncatedWav(320000, 1000), status: 400, code: 'AUDIO_TRUNCATED' },
-  { name: 'WAV with a hostile 4 GB data size', bytes: () => truncatedWav(0xfffffff0, 64), status: 400, code: 'AUDIO_TRUNCATED' },
-  { name: 'ADPCM WAV', bytes: () => wavHeader({ format: 2, bits: 4, dataBytes: 1024 }), status: 415, code: 'AUDIO_UNSUPPORTED_ENCODING' },
-  { name: 'WAV with 12 channels', bytes: () => wavBytes(tone(0.5 * 12), 16000, 12), status: 400, code: 'AUDIO_TOO_MANY_CHANNELS' },
-  { name: 'audio longer than the limit', bytes: () => wavBytes(roomNoise(61, 8000), 8000), status: 413, code: 'AUDIO_TOO_LONG' },
-  { name: 'upload larger than the limit', bytes: () => wavBytes(roomNoise(70, 16000)), status: 413, code: 'UPLOAD_TOO_LARGE' },
-  { name: 'declared rate differs from the header', bytes: () => wavBytes(tone(1), 16000), fields: { sample_rate: '8000' }, status: 400, code: 'AUDIO_SAMPLE_RATE_MISMATCH' },
-  { name: 'raw PCM not a whole number of samples', bytes: () => new Uint8Array(3001), fields: { encoding: 'pcm_s16le', sample_rate: '16000' }, status: 400, code: 'AUDIO_FRAME_MISALIGNED' },
-  { name: 'unknown raw encoding', bytes: () => new Uint8Array(3000), fields: { encoding: 'pcm_u8', sample_rate: '16000' }, status: 415, code: 'AUDIO_UNSUPPORTED_ENCODING' },
-  { name: 'unsupported raw sample rate', bytes: () => new Uint8Array(3000), fields: { encoding: 'pcm_s16le', sample_rate: '1234' }, status: 400, code: 'INVALID_ARGUMENT' },
-  { name: 'unknown response_format', bytes: () => wavBytes(tone(1)), fields: { response_format: 'docx' }, status: 400, code: 'UNSUPPORTED_RESPONSE_FORMAT' },
-  { name: 'bad language code', bytes: () => wavBytes(tone(1)), fields: { language: 'english!' }, status: 400, code: 'INVALID_ARGUMENT' },
-  { name: 'unknown model', bytes: () => wavBytes(tone(1)), fields: { model: 'whisper-huge' }, status: 404, code: 'MODEL_NOT_FOUND' },
-  { name: 'language the model lacks', bytes: () => wavBytes(tone(1)), fields: { model: 'whisper-tiny.en', language: 'de' }, status: 400, code: 'MODEL_CAPABILITY_UNSUPPORTED' },
+  {
+    name: 'text, not audio',
+    bytes: () => new TextEncoder().encode('hello, this is not audio at all '.repeat(20)),
+    status: 415,
+    code: 'AUDIO_NOT_AUDIO',
+  },
+  {
+    name: 'random bytes',
+    bytes: () => Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919) % 251),
+    status: 415,
+    code: 'AUDIO_NOT_AUDIO',
+  },
+  {
+    name: 'WAV cut short',
+    bytes: () => truncatedWav(320000, 1000),
+    status: 400,
+    code: 'AUDIO_TRUNCATED',
+  },
+  {
+    name: 'WAV with a hostile 4 GB data size',
+    bytes: () => truncatedWav(0xfffffff0, 64),
+    status: 400,
+    code: 'AUDIO_TRUNCATED',
+  },
+  {
+    name: 'ADPCM WAV',
+    bytes: () => wavHeader({ format: 2, bits: 4, dataBytes: 1024 }),
+    status: 415,
+    code: 'AUDIO_UNSUPPORTED_ENCODING',
+  },
+  {
+    name: 'WAV with 12 channels',
+    bytes: () => wavBytes(tone(0.5 * 12), 16000, 12),
+    status: 400,
+    code: 'AUDIO_TOO_MANY_CHANNELS',
+  },
+  {
+    name: 'audio longer than the limit',
+    bytes: () => wavBytes(roomNoise(61, 8000), 8000),
+    status: 413,
+    code: 'AUDIO_TOO_LONG',
+  },
+  {
+    name: 'upload larger than the limit',
+    bytes: () => wavBytes(roomNoise(70, 16000)),
+    status: 413,
+    code: 'UPLOAD_TOO_LARGE',
+  },
+  {
+    name: 'declared rate differs from the header',
+    bytes: () => wavBytes(tone(1), 16000),
+    fields: { sample_rate: '8000' },
+    status: 400,
+    code: 'AUDIO_SAMPLE_RATE_MISMATCH',
+  },
+  {
+    name: 'raw PCM not a whole number of samples',
+    bytes: () => new Uint8Array(3001),
+    fields: { encoding: 'pcm_s16le', sample_rate: '16000' },
+    status: 400,
+    code: 'AUDIO_FRAME_MISALIGNED',
+  },
+  {
+    name: 'unknown raw encoding',
+    bytes: () => new Uint8Array(3000),
+    fields: { encoding: 'pcm_u8', sample_rate: '16000' },
+    status: 415,
+    code: 'AUDIO_UNSUPPORTED_ENCODING',
+  },
+  {
+    name: 'unsupported raw sample rate',
+    bytes: () => new Uint8Array(3000),
+    fields: { encoding: 'pcm_s16le', sample_rate: '1234' },
+    status: 400,
+    code: 'INVALID_ARGUMENT',
+  },
+  {
+    name: 'unknown response_format',
+    bytes: () => wavBytes(tone(1)),
+    fields: { response_format: 'docx' },
+    status: 400,
+    code: 'UNSUPPORTED_RESPONSE_FORMAT',
+  },
+  {
+    name: 'bad language code',
+    bytes: () => wavBytes(tone(1)),
+    fields: { language: 'english!' },
+    status: 400,
+    code: 'INVALID_ARGUMENT',
+  },
+  {
+    name: 'unknown model',
+    bytes: () => wavBytes(tone(1)),
+    fields: { model: 'whisper-huge' },
+    status: 404,
+    code: 'MODEL_NOT_FOUND',
+  },
+  {
+    name: 'language the model lacks',
+    bytes: () => wavBytes(tone(1)),
+    fields: { model: 'whisper-tiny.en', language: 'de' },
+    status: 400,
+    code: 'MODEL_CAPABILITY_UNSUPPORTED',
+  },
 ];
 
 for (const c of cases) {
@@ -58,7 +167,11 @@ for (const c of cases) {
 }
 
 test('REST: a body that is not multipart names the file field', async () => {
-  const res = await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${server.url}/v1/audio/transcriptions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   const body = (await res.json()) as { error: { code: string; param: string } };
   assert.equal(res.status, 400);
   assert.equal(body.error.code, 'INVALID_ARGUMENT');
@@ -66,18 +179,52 @@ test('REST: a body that is not multipart names the file field', async () => {
 });
 
 const speechCases: { name: string; body: string; status: number; code: string }[] = [
-  { name: 'empty input', body: JSON.stringify({ input: '   ', voice: 'joe' }), status: 400, code: 'TEXT_EMPTY' },
-  { name: 'input too long', body: JSON.stringify({ input: 'a'.repeat(5000) }), status: 413, code: 'TEXT_TOO_LONG' },
-  { name: 'speed out of range', body: JSON.stringify({ input: 'hi', speed: 10 }), status: 400, code: 'INVALID_ARGUMENT' },
-  { name: 'aac format', body: JSON.stringify({ input: 'hi', response_format: 'aac' }), status: 400, code: 'UNSUPPORTED_RESPONSE_FORMAT' },
+  {
+    name: 'empty input',
+    body: JSON.stringify({ input: '   ', voice: 'joe' }),
+    status: 400,
+    code: 'TEXT_EMPTY',
+  },
+  {
+    name: 'input too long',
+    body: JSON.stringify({ input: 'a'.repeat(5000) }),
+    status: 413,
+    code: 'TEXT_TOO_LONG',
+  },
+  {
+    name: 'speed out of range',
+    body: JSON.stringify({ input: 'hi', speed: 10 }),
+    status: 400,
+    code: 'INVALID_ARGUMENT',
+  },
+  {
+    name: 'aac format',
+    body: JSON.stringify({ input: 'hi', response_format: 'aac' }),
+    status: 400,
+    code: 'UNSUPPORTED_RESPONSE_FORMAT',
+  },
   { name: 'malformed JSON', body: '{"input": ', status: 400, code: 'INVALID_ARGUMENT' },
-  { name: 'unknown model', body: JSON.stringify({ input: 'hi', model: 'tts-9' }), status: 404, code: 'MODEL_NOT_FOUND' },
-  { name: 'input missing', body: JSON.stringify({ voice: 'joe' }), status: 400, code: 'INVALID_ARGUMENT' },
+  {
+    name: 'unknown model',
+    body: JSON.stringify({ input: 'hi', model: 'tts-9' }),
+    status: 404,
+    code: 'MODEL_NOT_FOUND',
+  },
+  {
+    name: 'input missing',
+    body: JSON.stringify({ voice: 'joe' }),
+    status: 400,
+    code: 'INVALID_ARGUMENT',
+  },
 ];
 
 for (const c of speechCases) {
   test(`speech: ${c.name} -> ${c.status} ${c.code}`, async () => {
-    const res = await fetch(`${server.url}/v1/audio/speech`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: c.body });
+    const res = await fetch(`${server.url}/v1/audio/speech`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: c.body,
+    });
     const body = (await res.json()) as { error: { code: string } };
     assert.equal(body.error.code, c.code);
     assert.equal(res.status, c.status);
@@ -93,20 +240,59 @@ function wsSession(query: string, script: (ws: WebSocket) => void): Promise<WsOu
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/v1/listen${query}`);
     const messages: WsOutcome['messages'] = [];
-    ws.on('message', (d: Buffer) => messages.push(JSON.parse(d.toString('utf8')) as WsOutcome['messages'][number]));
+    ws.on('message', (d: Buffer) =>
+      messages.push(JSON.parse(d.toString('utf8')) as WsOutcome['messages'][number]),
+    );
     ws.on('open', () => script(ws));
     ws.on('close', (closeCode) => resolve({ messages, closeCode }));
     ws.on('error', reject);
   });
 }
 
-const wsCases: { name: string; query?: string; script: (ws: WebSocket) => void; close: number; code: string }[] = [
-  { name: 'audio before start', script: (ws) => ws.send(new Uint8Array(320)), close: 4400, code: 'PROTOCOL_VIOLATION' },
-  { name: 'text that is not JSON', script: (ws) => ws.send('hello'), close: 4400, code: 'PROTOCOL_VIOLATION' },
-  { name: 'unknown message type', script: (ws) => ws.send(JSON.stringify({ type: 'pause' })), close: 4400, code: 'PROTOCOL_VIOLATION' },
-  { name: 'unsupported sample rate', script: (ws) => ws.send(JSON.stringify({ type: 'start', sample_rate: 1234 })), close: 4400, code: 'INVALID_ARGUMENT' },
-  { name: 'unknown encoding', script: (ws) => ws.send(JSON.stringify({ type: 'start', encoding: 'opus' })), close: 4400, code: 'INVALID_ARGUMENT' },
-  { name: 'endpointing out of range', query: '?encoding=pcm_s16le&endpointing_ms=5', script: () => undefined, close: 4400, code: 'INVALID_ARGUMENT' },
+const wsCases: {
+  name: string;
+  query?: string;
+  script: (ws: WebSocket) => void;
+  close: number;
+  code: string;
+}[] = [
+  {
+    name: 'audio before start',
+    script: (ws) => ws.send(new Uint8Array(320)),
+    close: 4400,
+    code: 'PROTOCOL_VIOLATION',
+  },
+  {
+    name: 'text that is not JSON',
+    script: (ws) => ws.send('hello'),
+    close: 4400,
+    code: 'PROTOCOL_VIOLATION',
+  },
+  {
+    name: 'unknown message type',
+    script: (ws) => ws.send(JSON.stringify({ type: 'pause' })),
+    close: 4400,
+    code: 'PROTOCOL_VIOLATION',
+  },
+  {
+    name: 'unsupported sample rate',
+    script: (ws) => ws.send(JSON.stringify({ type: 'start', sample_rate: 1234 })),
+    close: 4400,
+    code: 'INVALID_ARGUMENT',
+  },
+  {
+    name: 'unknown encoding',
+    script: (ws) => ws.send(JSON.stringify({ type: 'start', encoding: 'opus' })),
+    close: 4400,
+    code: 'INVALID_ARGUMENT',
+  },
+  {
+    name: 'endpointing out of range',
+    query: '?encoding=pcm_s16le&endpointing_ms=5',
+    script: () => undefined,
+    close: 4400,
+    code: 'INVALID_ARGUMENT',
+  },
   {
     name: 'frame not a whole number of samples',
     script: (ws) => {
@@ -137,7 +323,9 @@ for (const c of wsCases) {
 }
 
 test('WS: a frame over 1 MiB closes the socket with 1009', async () => {
-  const { closeCode } = await wsSession('?encoding=pcm_s16le', (ws) => ws.send(new Uint8Array(2 * 1024 * 1024)));
+  const { closeCode } = await wsSession('?encoding=pcm_s16le', (ws) =>
+    ws.send(new Uint8Array(2 * 1024 * 1024)),
+  );
   assert.equal(closeCode, 1009);
 });
 
@@ -183,7 +371,10 @@ test('a burst of bad requests leaves no leaked handles or memory', async () => {
   global.gc?.();
   const grownMb = (process.memoryUsage().rss - rssBefore) / 1e6;
   assert.ok(grownMb < 150, `RSS grew by ${grownMb.toFixed(0)} MB`);
-  assert.ok(process.getActiveResourcesInfo().length <= handlesBefore + 2, `handles ${handlesBefore} -> ${process.getActiveResourcesInfo().length}`);
+  assert.ok(
+    process.getActiveResourcesInfo().length <= handlesBefore + 2,
+    `handles ${handlesBefore} -> ${process.getActiveResourcesInfo().length}`,
+  );
   assert.equal(server.worker.status().activeStreams, 0);
   const health = await fetch(`${server.url}/healthz`);
   assert.equal(health.status, 200);

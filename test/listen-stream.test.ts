@@ -21,12 +21,19 @@ before(async () => {
 after(() => server?.close());
 
 async function pcmOf(path: string): Promise<Uint8Array> {
-  const audio = await resample(await decodeAudioFile(new Uint8Array(readFileSync(path)), { maxDurationS: 600, maxChannels: 2 }), 16000);
+  const audio = await resample(
+    await decodeAudioFile(new Uint8Array(readFileSync(path)), {
+      maxDurationS: 600,
+      maxChannels: 2,
+    }),
+    16000,
+  );
   return toPcm16(audio.samples);
 }
 
 type Final = Extract<StreamEvent, { type: 'final' }>;
-const finalsOf = (events: StreamEvent[]): Final[] => events.filter((e): e is Final => e.type === 'final');
+const finalsOf = (events: StreamEvent[]): Final[] =>
+  events.filter((e): e is Final => e.type === 'final');
 
 function assertWellFormed(events: StreamEvent[]): void {
   assert.equal(events.at(-1)?.type, 'closed');
@@ -34,13 +41,20 @@ function assertWellFormed(events: StreamEvent[]): void {
   let stable = '';
   for (const e of events) {
     if (e.type === 'partial') {
-      assert.ok(e.stable_text.startsWith(stable), `stable shrank: "${stable}" -> "${e.stable_text}"`);
+      assert.ok(
+        e.stable_text.startsWith(stable),
+        `stable shrank: "${stable}" -> "${e.stable_text}"`,
+      );
       assert.ok(e.text.startsWith(e.stable_text));
       stable = e.stable_text;
     } else if (e.type === 'final' || e.type === 'utterance_end') stable = '';
   }
   const finals = finalsOf(events);
-  for (let i = 1; i < finals.length; i++) assert.ok(finals[i]!.start_s >= finals[i - 1]!.end_s - 1e-6, 'finals overlap or are out of order');
+  for (let i = 1; i < finals.length; i++)
+    assert.ok(
+      finals[i]!.start_s >= finals[i - 1]!.end_s - 1e-6,
+      'finals overlap or are out of order',
+    );
 }
 
 test('jfk at real-time pace: partials before finals, finals match the file transcript', async () => {
@@ -51,12 +65,17 @@ test('jfk at real-time pace: partials before finals, finals match the file trans
   session.onEvent((e) => arrivals.push({ type: e.type, at: performance.now() - t0 }));
   const events = await streamPcm16(session, pcm, { sampleRateHz: 16000, frameMs: 100, pace: 1 });
   assertWellFormed(events);
-  const text = finalsOf(events).map((f) => f.text).join(' ');
-  const ref = 'and so my fellow americans ask not what your country can do for you ask what you can do for your country';
+  const text = finalsOf(events)
+    .map((f) => f.text)
+    .join(' ');
+  const ref =
+    'and so my fellow americans ask not what your country can do for you ask what you can do for your country';
   assert.ok(wordErrorRate(normalizeText(ref), normalizeText(text)).wer <= 0.1, text);
   const firstPartial = arrivals.find((a) => a.type === 'partial');
   const firstFinal = arrivals.find((a) => a.type === 'final');
-  assert.ok(firstPartial !== undefined && firstFinal !== undefined && firstPartial.at < firstFinal.at);
+  assert.ok(
+    firstPartial !== undefined && firstFinal !== undefined && firstPartial.at < firstFinal.at,
+  );
   // real-time pace: the first final came while audio was still being sent (before 11 s)
   assert.ok(firstFinal.at < 11_000, `first final at ${firstFinal.at} ms`);
   const closed = events.at(-1);
@@ -66,10 +85,19 @@ test('jfk at real-time pace: partials before finals, finals match the file trans
 test('a long item at 4x real time: no words lost at utterance joins', async () => {
   const item = readItems(DEV_AUDIO).find((i) => i.tags.includes('long'))!;
   const session = await ListenSession.open(server.url, {});
-  const events = await streamPcm16(session, await pcmOf(item.audio), { sampleRateHz: 16000, frameMs: 50, pace: 4 });
+  const events = await streamPcm16(session, await pcmOf(item.audio), {
+    sampleRateHz: 16000,
+    frameMs: 50,
+    pace: 4,
+  });
   assertWellFormed(events);
-  const text = finalsOf(events).map((f) => f.text).join(' ');
-  const wer = wordErrorRate(normalizeText(item.text, { numbers: 'spell' }), normalizeText(text, { numbers: 'spell' }));
+  const text = finalsOf(events)
+    .map((f) => f.text)
+    .join(' ');
+  const wer = wordErrorRate(
+    normalizeText(item.text, { numbers: 'spell' }),
+    normalizeText(text, { numbers: 'spell' }),
+  );
   assert.ok(wer.wer < 0.12, `WER ${wer.wer}: ${text}`);
   assert.ok(wer.deletions <= 3, `deletions ${wer.deletions}`);
 });
@@ -77,10 +105,17 @@ test('a long item at 4x real time: no words lost at utterance joins', async () =
 test('language auto: a German stream is finalised by the multilingual model as de', async () => {
   const de = readItems(MULTILINGUAL_AUDIO).find((i) => i.language === 'de')!;
   const session = await ListenSession.open(server.url, { language: 'auto', sampleRateHz: 16000 });
-  const events = await streamPcm16(session, await pcmOf(de.audio), { sampleRateHz: 16000, frameMs: 100, pace: Infinity });
+  const events = await streamPcm16(session, await pcmOf(de.audio), {
+    sampleRateHz: 16000,
+    frameMs: 100,
+    pace: Infinity,
+  });
   const finals = finalsOf(events);
   assert.ok(finals.length >= 1);
-  assert.ok(finals.every((f) => f.language === 'de'), finals.map((f) => f.language).join(','));
+  assert.ok(
+    finals.every((f) => f.language === 'de'),
+    finals.map((f) => f.language).join(','),
+  );
   assert.equal(session.ready?.model, 'whisper-base');
 });
 
@@ -89,22 +124,41 @@ test('60 s of room noise and silence: no final with text', async () => {
   const silence = new Int16Array(16000 * 30);
   const pcm = new Uint8Array(new Int16Array([...noise, ...silence]).buffer);
   const session = await ListenSession.open(server.url, {});
-  const events = await streamPcm16(session, pcm, { sampleRateHz: 16000, frameMs: 100, pace: Infinity });
+  const events = await streamPcm16(session, pcm, {
+    sampleRateHz: 16000,
+    frameMs: 100,
+    pace: Infinity,
+  });
   assert.equal(events.at(-1)?.type, 'closed');
-  assert.deepEqual(finalsOf(events).filter((f) => f.text.trim().length > 0), []);
+  assert.deepEqual(
+    finalsOf(events).filter((f) => f.text.trim().length > 0),
+    [],
+  );
 });
 
 test('8 kHz mu-law input is resampled and transcribed', async () => {
   const pcm16k = await pcmOf(join(DEV_AUDIO, 'jfk.wav'));
-  const audio = await resample({ samples: Float32Array.from(new Int16Array(pcm16k.buffer, pcm16k.byteOffset, pcm16k.byteLength / 2), (s) => s / 32768), sampleRateHz: 16000 }, 8000);
+  const audio = await resample(
+    {
+      samples: Float32Array.from(
+        new Int16Array(pcm16k.buffer, pcm16k.byteOffset, pcm16k.byteLength / 2),
+        (s) => s / 32768,
+      ),
+      sampleRateHz: 16000,
+    },
+    8000,
+  );
   const { encodeMuLaw } = await import('./helpers/g711.js');
   const session = await ListenSession.open(server.url, { encoding: 'mulaw', sampleRateHz: 8000 });
   const events: StreamEvent[] = [];
   session.onEvent((e) => events.push(e));
   const bytes = encodeMuLaw(audio.samples);
-  for (let off = 0; off < bytes.length; off += 800) session.sendAudio(bytes.subarray(off, off + 800));
+  for (let off = 0; off < bytes.length; off += 800)
+    session.sendAudio(bytes.subarray(off, off + 800));
   await session.finish();
-  const text = finalsOf(events).map((f) => f.text).join(' ');
+  const text = finalsOf(events)
+    .map((f) => f.text)
+    .join(' ');
   assert.match(text, /country/i);
 });
 
@@ -115,6 +169,7 @@ test('a client that disconnects mid-stream frees its session at once', async () 
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(server.worker.status().activeStreams, 1);
   session.terminate();
-  for (let i = 0; i < 50 && server.worker.status().activeStreams > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 50 && server.worker.status().activeStreams > 0; i++)
+    await new Promise((r) => setTimeout(r, 20));
   assert.equal(server.worker.status().activeStreams, 0);
 });

@@ -18,15 +18,23 @@ let client: OpenAI;
 
 before(async () => {
   server = await startTestServer();
-  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'sk-test-not-a-real-key', maxRetries: 0 });
+  client = new OpenAI({
+    baseURL: `${server.url}/v1`,
+    apiKey: 'sk-test-not-a-real-key',
+    maxRetries: 0,
+  });
 });
 after(() => server?.close());
 
 const jfk = join(DEV_AUDIO, 'jfk.wav');
-const JFK_WORDS = 'and so my fellow americans ask not what your country can do for you ask what you can do for your country';
+const JFK_WORDS =
+  'and so my fellow americans ask not what your country can do for you ask what you can do for your country';
 
 test('transcriptions: json (default model by language)', async () => {
-  const r = await client.audio.transcriptions.create({ file: createReadStream(jfk), model: 'whisper-1' });
+  const r = await client.audio.transcriptions.create({
+    file: createReadStream(jfk),
+    model: 'whisper-1',
+  });
   assert.ok(wordErrorRate(normalizeText(JFK_WORDS), normalizeText(r.text)).wer < 0.1, r.text);
 });
 
@@ -50,11 +58,23 @@ test('transcriptions: verbose_json with words and segments, times inside the aud
 });
 
 test('transcriptions: text, srt and vtt', async () => {
-  const text = await client.audio.transcriptions.create({ file: createReadStream(jfk), model: 'whisper-1', response_format: 'text' });
+  const text = await client.audio.transcriptions.create({
+    file: createReadStream(jfk),
+    model: 'whisper-1',
+    response_format: 'text',
+  });
   assert.match(String(text), /country/i);
-  const srt = await client.audio.transcriptions.create({ file: createReadStream(jfk), model: 'whisper-1', response_format: 'srt' });
+  const srt = await client.audio.transcriptions.create({
+    file: createReadStream(jfk),
+    model: 'whisper-1',
+    response_format: 'srt',
+  });
   assert.match(String(srt), /^1\n00:00:0\d,\d{3} --> 00:00:\d\d,\d{3}\n/);
-  const vtt = await client.audio.transcriptions.create({ file: createReadStream(jfk), model: 'whisper-1', response_format: 'vtt' });
+  const vtt = await client.audio.transcriptions.create({
+    file: createReadStream(jfk),
+    model: 'whisper-1',
+    response_format: 'vtt',
+  });
   assert.match(String(vtt), /^WEBVTT\n\n00:00:0\d\.\d{3} --> /);
 });
 
@@ -71,14 +91,25 @@ test('transcriptions: stream=true sends segment deltas then done', async () => {
     if (event.type === 'transcript.text.delta') deltas.push(event.delta);
     if (event.type === 'transcript.text.done') done = event.text;
   }
-  assert.ok(deltas.length >= 2, `expected several segments for ${longItem.duration_s} s, got ${deltas.length}`);
+  assert.ok(
+    deltas.length >= 2,
+    `expected several segments for ${longItem.duration_s} s, got ${deltas.length}`,
+  );
   assert.equal(deltas.join(''), done);
-  assert.ok(wordErrorRate(normalizeText(longItem.text, { numbers: 'spell' }), normalizeText(done, { numbers: 'spell' })).wer < 0.15);
+  assert.ok(
+    wordErrorRate(
+      normalizeText(longItem.text, { numbers: 'spell' }),
+      normalizeText(done, { numbers: 'spell' }),
+    ).wer < 0.15,
+  );
 });
 
 test('translations: whisper-base translates German speech into English', async () => {
   const de = readItems(MULTILINGUAL_AUDIO).find((i) => i.language === 'de')!;
-  const r = await client.audio.translations.create({ file: createReadStream(de.audio), model: 'whisper-base' });
+  const r = await client.audio.translations.create({
+    file: createReadStream(de.audio),
+    model: 'whisper-base',
+  });
   assert.ok(r.text.length > 10);
   assert.match(r.text, /\b(the|is|and|of|to|a)\b/i, `not English: ${r.text}`);
 });
@@ -86,12 +117,18 @@ test('translations: whisper-base translates German speech into English', async (
 test('translations with an English-only model is a stable error', async () => {
   await assert.rejects(
     client.audio.translations.create({ file: createReadStream(jfk), model: 'whisper-tiny.en' }),
-    (err: InstanceType<typeof OpenAI.APIError>) => err.status === 400 && err.code === 'MODEL_CAPABILITY_UNSUPPORTED',
+    (err: InstanceType<typeof OpenAI.APIError>) =>
+      err.status === 400 && err.code === 'MODEL_CAPABILITY_UNSUPPORTED',
   );
 });
 
 test('speech: the openai client gets a WAV at the voice rate with real audio', async () => {
-  const res = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Hello from voxfleet. This is a test.', response_format: 'wav' });
+  const res = await client.audio.speech.create({
+    model: 'tts-1',
+    voice: 'alloy',
+    input: 'Hello from voxfleet. This is a test.',
+    response_format: 'wav',
+  });
   const bytes = new Uint8Array(await res.arrayBuffer());
   // Streamed WAV: sizes unknown when the header left, so patch them before parsing.
   const view = new DataView(bytes.buffer);
@@ -124,7 +161,9 @@ test('language detection: whisper-base names the language of >= 27 of the 29 mul
       language: 'auto',
       response_format: 'verbose_json',
     });
-    const expected = new Intl.DisplayNames(['en'], { type: 'language' }).of(item.language!)!.toLowerCase();
+    const expected = new Intl.DisplayNames(['en'], { type: 'language' })
+      .of(item.language!)!
+      .toLowerCase();
     if (r.language === expected) right++;
     else wrong.push(`${item.id}: ${r.language}`);
   }

@@ -26,7 +26,10 @@ export interface EmbeddedServerHooks {
   readonly clock?: Clock;
 }
 
-export async function startEmbeddedServer(config: ServeConfig, hooks: EmbeddedServerHooks = {}): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(
+  config: ServeConfig,
+  hooks: EmbeddedServerHooks = {},
+): Promise<EmbeddedServer> {
   const started = performance.now();
   const store = openModelStore(config.dataDir);
   await ensureInstalled(store, config, hooks.onPullProgress);
@@ -37,7 +40,12 @@ export async function startEmbeddedServer(config: ServeConfig, hooks: EmbeddedSe
   ]);
   const telemetry = new Telemetry();
   const worker = new SpeechWorker(
-    { models: loaded.models, vad: loaded.vad, telemetry, ...(hooks.clock ? { clock: hooks.clock } : {}) },
+    {
+      models: loaded.models,
+      vad: loaded.vad,
+      telemetry,
+      ...(hooks.clock ? { clock: hooks.clock } : {}),
+    },
     {
       id: newId('wrk'),
       decodeConcurrency: config.decodeConcurrency,
@@ -85,7 +93,11 @@ export async function startEmbeddedServer(config: ServeConfig, hooks: EmbeddedSe
   };
 }
 
-async function ensureInstalled(store: ModelStore, config: ServeConfig, onProgress?: (p: PullProgress) => void): Promise<void> {
+async function ensureInstalled(
+  store: ModelStore,
+  config: ServeConfig,
+  onProgress?: (p: PullProgress) => void,
+): Promise<void> {
   for (const ref of config.models) {
     if (store.resolve(ref) !== undefined) continue;
     await store.pull(ref, {

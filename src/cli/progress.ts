@@ -17,10 +17,19 @@ export function createPullProgressBar(): { update: (p: PullProgress) => void; st
       if (label !== current) {
         bar?.stop();
         bar = new cliProgress.SingleBar(
-          { format: `${label.padEnd(34)} {bar} {percentage}% | {done}/{total} MB | {phase} {file}`, stream: process.stderr, hideCursor: true },
+          {
+            format: `${label.padEnd(34)} {bar} {percentage}% | {done}/{total} MB | {phase} {file}`,
+            stream: process.stderr,
+            hideCursor: true,
+          },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(p.bytesTotal, 0, { done: '0', total: mb(p.bytesTotal), phase: p.phase, file: p.file });
+        bar.start(p.bytesTotal, 0, {
+          done: '0',
+          total: mb(p.bytesTotal),
+          phase: p.phase,
+          file: p.file,
+        });
         current = label;
       }
       bar?.update(p.bytesDone, { done: mb(p.bytesDone), phase: p.phase, file: p.file });

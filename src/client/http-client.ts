@@ -9,14 +9,21 @@ export interface TranscribeFileOptions {
   readonly fileName?: string;
 }
 
-export async function transcribeBytes(baseUrl: string, audio: Uint8Array, options: TranscribeFileOptions = {}): Promise<string> {
+export async function transcribeBytes(
+  baseUrl: string,
+  audio: Uint8Array,
+  options: TranscribeFileOptions = {},
+): Promise<string> {
   const form = new FormData();
   form.set('file', new Blob([audio]), options.fileName ?? 'audio');
   form.set('model', options.model ?? 'whisper-1');
   if (options.language !== undefined) form.set('language', options.language);
   form.set('response_format', options.responseFormat ?? 'json');
   for (const g of options.timestampGranularities ?? []) form.append('timestamp_granularities[]', g);
-  const res = await request(new URL('/v1/audio/transcriptions', baseUrl), { method: 'POST', body: form });
+  const res = await request(new URL('/v1/audio/transcriptions', baseUrl), {
+    method: 'POST',
+    body: form,
+  });
   return res.text();
 }
 
@@ -34,7 +41,11 @@ export interface SynthesizeOptions {
   readonly speed?: number;
 }
 
-export async function synthesizeSpeech(baseUrl: string, input: string, options: SynthesizeOptions = {}): Promise<Response> {
+export async function synthesizeSpeech(
+  baseUrl: string,
+  input: string,
+  options: SynthesizeOptions = {},
+): Promise<Response> {
   return request(new URL('/v1/audio/speech', baseUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -49,7 +49,9 @@ export class ListenSession {
           reject(errorFromWire(event));
         }
       });
-      socket.once('error', (err) => reject(new VoxfleetError('NOT_READY', `cannot reach ${url.origin}: ${err.message}`)));
+      socket.once('error', (err) =>
+        reject(new VoxfleetError('NOT_READY', `cannot reach ${url.origin}: ${err.message}`)),
+      );
       socket.once('open', () => {
         socket.send(
           JSON.stringify({
@@ -59,7 +61,9 @@ export class ListenSession {
             encoding: options.encoding ?? 'pcm_s16le',
             sample_rate: options.sampleRateHz ?? 16000,
             interim_results: options.interimResults ?? true,
-            ...(options.endpointingMs !== undefined ? { endpointing_ms: options.endpointingMs } : {}),
+            ...(options.endpointingMs !== undefined
+              ? { endpointing_ms: options.endpointingMs }
+              : {}),
           }),
         );
       });
@@ -85,7 +89,8 @@ export class ListenSession {
 
   /** Asks the server to decode what is left, send the last final and close. */
   async finish(): Promise<{ code: number; reason: string }> {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: 'close' }));
+    if (this.socket.readyState === WebSocket.OPEN)
+      this.socket.send(JSON.stringify({ type: 'close' }));
     return this.closed;
   }
 
@@ -101,7 +106,12 @@ export class ListenSession {
 export async function streamPcm16(
   session: ListenSession,
   pcm: Uint8Array,
-  options: { sampleRateHz: number; frameMs?: number; pace?: number; sleep?: (ms: number) => Promise<void> },
+  options: {
+    sampleRateHz: number;
+    frameMs?: number;
+    pace?: number;
+    sleep?: (ms: number) => Promise<void>;
+  },
 ): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
   session.onEvent((e) => events.push(e));

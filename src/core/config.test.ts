@@ -12,14 +12,27 @@ test('defaults fill every field; the result is frozen', () => {
 });
 
 test('flags win over the environment, which wins over defaults', () => {
-  const env = { VOXFLEET_PORT: '9000', VOXFLEET_HOST: '0.0.0.0', VOXFLEET_DATA_DIR: '/data', VOXFLEET_MODEL_MIRROR: '/mirror' };
+  const env = {
+    VOXFLEET_PORT: '9000',
+    VOXFLEET_HOST: '0.0.0.0',
+    VOXFLEET_DATA_DIR: '/data',
+    VOXFLEET_MODEL_MIRROR: '/mirror',
+  };
   const fromEnv = compileServeConfig({}, env);
-  assert.deepEqual([fromEnv.port, fromEnv.host, fromEnv.dataDir, fromEnv.mirrorDir], [9000, '0.0.0.0', '/data', '/mirror']);
+  assert.deepEqual(
+    [fromEnv.port, fromEnv.host, fromEnv.dataDir, fromEnv.mirrorDir],
+    [9000, '0.0.0.0', '/data', '/mirror'],
+  );
   assert.equal(compileServeConfig({ port: 1234 }, env).port, 1234);
 });
 
 test('bad values name the option', () => {
-  assert.throws(() => compileServeConfig({ port: 70000 }, {}), { code: 'INVALID_ARGUMENT', message: /'port'/ });
-  assert.throws(() => compileServeConfig({}, { VOXFLEET_PORT: 'eighty' }), { message: /VOXFLEET_PORT/ });
+  assert.throws(() => compileServeConfig({ port: 70000 }, {}), {
+    code: 'INVALID_ARGUMENT',
+    message: /'port'/,
+  });
+  assert.throws(() => compileServeConfig({}, { VOXFLEET_PORT: 'eighty' }), {
+    message: /VOXFLEET_PORT/,
+  });
   assert.throws(() => compileServeConfig({ maxStreams: 0 }, {}), { message: /'max_streams'/ });
 });

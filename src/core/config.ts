@@ -48,7 +48,12 @@ export const SERVE_DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   port: 8080,
   /** English ASR (default), multilingual ASR, the TTS voice and the VAD every ASR path needs. */
-  models: Object.freeze(['whisper-tiny.en', 'whisper-base', 'piper-en-us-joe-medium', 'silero-vad']),
+  models: Object.freeze([
+    'whisper-tiny.en',
+    'whisper-base',
+    'piper-en-us-joe-medium',
+    'silero-vad',
+  ]),
   /** Decodes at once: one single-threaded decode per core was measured fastest (MODELS.md). */
   decodeConcurrency: Math.max(1, availableParallelism()),
   /** Streams per worker before OVER_CAPACITY. */
@@ -66,19 +71,32 @@ export const SERVE_DEFAULTS = Object.freeze({
    * Frames of zero features after each final decode. tiny.en: 3000 fills Whisper's 30 s window
    * and lowered dev WER 9.4 % -> 6.3 % (numbers normalised) in MODELS.md; base: no gain, so -1.
    */
-  tailPaddings: Object.freeze({ 'whisper-tiny.en': 3000, 'whisper-base': -1 } as Record<string, number>),
+  tailPaddings: Object.freeze({ 'whisper-tiny.en': 3000, 'whisper-base': -1 } as Record<
+    string,
+    number
+  >),
 });
 
-export function defaultDataDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return env.VOXFLEET_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'voxfleet');
+export function defaultDataDir(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  return (
+    env.VOXFLEET_DATA_DIR ??
+    join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'voxfleet')
+  );
 }
 
-export function compileServeConfig(options: ServeOptions, env: Readonly<Record<string, string | undefined>> = process.env): ServeConfig {
+export function compileServeConfig(
+  options: ServeOptions,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ServeConfig {
   const d = SERVE_DEFAULTS;
   const port = options.port ?? numberFrom(env.VOXFLEET_PORT, 'VOXFLEET_PORT') ?? d.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument('port', 'must be an integer from 0 to 65535', port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw invalidArgument('port', 'must be an integer from 0 to 65535', port);
   const positive = (field: string, v: number): number => {
-    if (!(Number.isFinite(v) && v > 0)) throw invalidArgument(field, 'must be a positive number', v);
+    if (!(Number.isFinite(v) && v > 0))
+      throw invalidArgument(field, 'must be a positive number', v);
     return v;
   };
   return Object.freeze({
@@ -88,13 +106,22 @@ export function compileServeConfig(options: ServeOptions, env: Readonly<Record<s
     mirrorDir: options.mirrorDir ?? env.VOXFLEET_MODEL_MIRROR,
     registryUrl: options.registryUrl ?? env.VOXFLEET_REGISTRY_URL,
     models: Object.freeze([...(options.models ?? d.models)]),
-    decodeConcurrency: Math.floor(positive('decode_concurrency', options.decodeConcurrency ?? d.decodeConcurrency)),
+    decodeConcurrency: Math.floor(
+      positive('decode_concurrency', options.decodeConcurrency ?? d.decodeConcurrency),
+    ),
     maxStreams: Math.floor(positive('max_streams', options.maxStreams ?? d.maxStreams)),
-    uploadLimitBytes: Math.floor(positive('upload_limit_mb', options.uploadLimitMb ?? d.uploadLimitMb) * 1024 * 1024),
+    uploadLimitBytes: Math.floor(
+      positive('upload_limit_mb', options.uploadLimitMb ?? d.uploadLimitMb) * 1024 * 1024,
+    ),
     maxAudioS: positive('max_audio_s', options.maxAudioS ?? d.maxAudioS),
     maxChannels: Math.floor(positive('max_channels', options.maxChannels ?? d.maxChannels)),
-    idleTimeoutMs: Math.round(positive('idle_timeout_s', options.idleTimeoutS ?? d.idleTimeoutS) * 1000),
-    logLevel: options.logLevel ?? (env.VOXFLEET_LOG_LEVEL as ServeConfig['logLevel'] | undefined) ?? d.logLevel,
+    idleTimeoutMs: Math.round(
+      positive('idle_timeout_s', options.idleTimeoutS ?? d.idleTimeoutS) * 1000,
+    ),
+    logLevel:
+      options.logLevel ??
+      (env.VOXFLEET_LOG_LEVEL as ServeConfig['logLevel'] | undefined) ??
+      d.logLevel,
     tailPaddings: Object.freeze({ ...d.tailPaddings, ...options.tailPaddings }),
   });
 }

@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ERROR_CATALOG, VoxfleetError, errorFromWire, invalidArgument, toVoxfleetError, type ErrorCode } from './errors.js';
+import {
+  ERROR_CATALOG,
+  VoxfleetError,
+  errorFromWire,
+  invalidArgument,
+  toVoxfleetError,
+  type ErrorCode,
+} from './errors.js';
 
 const docs = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 
@@ -18,7 +25,11 @@ test('docs/errors.md documents exactly the codes in the catalogue, with the same
   const rows = documentedRows();
   assert.deepEqual([...rows.keys()].sort(), Object.keys(ERROR_CATALOG).sort());
   for (const [code, spec] of Object.entries(ERROR_CATALOG)) {
-    assert.deepEqual(rows.get(code), { http: spec.httpStatus, ws: spec.wsCloseCode, retryable: spec.retryable }, code);
+    assert.deepEqual(
+      rows.get(code),
+      { http: spec.httpStatus, ws: spec.wsCloseCode, retryable: spec.retryable },
+      code,
+    );
   }
 });
 

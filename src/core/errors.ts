@@ -77,7 +77,12 @@ export class VoxfleetError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: ErrorOptions) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: ErrorDetails = {},
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'VoxfleetError';
     this.code = code;
@@ -114,7 +119,12 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 }
 
 /** Rebuilds an error received over a transport; unknown codes become INTERNAL. */
-export function errorFromWire(wire: { code?: unknown; message?: unknown; field?: unknown; retry_after_ms?: unknown }): VoxfleetError {
+export function errorFromWire(wire: {
+  code?: unknown;
+  message?: unknown;
+  field?: unknown;
+  retry_after_ms?: unknown;
+}): VoxfleetError {
   const code = isErrorCode(wire.code) ? wire.code : 'INTERNAL';
   const message = typeof wire.message === 'string' ? wire.message : 'unknown error';
   return new VoxfleetError(code, message, {
@@ -126,7 +136,8 @@ export function errorFromWire(wire: { code?: unknown; message?: unknown; field?:
 /** Anything thrown becomes a VoxfleetError; unexpected faults are INTERNAL and keep their cause. */
 export function toVoxfleetError(err: unknown): VoxfleetError {
   if (err instanceof VoxfleetError) return err;
-  if (err instanceof Error && err.name === 'AbortError') return new VoxfleetError('CANCELLED', 'request cancelled', {}, { cause: err });
+  if (err instanceof Error && err.name === 'AbortError')
+    return new VoxfleetError('CANCELLED', 'request cancelled', {}, { cause: err });
   return new VoxfleetError('INTERNAL', 'internal error', {}, { cause: err });
 }
 

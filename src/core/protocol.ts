@@ -16,7 +16,9 @@ export interface ModelDescriptor {
   /** ISO 639-1 codes; ['*'] for multilingual models. */
   readonly languages: readonly string[];
   readonly sampleRateHz: number;
-  readonly capabilities: readonly ('transcribe' | 'translate' | 'detect_language' | 'stream' | 'synthesize')[];
+  readonly capabilities: readonly (
+    'transcribe' | 'translate' | 'detect_language' | 'stream' | 'synthesize'
+  )[];
   readonly voices?: readonly string[];
   /** Aliases that resolve to this model, e.g. 'asr-en', 'whisper-1'. */
   readonly aliases: readonly string[];
@@ -75,9 +77,19 @@ export interface StreamOpenRequest {
 
 /** Events a streaming session emits, in order; the gateway forwards them as WS messages. */
 export type StreamEvent =
-  | { readonly type: 'ready'; readonly session_id: string; readonly model: string; readonly model_version: string }
+  | {
+      readonly type: 'ready';
+      readonly session_id: string;
+      readonly model: string;
+      readonly model_version: string;
+    }
   | { readonly type: 'speech_started'; readonly start_s: number }
-  | { readonly type: 'partial'; readonly text: string; readonly stable_text: string; readonly start_s: number }
+  | {
+      readonly type: 'partial';
+      readonly text: string;
+      readonly stable_text: string;
+      readonly start_s: number;
+    }
   | {
       readonly type: 'final';
       readonly text: string;
@@ -87,7 +99,12 @@ export type StreamEvent =
       readonly language: string;
     }
   | { readonly type: 'utterance_end'; readonly end_s: number }
-  | { readonly type: 'error'; readonly code: WireError['code']; readonly message: string; readonly retryable: boolean }
+  | {
+      readonly type: 'error';
+      readonly code: WireError['code'];
+      readonly message: string;
+      readonly retryable: boolean;
+    }
   | { readonly type: 'closed'; readonly audio_s: number };
 
 export type StreamControl = { readonly type: 'finalize' } | { readonly type: 'close' };

@@ -99,6 +99,10 @@ export interface TtsEngine {
    * Synthesizes one piece of text; `onChunk` receives audio as each sentence is produced.
    * Returning false from `onChunk` stops synthesis early (the client went away).
    */
-  synthesize(text: string, options: TtsOptions, onChunk: (samples: Float32Array) => boolean): Promise<void>;
+  synthesize(
+    text: string,
+    options: TtsOptions,
+    onChunk: (samples: Float32Array) => boolean,
+  ): Promise<void>;
   close(): void;
 }

@@ -54,9 +54,15 @@ export interface SynthesisStream {
 /** What one worker serves. */
 export interface WorkerEndpoint {
   status(): WorkerStatus;
-  transcribe(request: FileTranscriptionRequest, options?: TranscribeCallOptions): Promise<FileTranscriptionResult>;
+  transcribe(
+    request: FileTranscriptionRequest,
+    options?: TranscribeCallOptions,
+  ): Promise<FileTranscriptionResult>;
   /** Opens a session; events (starting with `ready`) go to `onEvent`. Throws OVER_CAPACITY when full. */
-  openStream(request: StreamOpenRequest, onEvent: (event: StreamEvent) => void): Promise<StreamChannel>;
+  openStream(
+    request: StreamOpenRequest,
+    onEvent: (event: StreamEvent) => void,
+  ): Promise<StreamChannel>;
   /** Validates and starts synthesis; audio is produced as `chunks` is read. */
   synthesize(request: SynthesisRequest, signal?: AbortSignal): Promise<SynthesisStream>;
 }

@@ -24,7 +24,10 @@ test('ready workers first by load; draining and full workers are skipped for str
     ],
     true,
   );
-  assert.deepEqual(order.map((o) => o.status.id), ['idle', 'busy']);
+  assert.deepEqual(
+    order.map((o) => o.status.id),
+    ['idle', 'busy'],
+  );
 });
 
 test('a fabric with only full workers refuses with OVER_CAPACITY; with none ready, NOT_READY', async () => {
@@ -36,8 +39,14 @@ test('a fabric with only full workers refuses with OVER_CAPACITY; with none read
     openStream: () => Promise.reject(new Error('unused')),
     synthesize: () => Promise.reject(new Error('unused')),
   });
-  await assert.rejects(fabric.openStream({} as never, () => undefined), { code: 'OVER_CAPACITY' });
+  await assert.rejects(
+    fabric.openStream({} as never, () => undefined),
+    { code: 'OVER_CAPACITY' },
+  );
   unregister();
-  await assert.rejects(fabric.openStream({} as never, () => undefined), { code: 'NOT_READY' });
+  await assert.rejects(
+    fabric.openStream({} as never, () => undefined),
+    { code: 'NOT_READY' },
+  );
   await fabric.close();
 });

@@ -28,15 +28,21 @@ export class InProcessFabric implements FabricClient {
   }
 
   // async, so a refusal is always a rejected promise, never a synchronous throw.
-  async transcribe(...args: Parameters<WorkerEndpoint['transcribe']>): ReturnType<WorkerEndpoint['transcribe']> {
+  async transcribe(
+    ...args: Parameters<WorkerEndpoint['transcribe']>
+  ): ReturnType<WorkerEndpoint['transcribe']> {
     return this.pick(false).transcribe(...args);
   }
 
-  async openStream(...args: Parameters<WorkerEndpoint['openStream']>): ReturnType<WorkerEndpoint['openStream']> {
+  async openStream(
+    ...args: Parameters<WorkerEndpoint['openStream']>
+  ): ReturnType<WorkerEndpoint['openStream']> {
     return this.pick(true).openStream(...args);
   }
 
-  async synthesize(...args: Parameters<WorkerEndpoint['synthesize']>): ReturnType<WorkerEndpoint['synthesize']> {
+  async synthesize(
+    ...args: Parameters<WorkerEndpoint['synthesize']>
+  ): ReturnType<WorkerEndpoint['synthesize']> {
     return this.pick(false).synthesize(...args);
   }
 
@@ -50,17 +56,25 @@ export class InProcessFabric implements FabricClient {
     const best = pickWorkerOrder(candidates, forStream)[0];
     if (best !== undefined) return best.endpoint;
     if (candidates.some((c) => c.status.state === 'ready')) {
-      throw new VoxfleetError('OVER_CAPACITY', 'every worker is at its stream capacity', { retryAfterMs: 2000 });
+      throw new VoxfleetError('OVER_CAPACITY', 'every worker is at its stream capacity', {
+        retryAfterMs: 2000,
+      });
     }
     throw new VoxfleetError('NOT_READY', 'no worker is ready', { retryAfterMs: 1000 });
   }
 }
 
 /** Ready workers, streams-with-room first, least loaded first. Pure, so it is unit-tested. */
-export function pickWorkerOrder<T extends { status: WorkerStatus }>(candidates: readonly T[], forStream: boolean): T[] {
+export function pickWorkerOrder<T extends { status: WorkerStatus }>(
+  candidates: readonly T[],
+  forStream: boolean,
+): T[] {
   const load = (s: WorkerStatus): number =>
     s.activeStreams / Math.max(1, s.maxStreams) + (s.decodesRunning + s.decodesQueued) / 100;
   return candidates
-    .filter((c) => c.status.state === 'ready' && (!forStream || c.status.activeStreams < c.status.maxStreams))
+    .filter(
+      (c) =>
+        c.status.state === 'ready' && (!forStream || c.status.activeStreams < c.status.maxStreams),
+    )
     .sort((a, b) => load(a.status) - load(b.status));
 }

@@ -34,7 +34,10 @@ export function sendError(reply: FastifyReply, thrown: unknown): FastifyReply {
     reply.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
   }
   if (err.details.retryAfterMs !== undefined) {
-    void reply.header('retry-after', String(Math.max(1, Math.ceil(err.details.retryAfterMs / 1000))));
+    void reply.header(
+      'retry-after',
+      String(Math.max(1, Math.ceil(err.details.retryAfterMs / 1000))),
+    );
   }
   return reply.code(err.httpStatus).type('application/json').send(httpErrorBody(err));
 }

@@ -3,7 +3,12 @@
  * query parameters, Deepgram-style) and control messages. docs/streaming.md documents it.
  */
 import { z } from 'zod';
-import { RAW_ENCODINGS, SUPPORTED_INPUT_RATES_HZ, VoxfleetError, type RawEncoding } from '../core/index.js';
+import {
+  RAW_ENCODINGS,
+  SUPPORTED_INPUT_RATES_HZ,
+  VoxfleetError,
+  type RawEncoding,
+} from '../core/index.js';
 import { parseBody } from './validation.js';
 
 export interface ListenSettings {
@@ -19,7 +24,10 @@ export interface ListenSettings {
 export const ENDPOINTING_MS = { min: 100, max: 5000, default: 500 } as const;
 
 const boolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-const intish = z.union([z.number(), z.string().regex(/^\d+$/, 'must be an integer').transform(Number)]);
+const intish = z.union([
+  z.number(),
+  z.string().regex(/^\d+$/, 'must be an integer').transform(Number),
+]);
 
 const startSchema = z
   .object({
@@ -27,7 +35,15 @@ const startSchema = z
     model: z.string().max(128).optional(),
     encoding: z.enum(RAW_ENCODINGS as [RawEncoding, ...RawEncoding[]]).default('pcm_s16le'),
     sample_rate: intish
-      .pipe(z.number().int().refine((r) => SUPPORTED_INPUT_RATES_HZ.includes(r), `must be one of ${SUPPORTED_INPUT_RATES_HZ.join(', ')}`))
+      .pipe(
+        z
+          .number()
+          .int()
+          .refine(
+            (r) => SUPPORTED_INPUT_RATES_HZ.includes(r),
+            `must be one of ${SUPPORTED_INPUT_RATES_HZ.join(', ')}`,
+          ),
+      )
       .default(16000),
     language: z
       .string()
@@ -64,9 +80,13 @@ export function parseClientMessage(text: string): ClientMessage {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new VoxfleetError('PROTOCOL_VIOLATION', 'text frames must be JSON messages; send audio as binary frames');
+    throw new VoxfleetError(
+      'PROTOCOL_VIOLATION',
+      'text frames must be JSON messages; send audio as binary frames',
+    );
   }
-  const type = json !== null && typeof json === 'object' ? (json as { type?: unknown }).type : undefined;
+  const type =
+    json !== null && typeof json === 'object' ? (json as { type?: unknown }).type : undefined;
   switch (type) {
     case 'start':
       return { type: 'start', settings: parseListenSettings(json) };

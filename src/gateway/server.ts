@@ -31,7 +31,10 @@ export interface GatewayDeps {
   readonly clock?: Clock;
 }
 
-export async function buildGateway(deps: GatewayDeps, config: GatewayConfig): Promise<FastifyInstance> {
+export async function buildGateway(
+  deps: GatewayDeps,
+  config: GatewayConfig,
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: buildLoggerConfig(config.logger),
     bodyLimit: config.jsonLimitBytes,
@@ -45,12 +48,23 @@ export async function buildGateway(deps: GatewayDeps, config: GatewayConfig): Pr
     return sendError(reply, mapped);
   });
   app.setNotFoundHandler((req, reply) =>
-    sendError(reply, new VoxfleetError('NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0] ?? ''}`)),
+    sendError(
+      reply,
+      new VoxfleetError('NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0] ?? ''}`),
+    ),
   );
 
   registerOperationalRoutes(app, deps.fabric, deps.telemetry);
-  registerTranscriptionRoutes(app, { fabric: deps.fabric, telemetry: deps.telemetry, uploadLimitBytes: config.uploadLimitBytes });
-  registerSpeechRoute(app, { fabric: deps.fabric, telemetry: deps.telemetry, ...(deps.clock ? { clock: deps.clock } : {}) });
+  registerTranscriptionRoutes(app, {
+    fabric: deps.fabric,
+    telemetry: deps.telemetry,
+    uploadLimitBytes: config.uploadLimitBytes,
+  });
+  registerSpeechRoute(app, {
+    fabric: deps.fabric,
+    telemetry: deps.telemetry,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
   registerListenRoute(app, {
     fabric: deps.fabric,
     telemetry: deps.telemetry,
@@ -71,7 +85,10 @@ function mapFastifyError(err: FastifyLikeError): VoxfleetError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new VoxfleetError('UPLOAD_TOO_LARGE', 'the request body is too large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new VoxfleetError('INVALID_ARGUMENT', 'unsupported content type: use application/json or multipart/form-data');
+      return new VoxfleetError(
+        'INVALID_ARGUMENT',
+        'unsupported content type: use application/json or multipart/form-data',
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new VoxfleetError('INVALID_ARGUMENT', 'the body is not valid JSON');

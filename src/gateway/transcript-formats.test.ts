@@ -16,7 +16,10 @@ test('srt and vtt timestamps and numbering', () => {
 });
 
 test('unknown response_format is a stable error naming the field', () => {
-  assert.throws(() => parseTranscriptFormat('docx'), { code: 'UNSUPPORTED_RESPONSE_FORMAT', message: /response_format/ });
+  assert.throws(() => parseTranscriptFormat('docx'), {
+    code: 'UNSUPPORTED_RESPONSE_FORMAT',
+    message: /response_format/,
+  });
   assert.equal(parseTranscriptFormat(undefined), 'json');
 });
 

@@ -2,7 +2,11 @@
  * Renders a file transcription in the OpenAI `response_format`s: json, text, verbose_json,
  * srt and vtt.
  */
-import { VoxfleetError, type FileTranscriptionResult, type TranscriptSegment } from '../core/index.js';
+import {
+  VoxfleetError,
+  type FileTranscriptionResult,
+  type TranscriptSegment,
+} from '../core/index.js';
 
 export const TRANSCRIPT_FORMATS = ['json', 'text', 'verbose_json', 'srt', 'vtt'] as const;
 export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];
@@ -30,7 +34,10 @@ export function renderTranscript(
 ): { contentType: string; body: string } {
   switch (format) {
     case 'json':
-      return json({ text: result.text, usage: { type: 'duration', seconds: Math.ceil(result.durationS) } });
+      return json({
+        text: result.text,
+        usage: { type: 'duration', seconds: Math.ceil(result.durationS) },
+      });
     case 'text':
       return { contentType: 'text/plain; charset=utf-8', body: `${result.text}\n` };
     case 'srt':
@@ -67,7 +74,9 @@ function verbose(result: FileTranscriptionResult, options: RenderOptions): Recor
   }
   if (options.words) {
     // Word times are estimated within each VAD speech span (the engine gives none).
-    body.words = result.segments.flatMap((s) => s.words.map((w) => ({ word: w.word, start: w.start_s, end: w.end_s })));
+    body.words = result.segments.flatMap((s) =>
+      s.words.map((w) => ({ word: w.word, start: w.start_s, end: w.end_s })),
+    );
   }
   return body;
 }
@@ -84,12 +93,17 @@ export function languageName(code: string): string {
 
 export function toSrt(segments: readonly TranscriptSegment[]): string {
   return segments
-    .map((s, i) => `${i + 1}\n${timestamp(s.start_s, ',')} --> ${timestamp(s.end_s, ',')}\n${s.text}\n`)
+    .map(
+      (s, i) =>
+        `${i + 1}\n${timestamp(s.start_s, ',')} --> ${timestamp(s.end_s, ',')}\n${s.text}\n`,
+    )
     .join('\n');
 }
 
 export function toVtt(segments: readonly TranscriptSegment[]): string {
-  const cues = segments.map((s) => `${timestamp(s.start_s, '.')} --> ${timestamp(s.end_s, '.')}\n${s.text}\n`);
+  const cues = segments.map(
+    (s) => `${timestamp(s.start_s, '.')} --> ${timestamp(s.end_s, '.')}\n${s.text}\n`,
+  );
   return ['WEBVTT\n', ...cues].join('\n');
 }
 

@@ -13,7 +13,11 @@ export function parseBody<T extends z.ZodTypeAny>(schema: T, body: unknown): z.i
 
 function valueAt(body: unknown, path: readonly (string | number)[]): unknown {
   let v: unknown = body;
-  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[key] : undefined;
+  for (const key of path)
+    v =
+      v !== null && typeof v === 'object'
+        ? (v as Record<string | number, unknown>)[key]
+        : undefined;
   return v;
 }
 

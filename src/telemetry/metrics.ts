@@ -22,7 +22,8 @@ export class Telemetry {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const r = this.registry;
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: r, prefix: 'voxfleet_process_' });
+    if (options.defaultMetrics !== false)
+      collectDefaultMetrics({ register: r, prefix: 'voxfleet_process_' });
     this.requests = new Counter({
       name: 'voxfleet_requests_total',
       help: 'API requests by route, model and HTTP status (WebSocket sessions count once, with their close status).',

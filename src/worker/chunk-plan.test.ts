@@ -32,7 +32,8 @@ test('padding never overlaps a neighbour and never leaves the audio', () => {
     opts,
   );
   assert.equal(chunks[0]?.startS, 0);
-  for (let i = 1; i < chunks.length; i++) assert.ok((chunks[i]?.startS ?? 0) >= (chunks[i - 1]?.endS ?? 0));
+  for (let i = 1; i < chunks.length; i++)
+    assert.ok((chunks[i]?.startS ?? 0) >= (chunks[i - 1]?.endS ?? 0));
   assert.equal(chunks[chunks.length - 1]?.endS, 100);
 });
 

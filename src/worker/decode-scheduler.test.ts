@@ -31,7 +31,10 @@ test('a full queue refuses file work with OVER_CAPACITY but still takes finals',
   const g = gate();
   const running = s.run('file', () => g.promise);
   const queued = s.run('file', async () => 1);
-  await assert.rejects(s.run('file', async () => 2), { code: 'OVER_CAPACITY' });
+  await assert.rejects(
+    s.run('file', async () => 2),
+    { code: 'OVER_CAPACITY' },
+  );
   const final = s.run('final', async () => 3);
   g.open();
   assert.deepEqual(await Promise.all([running, queued, final]), [undefined, 1, 3]);

@@ -32,7 +32,11 @@ export class DecodeScheduler {
   constructor(private readonly options: DecodeSchedulerOptions) {}
 
   get stats(): { running: number; queued: number; concurrency: number } {
-    return { running: this.running, queued: this.waiting.length, concurrency: this.options.concurrency };
+    return {
+      running: this.running,
+      queued: this.waiting.length,
+      concurrency: this.options.concurrency,
+    };
   }
 
   /** Runs `task` when a slot is free, ahead of lower-priority waiters. */

@@ -48,15 +48,24 @@ export async function transcribeFile(
   const decoded =
     request.rawFormat === undefined
       ? await decodeAudioFile(request.audio, deps.config.limits)
-      : decodeRawPcm(request.audio, request.rawFormat.encoding, request.rawFormat.sampleRateHz, deps.config.limits);
-  if (request.declaredSampleRateHz !== undefined && request.declaredSampleRateHz !== decoded.sampleRateHz) {
+      : decodeRawPcm(
+          request.audio,
+          request.rawFormat.encoding,
+          request.rawFormat.sampleRateHz,
+          deps.config.limits,
+        );
+  if (
+    request.declaredSampleRateHz !== undefined &&
+    request.declaredSampleRateHz !== decoded.sampleRateHz
+  ) {
     throw new VoxfleetError(
       'AUDIO_SAMPLE_RATE_MISMATCH',
       `'sample_rate' is ${request.declaredSampleRateHz} but the file says ${decoded.sampleRateHz} Hz`,
       { field: 'sample_rate' },
     );
   }
-  if (decoded.samples.length === 0) throw new VoxfleetError('AUDIO_EMPTY', 'the audio holds no samples');
+  if (decoded.samples.length === 0)
+    throw new VoxfleetError('AUDIO_EMPTY', 'the audio holds no samples');
   const audio = await resample(decoded, model.engine.sampleRateHz);
   options.signal?.throwIfAborted();
 
@@ -68,10 +77,17 @@ export async function transcribeFile(
   const emitter = new InOrderEmitter(options.onSegment);
   const results = await Promise.all(
     chunks.map(async (chunk, index) => {
-      const samples = audio.samples.subarray(Math.floor(chunk.startS * rate), Math.ceil(chunk.endS * rate));
+      const samples = audio.samples.subarray(
+        Math.floor(chunk.startS * rate),
+        Math.ceil(chunk.endS * rate),
+      );
       const result = await deps.scheduler.run(
         'file',
-        () => model.engine.decode(samples, { language: forcedLanguage ?? defaultLanguage(model), task: request.task }),
+        () =>
+          model.engine.decode(samples, {
+            language: forcedLanguage ?? defaultLanguage(model),
+            task: request.task,
+          }),
         options.signal,
       );
       const segment = toSegment(index, chunk, cleanTranscript(result.text));
@@ -92,11 +108,19 @@ export async function transcribeFile(
 }
 
 /** Runs the VAD over the whole file; returns speech spans in seconds. */
-export function findSpeech(vad: VadEngine, samples: Float32Array, rateHz: number, options: VadOptions): Span[] {
+export function findSpeech(
+  vad: VadEngine,
+  samples: Float32Array,
+  rateHz: number,
+  options: VadOptions,
+): Span[] {
   const session = vad.openSession(options);
   try {
     const found = [...session.accept(samples), ...session.flush()];
-    return found.map((s) => ({ startS: s.startSample / rateHz, endS: (s.startSample + s.samples.length) / rateHz }));
+    return found.map((s) => ({
+      startS: s.startSample / rateHz,
+      endS: (s.startSample + s.samples.length) / rateHz,
+    }));
   } finally {
     session.close();
   }
@@ -117,7 +141,10 @@ function toSegment(id: number, chunk: Chunk, text: string): TranscriptSegment {
 }
 
 /** The language spoken for longest, as the model detected it per chunk. */
-function pickLanguage(results: readonly { language: string; durationS: number }[], fallback: string | undefined): string {
+function pickLanguage(
+  results: readonly { language: string; durationS: number }[],
+  fallback: string | undefined,
+): string {
   const byLanguage = new Map<string, number>();
   for (const r of results) {
     if (r.language) byLanguage.set(r.language, (byLanguage.get(r.language) ?? 0) + r.durationS);

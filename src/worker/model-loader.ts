@@ -22,7 +22,11 @@ export interface LoadedModels {
   readonly vad: VadEngine;
 }
 
-export async function loadModels(store: ModelStore, refs: readonly string[], tuning: ModelLoadTuning): Promise<LoadedModels> {
+export async function loadModels(
+  store: ModelStore,
+  refs: readonly string[],
+  tuning: ModelLoadTuning,
+): Promise<LoadedModels> {
   const installed = await Promise.all(refs.map((ref) => store.loadVerified(ref)));
   const asr: LoadedAsrModel[] = [];
   const tts: LoadedTtsModel[] = [];
@@ -32,11 +36,17 @@ export async function loadModels(store: ModelStore, refs: readonly string[], tun
       const spec = model.engineConfig();
       switch (spec.kind) {
         case 'whisper':
-          asr.push({ descriptor: describeModel(model.manifest), engine: await loadWhisper(model, spec, tuning) });
+          asr.push({
+            descriptor: describeModel(model.manifest),
+            engine: await loadWhisper(model, spec, tuning),
+          });
           return;
         case 'vits': {
           const vits = spec.config.model.vits;
-          const voices = model.manifest.outputs.type === 'audio' ? model.manifest.outputs.voices.map((v) => v.name) : ['default'];
+          const voices =
+            model.manifest.outputs.type === 'audio'
+              ? model.manifest.outputs.voices.map((v) => v.name)
+              : ['default'];
           const engine = await createPiperEngine({
             modelPath: vits.model,
             tokensPath: vits.tokens,
@@ -58,7 +68,11 @@ export async function loadModels(store: ModelStore, refs: readonly string[], tun
     }),
   );
   if (vad === undefined && asr.length > 0) {
-    throw new VoxfleetError('MODEL_NOT_INSTALLED', 'ASR needs a VAD model: add silero-vad to the models to load', { field: 'models' });
+    throw new VoxfleetError(
+      'MODEL_NOT_INSTALLED',
+      'ASR needs a VAD model: add silero-vad to the models to load',
+      { field: 'models' },
+    );
   }
   // Keep the order the user listed models in: the first English model is the English default.
   const order = (name: string): number => installed.findIndex((m) => m.name === name);

@@ -17,7 +17,13 @@ export interface LoadedTtsModel {
 }
 
 /** Names that mean "the right ASR model for this language". */
-const GENERIC_ASR_NAMES = new Set(['whisper-1', 'asr', 'default', 'gpt-4o-transcribe', 'gpt-4o-mini-transcribe']);
+const GENERIC_ASR_NAMES = new Set([
+  'whisper-1',
+  'asr',
+  'default',
+  'gpt-4o-transcribe',
+  'gpt-4o-mini-transcribe',
+]);
 const GENERIC_TTS_NAMES = new Set(['tts', 'default']);
 
 export class ModelSet {
@@ -34,11 +40,17 @@ export class ModelSet {
    * Picks the ASR model for a request. `language` is ISO 639-1, 'auto', or undefined.
    * Throws MODEL_NOT_FOUND or MODEL_CAPABILITY_UNSUPPORTED with a message a user can act on.
    */
-  resolveAsr(model: string | undefined, language: string | undefined, task: 'transcribe' | 'translate'): LoadedAsrModel {
+  resolveAsr(
+    model: string | undefined,
+    language: string | undefined,
+    task: 'transcribe' | 'translate',
+  ): LoadedAsrModel {
     const wantsOther = (language !== undefined && language !== 'en') || task === 'translate';
     let picked: LoadedAsrModel | undefined;
     if (model === undefined || model === '' || GENERIC_ASR_NAMES.has(model)) {
-      picked = wantsOther ? this.asr.find(isMultilingual) : (this.asr.find(speaksOnlyEnglish) ?? this.asr.find(isMultilingual));
+      picked = wantsOther
+        ? this.asr.find(isMultilingual)
+        : (this.asr.find(speaksOnlyEnglish) ?? this.asr.find(isMultilingual));
       if (picked === undefined) {
         throw new VoxfleetError(
           'MODEL_NOT_FOUND',
@@ -60,9 +72,18 @@ export class ModelSet {
     }
     const d = picked.descriptor;
     if (task === 'translate' && !d.capabilities.includes('translate')) {
-      throw new VoxfleetError('MODEL_CAPABILITY_UNSUPPORTED', `model '${d.name}' cannot translate`, { field: 'model' });
+      throw new VoxfleetError(
+        'MODEL_CAPABILITY_UNSUPPORTED',
+        `model '${d.name}' cannot translate`,
+        { field: 'model' },
+      );
     }
-    if (language !== undefined && language !== 'auto' && !d.languages.includes('*') && !d.languages.includes(language)) {
+    if (
+      language !== undefined &&
+      language !== 'auto' &&
+      !d.languages.includes('*') &&
+      !d.languages.includes(language)
+    ) {
       throw new VoxfleetError(
         'MODEL_CAPABILITY_UNSUPPORTED',
         `model '${d.name}' does not support language '${language}' (it supports ${d.languages.join(', ')})`,

@@ -20,6 +20,8 @@ test('long sentences are cut at commas, then words, never above the limit', () =
 });
 
 test('shouted text is lowered so words are not spelled out; punctuation-only pieces vanish', () => {
-  assert.deepEqual(splitSentences('THE UNITED STATES IS BIG. ... !'), ['The united states is big.']);
+  assert.deepEqual(splitSentences('THE UNITED STATES IS BIG. ... !'), [
+    'The united states is big.',
+  ]);
   assert.deepEqual(splitSentences('  ...  '), []);
 });

@@ -23,9 +23,16 @@ export function splitSentences(text: string, maxChars = 240): string[] {
 function normalizeForSpeech(text: string): string {
   const collapsed = text.replace(/[ \t]+/g, ' ').trim();
   const letters = collapsed.replace(/[^\p{L}]/gu, '');
-  if (letters.length > 12 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) {
+  if (
+    letters.length > 12 &&
+    letters === letters.toUpperCase() &&
+    letters !== letters.toLowerCase()
+  ) {
     const lower = collapsed.toLowerCase();
-    return lower.replace(/(^|[.!?]\s+)(\p{L})/gu, (_m, lead: string, ch: string) => lead + ch.toUpperCase());
+    return lower.replace(
+      /(^|[.!?]\s+)(\p{L})/gu,
+      (_m, lead: string, ch: string) => lead + ch.toUpperCase(),
+    );
   }
   return collapsed;
 }

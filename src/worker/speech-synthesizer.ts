@@ -32,33 +32,45 @@ export interface SynthesizerDeps {
 }
 
 /** Validates the request and resolves the model now; audio is produced as `chunks` is read. */
-export function startSynthesis(deps: SynthesizerDeps, request: SynthesisRequest, signal?: AbortSignal): SynthesisStream {
+export function startSynthesis(
+  deps: SynthesizerDeps,
+  request: SynthesisRequest,
+  signal?: AbortSignal,
+): SynthesisStream {
   const model = deps.models.resolveTts(request.model);
   const text = request.input.trim();
-  if (text.length === 0) throw new VoxfleetError('TEXT_EMPTY', "'input' is empty", { field: 'input' });
+  if (text.length === 0)
+    throw new VoxfleetError('TEXT_EMPTY', "'input' is empty", { field: 'input' });
   if (text.length > deps.config.maxInputChars) {
-    throw new VoxfleetError('TEXT_TOO_LONG', `'input' must be at most ${deps.config.maxInputChars} characters (got ${text.length})`, {
-      field: 'input',
-    });
+    throw new VoxfleetError(
+      'TEXT_TOO_LONG',
+      `'input' must be at most ${deps.config.maxInputChars} characters (got ${text.length})`,
+      {
+        field: 'input',
+      },
+    );
   }
-  if (!(request.speed >= 0.25 && request.speed <= 4)) throw invalidArgument('speed', 'must be between 0.25 and 4', request.speed);
+  if (!(request.speed >= 0.25 && request.speed <= 4))
+    throw invalidArgument('speed', 'must be between 0.25 and 4', request.speed);
   const voices = model.engine.voices;
   const voice = request.voice ?? voices[0];
   // OpenAI clients send their own voice names (alloy, nova...); those map to the default voice.
   const speakerId = Math.max(0, voices.indexOf(voice ?? ''));
   const encoder = createSpeechEncoder(request.format, model.engine.sampleRateHz);
   const sentences = splitSentences(text);
-  if (sentences.length === 0) throw new VoxfleetError('TEXT_EMPTY', "'input' has nothing to say", { field: 'input' });
+  if (sentences.length === 0)
+    throw new VoxfleetError('TEXT_EMPTY', "'input' has nothing to say", { field: 'input' });
 
   async function* produce(): AsyncGenerator<Uint8Array> {
     for (const sentence of sentences) {
       const pieces: Float32Array[] = [];
       await deps.scheduler.run(
         'file',
-        () => model.engine.synthesize(sentence, { speakerId, speed: request.speed }, (samples) => {
-          pieces.push(samples);
-          return signal?.aborted !== true;
-        }),
+        () =>
+          model.engine.synthesize(sentence, { speakerId, speed: request.speed }, (samples) => {
+            pieces.push(samples);
+            return signal?.aborted !== true;
+          }),
         signal,
       );
       signal?.throwIfAborted();
@@ -71,5 +83,10 @@ export function startSynthesis(deps: SynthesizerDeps, request: SynthesisRequest,
     if (tail.length > 0) yield tail;
   }
 
-  return { contentType: encoder.contentType, sampleRateHz: encoder.sampleRateHz, model: model.descriptor.name, chunks: produce() };
+  return {
+    contentType: encoder.contentType,
+    sampleRateHz: encoder.sampleRateHz,
+    model: model.descriptor.name,
+    chunks: produce(),
+  };
 }

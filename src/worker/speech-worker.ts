@@ -67,7 +67,10 @@ export class SpeechWorker implements WorkerEndpoint {
     readonly config: WorkerConfig,
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.scheduler = new DecodeScheduler({ concurrency: config.decodeConcurrency, maxQueued: config.maxQueuedDecodes });
+    this.scheduler = new DecodeScheduler({
+      concurrency: config.decodeConcurrency,
+      maxQueued: config.maxQueuedDecodes,
+    });
   }
 
   status(): WorkerStatus {
@@ -83,7 +86,10 @@ export class SpeechWorker implements WorkerEndpoint {
     };
   }
 
-  async transcribe(request: FileTranscriptionRequest, options: TranscribeCallOptions = {}): Promise<FileTranscriptionResult> {
+  async transcribe(
+    request: FileTranscriptionRequest,
+    options: TranscribeCallOptions = {},
+  ): Promise<FileTranscriptionResult> {
     this.assertAccepting();
     const started = this.clock.now();
     const result = await transcribeFile(
@@ -91,21 +97,36 @@ export class SpeechWorker implements WorkerEndpoint {
         models: this.deps.models,
         vad: this.deps.vad,
         scheduler: this.scheduler,
-        config: { limits: this.config.limits, vad: this.config.fileVad, chunking: this.config.chunking },
+        config: {
+          limits: this.config.limits,
+          vad: this.config.fileVad,
+          chunking: this.config.chunking,
+        },
       },
       request,
       options,
     );
-    this.deps.telemetry?.fileTranscribed(result.model, this.clock.now() - started, result.durationS);
+    this.deps.telemetry?.fileTranscribed(
+      result.model,
+      this.clock.now() - started,
+      result.durationS,
+    );
     return result;
   }
 
-  async openStream(request: StreamOpenRequest, onEvent: (event: StreamEvent) => void): Promise<StreamChannel> {
+  async openStream(
+    request: StreamOpenRequest,
+    onEvent: (event: StreamEvent) => void,
+  ): Promise<StreamChannel> {
     this.assertAccepting();
     if (this.sessions.size >= this.config.maxStreams) {
-      throw new VoxfleetError('OVER_CAPACITY', `this worker is serving its maximum of ${this.config.maxStreams} streams`, {
-        retryAfterMs: 2000,
-      });
+      throw new VoxfleetError(
+        'OVER_CAPACITY',
+        `this worker is serving its maximum of ${this.config.maxStreams} streams`,
+        {
+          retryAfterMs: 2000,
+        },
+      );
     }
     const model = this.deps.models.resolveAsr(request.model, request.language, 'transcribe');
     const name = model.descriptor.name;
@@ -143,7 +164,11 @@ export class SpeechWorker implements WorkerEndpoint {
     this.assertAccepting();
     return Promise.resolve(
       startSynthesis(
-        { models: this.deps.models, scheduler: this.scheduler, config: { maxInputChars: this.config.maxTtsInputChars } },
+        {
+          models: this.deps.models,
+          scheduler: this.scheduler,
+          config: { maxInputChars: this.config.maxTtsInputChars },
+        },
         request,
         signal,
       ),
@@ -177,7 +202,9 @@ export class SpeechWorker implements WorkerEndpoint {
 
   private assertAccepting(): void {
     if (this.state !== 'ready') {
-      throw new VoxfleetError('SHUTTING_DOWN', 'this worker is shutting down', { retryAfterMs: 1000 });
+      throw new VoxfleetError('SHUTTING_DOWN', 'this worker is shutting down', {
+        retryAfterMs: 1000,
+      });
     }
   }
 }

@@ -6,7 +6,10 @@ test('stable text grows only with words two hypotheses agree on, never the last 
   const t = new StablePrefixTracker();
   assert.deepEqual(t.update('and so'), { text: 'and so', stableText: '' });
   assert.deepEqual(t.update('and so my'), { text: 'and so my', stableText: 'and so' });
-  assert.deepEqual(t.update('and so my fellow'), { text: 'and so my fellow', stableText: 'and so my' });
+  assert.deepEqual(t.update('and so my fellow'), {
+    text: 'and so my fellow',
+    stableText: 'and so my',
+  });
 });
 
 test('stable text never shrinks when a later hypothesis disagrees', () => {

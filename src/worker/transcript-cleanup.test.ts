@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { cleanTranscript, collapseLoops } from './transcript-cleanup.js';
 
 test('non-speech tags alone clean to empty text', () => {
-  for (const raw of ['[BLANK_AUDIO]', '[ Silence ]', '( Sound Effects )', '(music)', '♪♪', ' . ', '']) {
+  for (const raw of [
+    '[BLANK_AUDIO]',
+    '[ Silence ]',
+    '( Sound Effects )',
+    '(music)',
+    '♪♪',
+    ' . ',
+    '',
+  ]) {
     assert.equal(cleanTranscript(raw), '', raw);
   }
 });

@@ -5,7 +5,8 @@
  */
 
 /** Bracketed or parenthesised annotations, and music-note runs, that are not speech. */
-const NON_SPEECH_TAG = /\s*(?:\[[^\]]{0,40}\]|\((?:\s*[A-Za-z][A-Za-z ]{0,30})\)|\*[^*]{0,30}\*|[♪♫]+)\s*/g;
+const NON_SPEECH_TAG =
+  /\s*(?:\[[^\]]{0,40}\]|\((?:\s*[A-Za-z][A-Za-z ]{0,30})\)|\*[^*]{0,30}\*|[♪♫]+)\s*/g;
 
 /** A run of the same n-gram repeated this many times or more is a decoding loop. */
 const MIN_LOOP_REPEATS = 4;

@@ -20,7 +20,11 @@ export function estimateWordTimings(text: string, speech: readonly Span[]): Word
   let spoken = 0; // seconds of speech consumed so far
   for (let i = 0; i < words.length; i++) {
     const dur = ((weights[i] ?? 0) / weightSum) * total;
-    out.push({ word: words[i] as string, start_s: round(toClock(spans, spoken)), end_s: round(toClock(spans, spoken + dur)) });
+    out.push({
+      word: words[i] as string,
+      start_s: round(toClock(spans, spoken)),
+      end_s: round(toClock(spans, spoken + dur)),
+    });
     spoken += dur;
   }
   return out;

@@ -4,7 +4,8 @@ const { WaveFile } = wavefile;
 
 export function tone(seconds: number, rateHz = 16000, amp = 0.3, freqHz = 440): Int16Array {
   const out = new Int16Array(Math.round(seconds * rateHz));
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.sin((2 * Math.PI * freqHz * i) / rateHz) * amp * 32767);
+  for (let i = 0; i < out.length; i++)
+    out[i] = Math.round(Math.sin((2 * Math.PI * freqHz * i) / rateHz) * amp * 32767);
   return out;
 }
 
@@ -35,7 +36,13 @@ export function truncatedWav(declaredDataBytes: number, actualDataBytes: number)
 }
 
 /** A canonical 44-byte WAV header with any format code, channel count and rate. */
-export function wavHeader(opts: { format?: number; channels?: number; rateHz?: number; bits?: number; dataBytes: number }): Uint8Array {
+export function wavHeader(opts: {
+  format?: number;
+  channels?: number;
+  rateHz?: number;
+  bits?: number;
+  dataBytes: number;
+}): Uint8Array {
   const { format = 1, channels = 1, rateHz = 16000, bits = 16, dataBytes } = opts;
   const out = new Uint8Array(44 + dataBytes);
   const v = new DataView(out.buffer);

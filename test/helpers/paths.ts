@@ -11,5 +11,7 @@ export const MULTILINGUAL_AUDIO = join(SHARED_DIR, 'audio', 'multilingual');
 export const TEST_DATA_DIR = join(REPO_ROOT, '.data', 'test');
 
 if (!existsSync(MODELS_MIRROR)) {
-  throw new Error(`integration tests need the model mirror at ${MODELS_MIRROR} (set VOXFLEET_SHARED_DIR)`);
+  throw new Error(
+    `integration tests need the model mirror at ${MODELS_MIRROR} (set VOXFLEET_SHARED_DIR)`,
+  );
 }

@@ -13,7 +13,10 @@ export interface TestServer extends EmbeddedServer {
   readonly logs: string[];
 }
 
-export async function startTestServer(options: ServeOptions = {}, clock?: Clock): Promise<TestServer> {
+export async function startTestServer(
+  options: ServeOptions = {},
+  clock?: Clock,
+): Promise<TestServer> {
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -22,7 +25,14 @@ export async function startTestServer(options: ServeOptions = {}, clock?: Clock)
     },
   });
   const config = compileServeConfig(
-    { host: '127.0.0.1', port: 0, dataDir: TEST_DATA_DIR, mirrorDir: MODELS_MIRROR, logLevel: 'info', ...options },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: TEST_DATA_DIR,
+      mirrorDir: MODELS_MIRROR,
+      logLevel: 'info',
+      ...options,
+    },
     {},
   );
   const server = await startEmbeddedServer(config, { logStream, ...(clock ? { clock } : {}) });

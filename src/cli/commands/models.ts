@@ -12,7 +12,8 @@ interface StoreOpts {
 export function registerModels(program: Command): void {
   const models = program.command('models').description('install, list, verify and remove models');
   const store = (o: StoreOpts) => openModelStore(o.dataDir ?? defaultDataDir());
-  const withStore = (c: Command): Command => c.option('--data-dir <dir>', 'model install folder (env VOXFLEET_DATA_DIR)');
+  const withStore = (c: Command): Command =>
+    c.option('--data-dir <dir>', 'model install folder (env VOXFLEET_DATA_DIR)');
 
   withStore(models.command('pull').argument('<names...>', 'model names or aliases'))
     .description('download (mirror first), verify every sha256 and install atomically')
@@ -39,16 +40,34 @@ export function registerModels(program: Command): void {
       const s = store(o);
       const installed = s.list();
       const rows = [
-        ...installed.map((m) => ({ name: m.name, version: m.version, kind: m.manifest.kind, installed: true, aliases: m.manifest.aliases.join(',') })),
+        ...installed.map((m) => ({
+          name: m.name,
+          version: m.version,
+          kind: m.manifest.kind,
+          installed: true,
+          aliases: m.manifest.aliases.join(','),
+        })),
         ...s.catalog.models
           .filter((m) => !installed.some((i) => i.name === m.name && i.version === m.version))
-          .map((m) => ({ name: m.name, version: m.version, kind: m.kind, installed: false, aliases: m.aliases.join(',') })),
+          .map((m) => ({
+            name: m.name,
+            version: m.version,
+            kind: m.kind,
+            installed: false,
+            aliases: m.aliases.join(','),
+          })),
       ];
       if (o.json === true) console.log(JSON.stringify(rows, null, 2));
-      else for (const r of rows) console.log(`${r.installed ? '*' : ' '} ${`${r.name}@${r.version}`.padEnd(32)} ${r.kind.padEnd(5)} ${r.aliases}`);
+      else
+        for (const r of rows)
+          console.log(
+            `${r.installed ? '*' : ' '} ${`${r.name}@${r.version}`.padEnd(32)} ${r.kind.padEnd(5)} ${r.aliases}`,
+          );
     });
 
-  withStore(models.command('verify').argument('[names...]', 'models to verify (default: all installed)'))
+  withStore(
+    models.command('verify').argument('[names...]', 'models to verify (default: all installed)'),
+  )
     .description('re-hash every file of installed models against their manifests')
     .action(async (names: string[], o: StoreOpts) => {
       const s = store(o);
@@ -67,6 +86,7 @@ export function registerModels(program: Command): void {
     .description('remove installed models')
     .action(async (names: string[], o: StoreOpts) => {
       const s = store(o);
-      for (const n of names) for (const removed of await s.remove(n)) console.log(`removed ${removed}`);
+      for (const n of names)
+        for (const removed of await s.remove(n)) console.log(`removed ${removed}`);
     });
 }

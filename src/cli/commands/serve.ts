@@ -10,9 +10,17 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on (env VOXFLEET_HOST; default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (env VOXFLEET_PORT; default 8080)', toInt)
     .option('--data-dir <dir>', 'where models are installed (env VOXFLEET_DATA_DIR)')
-    .option('--mirror <dir>', 'model mirror folder tried before the registry URL (env VOXFLEET_MODEL_MIRROR)')
+    .option(
+      '--mirror <dir>',
+      'model mirror folder tried before the registry URL (env VOXFLEET_MODEL_MIRROR)',
+    )
     .option('--registry-url <url>', 'model registry base URL (env VOXFLEET_REGISTRY_URL)')
-    .option('--models <names>', 'comma-separated models to load', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--models <names>', 'comma-separated models to load', (v: string) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .option('--decode-concurrency <n>', 'decodes at once (default: number of cores)', toInt)
     .option('--max-streams <n>', 'streaming sessions before OVER_CAPACITY', toInt)
     .option('--upload-limit-mb <mb>', 'largest file upload', Number)
@@ -21,11 +29,16 @@ export function registerServe(program: Command): void {
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent')
     .action(async (opts: ServeOptions & { mirror?: string }) => {
       const { mirror, ...rest } = opts;
-      const config = compileServeConfig({ ...rest, ...(mirror !== undefined ? { mirrorDir: mirror } : {}) });
+      const config = compileServeConfig({
+        ...rest,
+        ...(mirror !== undefined ? { mirrorDir: mirror } : {}),
+      });
       const progress = createPullProgressBar();
       const server = await startEmbeddedServer(config, { onPullProgress: progress.update });
       progress.stop();
-      process.stderr.write(`voxfleet listening on ${server.url} (ready in ${(server.startupMs / 1000).toFixed(1)} s)\n`);
+      process.stderr.write(
+        `voxfleet listening on ${server.url} (ready in ${(server.startupMs / 1000).toFixed(1)} s)\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.stderr.write('voxfleet: draining...\n');

@@ -34,7 +34,12 @@ export function registerSynthesize(program: Command): void {
         ...(o.model !== undefined ? { model: o.model } : {}),
       });
       if (res.body === null) throw new Error('empty response');
-      await pipeline(Readable.fromWeb(res.body as ReadableStream<Uint8Array>), createWriteStream(o.output));
-      process.stderr.write(`wrote ${o.output} in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+      await pipeline(
+        Readable.fromWeb(res.body as ReadableStream<Uint8Array>),
+        createWriteStream(o.output),
+      );
+      process.stderr.write(
+        `wrote ${o.output} in ${((performance.now() - started) / 1000).toFixed(2)} s\n`,
+      );
     });
 }

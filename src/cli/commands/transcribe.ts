@@ -22,8 +22,16 @@ export function registerTranscribe(program: Command): void {
     .option('--url <url>', 'server URL', process.env.VOXFLEET_URL ?? 'http://127.0.0.1:8080')
     .option('--model <name>', 'model or alias (default: by language)')
     .option('--language <code>', "ISO 639-1 code, or 'auto' to detect")
-    .option('--stream', 'send through the WebSocket at real-time pace, printing partials and finals')
-    .option('--pace <x>', 'with --stream: speed relative to real time (Infinity = as fast as possible)', Number, 1)
+    .option(
+      '--stream',
+      'send through the WebSocket at real-time pace, printing partials and finals',
+    )
+    .option(
+      '--pace <x>',
+      'with --stream: speed relative to real time (Infinity = as fast as possible)',
+      Number,
+      1,
+    )
     .option('--json', 'print verbose JSON with segments and words')
     .option('--srt', 'print SubRip subtitles')
     .option('--vtt', 'print WebVTT subtitles')
@@ -32,7 +40,14 @@ export function registerTranscribe(program: Command): void {
         const bytes = new Uint8Array(await readFile(file));
         if (o.stream === true) await streamFile(bytes, o);
         else {
-          const format = o.json === true ? 'verbose_json' : o.srt === true ? 'srt' : o.vtt === true ? 'vtt' : 'text';
+          const format =
+            o.json === true
+              ? 'verbose_json'
+              : o.srt === true
+                ? 'srt'
+                : o.vtt === true
+                  ? 'vtt'
+                  : 'text';
           const out = await transcribeBytes(o.url, bytes, {
             responseFormat: format,
             fileName: file,
@@ -47,7 +62,10 @@ export function registerTranscribe(program: Command): void {
 }
 
 async function streamFile(bytes: Uint8Array, o: TranscribeOpts): Promise<void> {
-  const audio = await resample(await decodeAudioFile(bytes, { maxDurationS: 24 * 3600, maxChannels: 16 }), 16000);
+  const audio = await resample(
+    await decodeAudioFile(bytes, { maxDurationS: 24 * 3600, maxChannels: 16 }),
+    16000,
+  );
   const session = await ListenSession.open(o.url, {
     sampleRateHz: 16000,
     ...(o.model !== undefined ? { model: o.model } : {}),
@@ -60,11 +78,17 @@ async function streamFile(bytes: Uint8Array, o: TranscribeOpts): Promise<void> {
     } else if (e.type === 'partial' && tty) {
       process.stdout.write(`\r\x1b[2K… ${e.text}`);
     } else if (e.type === 'final') {
-      process.stdout.write(`${tty ? '\r\x1b[2K' : ''}[${e.start_s.toFixed(2)}-${e.end_s.toFixed(2)}] ${e.text}\n`);
+      process.stdout.write(
+        `${tty ? '\r\x1b[2K' : ''}[${e.start_s.toFixed(2)}-${e.end_s.toFixed(2)}] ${e.text}\n`,
+      );
     } else if (e.type === 'error') {
       process.stderr.write(`error ${e.code}: ${e.message}\n`);
       process.exitCode = 1;
     }
   });
-  await streamPcm16(session, toPcm16(audio.samples), { sampleRateHz: 16000, frameMs: 100, pace: o.pace });
+  await streamPcm16(session, toPcm16(audio.samples), {
+    sampleRateHz: 16000,
+    frameMs: 100,
+    pace: o.pace,
+  });
 }

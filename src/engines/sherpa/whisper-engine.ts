@@ -34,7 +34,11 @@ const WHISPER_MAX_INPUT_S = 30;
 export async function createWhisperEngine(config: WhisperEngineConfig): Promise<FileAsrEngine> {
   const engine = new WhisperEngine(config);
   // Load the default recognizer now, so start-up fails fast and the first request is warm.
-  await engine.recognizerFor(config.multilingual ? '' : 'en', 'transcribe', config.tailPaddingsFinal);
+  await engine.recognizerFor(
+    config.multilingual ? '' : 'en',
+    'transcribe',
+    config.tailPaddingsFinal,
+  );
   return engine;
 }
 
@@ -49,7 +53,8 @@ class WhisperEngine implements FileAsrEngine {
   async decode(samples: Float32Array, options: AsrDecodeOptions): Promise<AsrDecodeResult> {
     if (this.closed) throw new Error('whisper engine is closed');
     const language = this.config.multilingual ? (options.language ?? '') : 'en';
-    const tail = options.pass === 'partial' ? this.config.tailPaddingsPartial : this.config.tailPaddingsFinal;
+    const tail =
+      options.pass === 'partial' ? this.config.tailPaddingsPartial : this.config.tailPaddingsFinal;
     const recognizer = await this.recognizerFor(language, options.task, tail);
     const stream = recognizer.createStream();
     stream.acceptWaveform({ samples, sampleRate: this.sampleRateHz });
@@ -61,7 +66,11 @@ class WhisperEngine implements FileAsrEngine {
     };
   }
 
-  recognizerFor(language: string, task: 'transcribe' | 'translate', tailPaddings: number): Promise<SherpaOfflineRecognizer> {
+  recognizerFor(
+    language: string,
+    task: 'transcribe' | 'translate',
+    tailPaddings: number,
+  ): Promise<SherpaOfflineRecognizer> {
     const key = `${language}|${task}|${tailPaddings}`;
     const hit = this.recognizers.get(key);
     if (hit !== undefined) {

@@ -2,7 +2,15 @@
  * Scripted engines for unit tests of voxfleet's own logic (sessions, scheduling, cleanup).
  * Integration tests use the real models; nothing here is shipped in a serving path.
  */
-import type { AsrDecodeOptions, AsrDecodeResult, FileAsrEngine, SpeechSegment, VadEngine, VadOptions, VadSession } from '../types.js';
+import type {
+  AsrDecodeOptions,
+  AsrDecodeResult,
+  FileAsrEngine,
+  SpeechSegment,
+  VadEngine,
+  VadOptions,
+  VadSession,
+} from '../types.js';
 
 /**
  * An ASR engine whose "transcript" is one word per 100 ms of non-silent audio ("w1 w2 ..."),
@@ -13,7 +21,9 @@ export class FakeAsrEngine implements FileAsrEngine {
   readonly maxInputS = 30;
   readonly calls: { samples: number; options: AsrDecodeOptions }[] = [];
 
-  constructor(private readonly script?: (samples: Float32Array, options: AsrDecodeOptions) => string) {}
+  constructor(
+    private readonly script?: (samples: Float32Array, options: AsrDecodeOptions) => string,
+  ) {}
 
   decode(samples: Float32Array, options: AsrDecodeOptions): Promise<AsrDecodeResult> {
     this.calls.push({ samples: samples.length, options });
@@ -73,9 +83,15 @@ class EnergyVadSession implements VadSession {
       }
       if (this.speechStart !== undefined) this.buffer.push(...w);
       this.position += w.length;
-      const silenceMs = this.silentSince === undefined ? 0 : ((this.position - this.silentSince) / this.rate) * 1000;
+      const silenceMs =
+        this.silentSince === undefined
+          ? 0
+          : ((this.position - this.silentSince) / this.rate) * 1000;
       const speechMs = ((this.position - (this.speechStart ?? this.position)) / this.rate) * 1000;
-      if (this.speechStart !== undefined && (silenceMs >= this.options.minSilenceMs || speechMs >= this.options.maxSpeechMs)) {
+      if (
+        this.speechStart !== undefined &&
+        (silenceMs >= this.options.minSilenceMs || speechMs >= this.options.maxSpeechMs)
+      ) {
         out.push(...this.close_());
       }
     }
@@ -97,7 +113,10 @@ class EnergyVadSession implements VadSession {
   private close_(): SpeechSegment[] {
     if (this.speechStart === undefined) return [];
     const end = this.silentSince ?? this.position;
-    const seg = { startSample: this.speechStart, samples: Float32Array.from(this.buffer.slice(0, end - this.speechStart)) };
+    const seg = {
+      startSample: this.speechStart,
+      samples: Float32Array.from(this.buffer.slice(0, end - this.speechStart)),
+    };
     this.speechStart = undefined;
     this.silentSince = undefined;
     this.buffer = [];

@@ -17,7 +17,11 @@ import {
 } from '../../core/index.js';
 import type { FabricClient, StreamChannel } from '../../fabric/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
-import { parseClientMessage, parseListenSettings, type ListenSettings } from '../listen-protocol.js';
+import {
+  parseClientMessage,
+  parseListenSettings,
+  type ListenSettings,
+} from '../listen-protocol.js';
 
 export interface ListenRouteOptions {
   readonly fabric: FabricClient;
@@ -33,7 +37,9 @@ export const NORMAL_CLOSE = 1000;
 export function registerListenRoute(app: FastifyInstance, options: ListenRouteOptions): void {
   app.get('/v1/listen', { websocket: true }, (socket, req) => {
     const query = req.query as Record<string, unknown>;
-    const hasQuerySettings = ['encoding', 'sample_rate', 'model', 'language'].some((k) => k in query);
+    const hasQuerySettings = ['encoding', 'sample_rate', 'model', 'language'].some(
+      (k) => k in query,
+    );
     new ListenConnection(socket, options).begin(hasQuerySettings ? query : undefined);
   });
 }
@@ -148,7 +154,15 @@ class ListenConnection {
     if (this.state === 'ended') return;
     const err = toVoxfleetError(thrown);
     this.options.telemetry.errorReturned(err.code);
-    this.send({ type: 'error', code: err.code, message: err.message, retryable: err.retryable, ...(err.details.retryAfterMs !== undefined ? { retry_after_ms: err.details.retryAfterMs } : {}) });
+    this.send({
+      type: 'error',
+      code: err.code,
+      message: err.message,
+      retryable: err.retryable,
+      ...(err.details.retryAfterMs !== undefined
+        ? { retry_after_ms: err.details.retryAfterMs }
+        : {}),
+    });
     this.channel?.abort();
     this.end(err.wsCloseCode, err.code);
   }
@@ -162,7 +176,11 @@ class ListenConnection {
     this.state = 'ended';
     this.idle?.cancel();
     this.early = [];
-    this.options.telemetry.requestDone('listen', this.model, code === NORMAL_CLOSE ? 200 : code - 4000);
+    this.options.telemetry.requestDone(
+      'listen',
+      this.model,
+      code === NORMAL_CLOSE ? 200 : code - 4000,
+    );
     if (this.socket.readyState === this.socket.OPEN) this.socket.close(code, reason);
   }
 
@@ -180,7 +198,10 @@ class ListenConnection {
     this.idle?.cancel();
     this.idle = this.clock.setTimeout(() => {
       this.fail(
-        new VoxfleetError('SESSION_IDLE_TIMEOUT', `no audio or keepalive for ${this.options.idleTimeoutMs} ms`),
+        new VoxfleetError(
+          'SESSION_IDLE_TIMEOUT',
+          `no audio or keepalive for ${this.options.idleTimeoutMs} ms`,
+        ),
       );
     }, this.options.idleTimeoutMs);
   }

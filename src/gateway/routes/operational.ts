@@ -3,7 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { FabricClient } from '../../fabric/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 
-export function registerOperationalRoutes(app: FastifyInstance, fabric: FabricClient, telemetry: Telemetry): void {
+export function registerOperationalRoutes(
+  app: FastifyInstance,
+  fabric: FabricClient,
+  telemetry: Telemetry,
+): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_req, reply) => {
@@ -11,7 +15,11 @@ export function registerOperationalRoutes(app: FastifyInstance, fabric: FabricCl
     const ready = workers.some((w) => w.state === 'ready' && w.models.length > 0);
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'not_ready',
-      workers: workers.map((w) => ({ id: w.id, state: w.state, models: w.models.map((m) => `${m.name}@${m.version}`) })),
+      workers: workers.map((w) => ({
+        id: w.id,
+        state: w.state,
+        models: w.models.map((m) => `${m.name}@${m.version}`),
+      })),
     });
   });
 

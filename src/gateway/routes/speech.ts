@@ -39,9 +39,13 @@ export function registerSpeechRoute(app: FastifyInstance, options: SpeechRouteOp
     try {
       const body = parseBody(speechBody, req.body);
       if (body.response_format === 'aac') {
-        throw new VoxfleetError('UNSUPPORTED_RESPONSE_FORMAT', "'response_format' aac is not supported; use wav, pcm, mp3 or flac", {
-          field: 'response_format',
-        });
+        throw new VoxfleetError(
+          'UNSUPPORTED_RESPONSE_FORMAT',
+          "'response_format' aac is not supported; use wav, pcm, mp3 or flac",
+          {
+            field: 'response_format',
+          },
+        );
       }
       const synthesis = await options.fabric.synthesize(
         {

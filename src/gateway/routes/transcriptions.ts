@@ -28,12 +28,20 @@ interface ParsedUpload {
   readonly fields: Map<string, string[]>;
 }
 
-export function registerTranscriptionRoutes(app: FastifyInstance, options: TranscriptionRouteOptions): void {
+export function registerTranscriptionRoutes(
+  app: FastifyInstance,
+  options: TranscriptionRouteOptions,
+): void {
   app.post('/v1/audio/transcriptions', (req, reply) => handle(req, reply, options, 'transcribe'));
   app.post('/v1/audio/translations', (req, reply) => handle(req, reply, options, 'translate'));
 }
 
-async function handle(req: FastifyRequest, reply: FastifyReply, options: TranscriptionRouteOptions, task: AsrTask): Promise<FastifyReply> {
+async function handle(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  options: TranscriptionRouteOptions,
+  task: AsrTask,
+): Promise<FastifyReply> {
   const route = task === 'translate' ? 'translations' : 'transcriptions';
   let model = '';
   const abort = new AbortController();
@@ -44,14 +52,23 @@ async function handle(req: FastifyRequest, reply: FastifyReply, options: Transcr
   try {
     const upload = await readUpload(req, options.uploadLimitBytes);
     const field = (name: string): string | undefined => upload.fields.get(name)?.[0];
-    if (upload.audio === undefined) throw new VoxfleetError('INVALID_ARGUMENT', "'file' is required", { field: 'file' });
+    if (upload.audio === undefined)
+      throw new VoxfleetError('INVALID_ARGUMENT', "'file' is required", { field: 'file' });
     const format = parseTranscriptFormat(field('response_format'));
-    const granularities = [...(upload.fields.get('timestamp_granularities[]') ?? []), ...(upload.fields.get('timestamp_granularities') ?? [])];
-    for (const g of granularities) if (g !== 'word' && g !== 'segment') throw invalidArgument('timestamp_granularities[]', "must be 'word' or 'segment'", g);
+    const granularities = [
+      ...(upload.fields.get('timestamp_granularities[]') ?? []),
+      ...(upload.fields.get('timestamp_granularities') ?? []),
+    ];
+    for (const g of granularities)
+      if (g !== 'word' && g !== 'segment')
+        throw invalidArgument('timestamp_granularities[]', "must be 'word' or 'segment'", g);
     const stream = field('stream') === 'true';
     const request: FileTranscriptionRequest = {
       ...optional('model', field('model')),
-      ...optional('language', task === 'translate' ? (field('language') ?? 'auto') : parseLanguage(field('language'))),
+      ...optional(
+        'language',
+        task === 'translate' ? (field('language') ?? 'auto') : parseLanguage(field('language')),
+      ),
       ...optional('prompt', field('prompt')),
       task,
       audio: upload.audio,
@@ -90,7 +107,11 @@ async function streamTranscript(
     if (!started) {
       started = true;
       reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
     }
     reply.raw.write(`data: ${JSON.stringify(event)}\n\n`);
   };
@@ -98,9 +119,18 @@ async function streamTranscript(
     const result = await options.fabric.transcribe(request, {
       signal,
       onSegment: (s) =>
-        write({ type: 'transcript.text.delta', delta: s.id === 0 ? s.text : ` ${s.text}`, segment: { id: s.id, start: s.start_s, end: s.end_s } }),
+        write({
+          type: 'transcript.text.delta',
+          delta: s.id === 0 ? s.text : ` ${s.text}`,
+          segment: { id: s.id, start: s.start_s, end: s.end_s },
+        }),
     });
-    write({ type: 'transcript.text.done', text: result.text, language: result.language, duration: result.durationS });
+    write({
+      type: 'transcript.text.done',
+      text: result.text,
+      language: result.language,
+      duration: result.durationS,
+    });
     reply.raw.end();
     options.telemetry.requestDone(route, result.model, 200);
     return reply;
@@ -115,14 +145,21 @@ async function streamTranscript(
 
 async function readUpload(req: FastifyRequest, limitBytes: number): Promise<ParsedUpload> {
   if (!req.isMultipart()) {
-    throw new VoxfleetError('INVALID_ARGUMENT', 'the request body must be multipart/form-data with a file part', { field: 'file' });
+    throw new VoxfleetError(
+      'INVALID_ARGUMENT',
+      'the request body must be multipart/form-data with a file part',
+      { field: 'file' },
+    );
   }
   const fields = new Map<string, string[]>();
   let audio: Uint8Array | undefined;
   try {
-    for await (const part of req.parts({ limits: { fileSize: limitBytes, files: 1, fields: 32, fieldSize: 64 * 1024 } })) {
+    for await (const part of req.parts({
+      limits: { fileSize: limitBytes, files: 1, fields: 32, fieldSize: 64 * 1024 },
+    })) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'file') throw invalidArgument(part.fieldname, "is not a file field (use 'file')");
+        if (part.fieldname !== 'file')
+          throw invalidArgument(part.fieldname, "is not a file field (use 'file')");
         audio = new Uint8Array(await part.toBuffer());
       } else {
         const list = fields.get(part.fieldname) ?? [];
@@ -134,12 +171,22 @@ async function readUpload(req: FastifyRequest, limitBytes: number): Promise<Pars
     if (err instanceof VoxfleetError) throw err;
     const code = (err as { code?: string }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new VoxfleetError('UPLOAD_TOO_LARGE', `the upload is larger than ${limitBytes} bytes`, { field: 'file' });
+      throw new VoxfleetError('UPLOAD_TOO_LARGE', `the upload is larger than ${limitBytes} bytes`, {
+        field: 'file',
+      });
     }
     if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
-      throw new VoxfleetError('INVALID_ARGUMENT', 'too many parts in the form: send one file and the documented fields');
+      throw new VoxfleetError(
+        'INVALID_ARGUMENT',
+        'too many parts in the form: send one file and the documented fields',
+      );
     }
-    throw new VoxfleetError('INVALID_ARGUMENT', 'the multipart body is malformed or was cut short', {}, { cause: err });
+    throw new VoxfleetError(
+      'INVALID_ARGUMENT',
+      'the multipart body is malformed or was cut short',
+      {},
+      { cause: err },
+    );
   }
   return { audio, fields };
 }
@@ -148,7 +195,11 @@ function parseLanguage(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   const v = value.toLowerCase();
   if (v === 'auto' || /^[a-z]{2,3}$/.test(v)) return v;
-  throw invalidArgument('language', "must be an ISO 639-1 code such as 'en' or 'de', or 'auto'", value);
+  throw invalidArgument(
+    'language',
+    "must be an ISO 639-1 code such as 'en' or 'de', or 'auto'",
+    value,
+  );
 }
 
 function rawFormat(
@@ -158,17 +209,26 @@ function rawFormat(
   if (encoding === undefined) {
     if (sampleRate === undefined || sampleRate === '') return {};
     const declared = Number(sampleRate);
-    if (!Number.isInteger(declared) || declared <= 0) throw invalidArgument('sample_rate', 'must be a positive integer', sampleRate);
+    if (!Number.isInteger(declared) || declared <= 0)
+      throw invalidArgument('sample_rate', 'must be a positive integer', sampleRate);
     return { declaredSampleRateHz: declared };
   }
   if (!(RAW_ENCODINGS as readonly string[]).includes(encoding)) {
-    throw new VoxfleetError('AUDIO_UNSUPPORTED_ENCODING', `'encoding' must be one of ${RAW_ENCODINGS.join(', ')} (got ${JSON.stringify(encoding).slice(0, 40)})`, {
-      field: 'encoding',
-    });
+    throw new VoxfleetError(
+      'AUDIO_UNSUPPORTED_ENCODING',
+      `'encoding' must be one of ${RAW_ENCODINGS.join(', ')} (got ${JSON.stringify(encoding).slice(0, 40)})`,
+      {
+        field: 'encoding',
+      },
+    );
   }
   const rate = Number(sampleRate);
   if (!SUPPORTED_INPUT_RATES_HZ.includes(rate)) {
-    throw invalidArgument('sample_rate', `must be one of ${SUPPORTED_INPUT_RATES_HZ.join(', ')} for raw PCM`, sampleRate);
+    throw invalidArgument(
+      'sample_rate',
+      `must be one of ${SUPPORTED_INPUT_RATES_HZ.join(', ')} for raw PCM`,
+      sampleRate,
+    );
   }
   return { rawFormat: { encoding: encoding as RawEncoding, sampleRateHz: rate } };
 }

@@ -46,6 +46,7 @@ export class AudioHistory {
     this.buffer = next;
     this.startSample += drop;
     this.length = keep;
-    while (this.arrivals.length > 0 && (this.arrivals[0]?.endSample ?? 0) <= this.startSample) this.arrivals.shift();
+    while (this.arrivals.length > 0 && (this.arrivals[0]?.endSample ?? 0) <= this.startSample)
+      this.arrivals.shift();
   }
 }

@@ -12,7 +12,8 @@ function pcm16(parts: { ms: number; amp: number }[]): Uint8Array {
   const out = new Int16Array(total);
   let i = 0;
   for (const p of parts) {
-    for (let k = 0; k < (p.ms / 1000) * RATE; k++, i++) out[i] = Math.round(Math.sin(k / 5) * p.amp * 32767);
+    for (let k = 0; k < (p.ms / 1000) * RATE; k++, i++)
+      out[i] = Math.round(Math.sin(k / 5) * p.amp * 32767);
   }
   return new Uint8Array(out.buffer);
 }
@@ -23,15 +24,34 @@ async function open(options: { interim?: boolean; endpointingMs?: number } = {})
   const session = await StreamingSession.open(
     {
       model: {
-        descriptor: { name: 'fake', version: '1.0.0', kind: 'asr', languages: ['en'], sampleRateHz: RATE, capabilities: ['stream'], aliases: [] },
+        descriptor: {
+          name: 'fake',
+          version: '1.0.0',
+          kind: 'asr',
+          languages: ['en'],
+          sampleRateHz: RATE,
+          capabilities: ['stream'],
+          aliases: [],
+        },
         engine,
       },
       vad: new EnergyVad(),
       scheduler: new DecodeScheduler({ concurrency: 1, maxQueued: 10 }),
       clock: new ManualClock(),
-      config: { partialEveryMs: 200, maxUtteranceMs: 20_000, padMs: 100, vad: { threshold: 0.5, minSpeechMs: 100 } },
+      config: {
+        partialEveryMs: 200,
+        maxUtteranceMs: 20_000,
+        padMs: 100,
+        vad: { threshold: 0.5, minSpeechMs: 100 },
+      },
     },
-    { sessionId: 's1', encoding: 'pcm_s16le', sampleRateHz: RATE, interimResults: options.interim ?? true, endpointingMs: options.endpointingMs ?? 300 },
+    {
+      sessionId: 's1',
+      encoding: 'pcm_s16le',
+      sampleRateHz: RATE,
+      interimResults: options.interim ?? true,
+      endpointingMs: options.endpointingMs ?? 300,
+    },
     (e) => events.push(e),
   );
   return { session, events, engine };
@@ -47,7 +67,14 @@ async function feed(session: StreamingSession, bytes: Uint8Array, frameMs = 40):
 
 test('an utterance gives speech_started, growing partials, one final, utterance_end; close ends cleanly', async () => {
   const { session, events } = await open();
-  await feed(session, pcm16([{ ms: 200, amp: 0 }, { ms: 1000, amp: 0.5 }, { ms: 600, amp: 0 }]));
+  await feed(
+    session,
+    pcm16([
+      { ms: 200, amp: 0 },
+      { ms: 1000, amp: 0.5 },
+      { ms: 600, amp: 0 },
+    ]),
+  );
   await session.close();
   const types = events.map((e) => e.type);
   assert.equal(types[0], 'ready');
@@ -58,7 +85,10 @@ test('an utterance gives speech_started, growing partials, one final, utterance_
   assert.equal(finals.length, 1);
   const final = finals[0]!;
   assert.equal(final.text.split(' ').length, 10, final.text);
-  assert.ok(final.start_s <= 0.2 && final.end_s >= 1.2 && final.end_s <= 1.4, `${final.start_s}-${final.end_s}`);
+  assert.ok(
+    final.start_s <= 0.2 && final.end_s >= 1.2 && final.end_s <= 1.4,
+    `${final.start_s}-${final.end_s}`,
+  );
   assert.equal(final.words.length, 10);
   const closed = events.at(-1);
   assert.deepEqual(closed, { type: 'closed', audio_s: 1.8 });
@@ -82,7 +112,13 @@ test('finalize ends the utterance at once; the next speech is a new utterance', 
   const { session, events } = await open({ endpointingMs: 2000 });
   await feed(session, pcm16([{ ms: 600, amp: 0.5 }]));
   session.control({ type: 'finalize' });
-  await feed(session, pcm16([{ ms: 300, amp: 0 }, { ms: 400, amp: 0.5 }]));
+  await feed(
+    session,
+    pcm16([
+      { ms: 300, amp: 0 },
+      { ms: 400, amp: 0.5 },
+    ]),
+  );
   await session.close();
   const finals = events.filter((e) => e.type === 'final');
   assert.equal(finals.length, 2);
@@ -93,13 +129,22 @@ test('silence alone gives no final with text and no partials', async () => {
   const { session, events, engine } = await open();
   await feed(session, pcm16([{ ms: 3000, amp: 0 }]));
   await session.close();
-  assert.deepEqual(events.map((e) => e.type), ['ready', 'closed']);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['ready', 'closed'],
+  );
   assert.equal(engine.calls.length, 0, 'silence must not be decoded');
 });
 
 test('interim_results false sends finals only', async () => {
   const { session, events } = await open({ interim: false });
-  await feed(session, pcm16([{ ms: 800, amp: 0.5 }, { ms: 500, amp: 0 }]));
+  await feed(
+    session,
+    pcm16([
+      { ms: 800, amp: 0.5 },
+      { ms: 500, amp: 0 },
+    ]),
+  );
   await session.close();
   assert.equal(events.filter((e) => e.type === 'partial').length, 0);
   assert.equal(events.filter((e) => e.type === 'final').length, 1);

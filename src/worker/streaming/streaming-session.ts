@@ -79,10 +79,16 @@ export class StreamingSession {
     private readonly request: StreamOpenRequest,
     private readonly emit: (event: StreamEvent) => void,
     private readonly decodeFrame: (frame: Uint8Array) => Float32Array,
-    private readonly resampler: { push(s: Float32Array): Float32Array; flush(): Float32Array; destroy(): void },
+    private readonly resampler: {
+      push(s: Float32Array): Float32Array;
+      flush(): Float32Array;
+      destroy(): void;
+    },
   ) {
     this.rate = deps.model.engine.sampleRateHz;
-    this.history = new AudioHistory(Math.ceil(((deps.config.maxUtteranceMs + 4 * deps.config.padMs + 2000) / 1000) * this.rate));
+    this.history = new AudioHistory(
+      Math.ceil(((deps.config.maxUtteranceMs + 4 * deps.config.padMs + 2000) / 1000) * this.rate),
+    );
     this.vadSession = deps.vad.openSession({
       ...deps.config.vad,
       minSilenceMs: request.endpointingMs,
@@ -96,8 +102,17 @@ export class StreamingSession {
     emit: (event: StreamEvent) => void,
   ): Promise<StreamingSession> {
     const frameDecoder = createFrameDecoder(request.encoding, request.sampleRateHz);
-    const resampler = await createStreamResampler(request.sampleRateHz, deps.model.engine.sampleRateHz);
-    const session = new StreamingSession(deps, request, emit, (f) => frameDecoder.decode(f), resampler);
+    const resampler = await createStreamResampler(
+      request.sampleRateHz,
+      deps.model.engine.sampleRateHz,
+    );
+    const session = new StreamingSession(
+      deps,
+      request,
+      emit,
+      (f) => frameDecoder.decode(f),
+      resampler,
+    );
     emit({
       type: 'ready',
       session_id: request.sessionId,
@@ -169,7 +184,9 @@ export class StreamingSession {
 
   private startUtterance(): void {
     // The detector fires after minSpeechMs of speech; the utterance began about that long ago.
-    const lag = Math.round(((this.deps.config.vad.minSpeechMs + this.deps.config.padMs + 64) / 1000) * this.rate);
+    const lag = Math.round(
+      ((this.deps.config.vad.minSpeechMs + this.deps.config.padMs + 64) / 1000) * this.rate,
+    );
     this.openStart = Math.max(this.lastFinalEnd, this.history.endSample - lag);
     this.openDetectedWallMs = this.deps.clock.now();
     this.lastPartialEnd = this.history.endSample;
@@ -180,7 +197,13 @@ export class StreamingSession {
 
   private maybePartial(): void {
     const start = this.openStart;
-    if (!this.request.interimResults || start === undefined || this.partialInFlight || this.pendingFinals > 0) return;
+    if (
+      !this.request.interimResults ||
+      start === undefined ||
+      this.partialInFlight ||
+      this.pendingFinals > 0
+    )
+      return;
     const end = this.history.endSample;
     if (end - this.lastPartialEnd < (this.deps.config.partialEveryMs / 1000) * this.rate) return;
     const samples = this.history.slice(start, end);
@@ -189,9 +212,21 @@ export class StreamingSession {
     this.lastPartialEnd = end;
     const { engine } = this.deps.model;
     void this.deps.scheduler
-      .tryRun(() => engine.decode(samples, { language: this.forcedLanguage(), task: 'transcribe', pass: 'partial' }))
+      .tryRun(() =>
+        engine.decode(samples, {
+          language: this.forcedLanguage(),
+          task: 'transcribe',
+          pass: 'partial',
+        }),
+      )
       .then((result) => {
-        if (result === undefined || this.isClosed() || utterance !== this.utterance || this.pendingFinals > 0) return;
+        if (
+          result === undefined ||
+          this.isClosed() ||
+          utterance !== this.utterance ||
+          this.pendingFinals > 0
+        )
+          return;
         const text = cleanTranscript(result.text);
         if (text.length === 0) return;
         const { text: shown, stableText } = this.tracker.update(text);
@@ -199,7 +234,12 @@ export class StreamingSession {
           this.firstPartialSent = true;
           this.deps.observer?.firstPartial?.(this.deps.clock.now() - this.openDetectedWallMs);
         }
-        this.emit({ type: 'partial', text: shown, stable_text: stableText, start_s: round(start / this.rate) });
+        this.emit({
+          type: 'partial',
+          text: shown,
+          stable_text: stableText,
+          start_s: round(start / this.rate),
+        });
       })
       .catch(() => undefined) // a failed partial is not fatal: the final decides
       .finally(() => {
@@ -221,7 +261,8 @@ export class StreamingSession {
     const from = Math.max(this.lastFinalEnd, segStart - pad);
     const to = Math.min(this.history.endSample, segEnd + pad);
     const samples = this.history.slice(from, to);
-    const endArrivedMs = this.history.arrivalOf(Math.max(segStart, segEnd - 1)) ?? this.deps.clock.now();
+    const endArrivedMs =
+      this.history.arrivalOf(Math.max(segStart, segEnd - 1)) ?? this.deps.clock.now();
     this.lastFinalEnd = to;
     this.openStart = undefined;
     this.utterance++;
@@ -232,7 +273,11 @@ export class StreamingSession {
       if (this.isClosed()) return;
       const decodeStart = this.deps.clock.now();
       const result = await this.deps.scheduler.run('final', () =>
-        this.deps.model.engine.decode(samples, { language: this.forcedLanguage(), task: 'transcribe', pass: 'final' }),
+        this.deps.model.engine.decode(samples, {
+          language: this.forcedLanguage(),
+          task: 'transcribe',
+          pass: 'final',
+        }),
       );
       if (this.isClosed()) return;
       const text = cleanTranscript(result.text);
@@ -246,7 +291,11 @@ export class StreamingSession {
           words: estimateWordTimings(text, speech),
           language: result.language,
         });
-        this.deps.observer?.final?.(now - endArrivedMs, samples.length / this.rate, now - decodeStart);
+        this.deps.observer?.final?.(
+          now - endArrivedMs,
+          samples.length / this.rate,
+          now - decodeStart,
+        );
       }
       this.emit({ type: 'utterance_end', end_s: round(to / this.rate) });
     });
@@ -262,7 +311,8 @@ export class StreamingSession {
   private forcedLanguage(): string | undefined {
     const d = this.deps.model.descriptor;
     const asked = this.request.language;
-    if (asked === undefined || asked === 'auto') return d.languages.includes('*') ? undefined : d.languages[0];
+    if (asked === undefined || asked === 'auto')
+      return d.languages.includes('*') ? undefined : d.languages[0];
     return asked;
   }
 
@@ -289,4 +339,3 @@ export class StreamingSession {
 function round(s: number): number {
   return Math.round(s * 1000) / 1000;
 }
-

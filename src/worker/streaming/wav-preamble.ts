@@ -26,7 +26,10 @@ export function stripWavHeader(frame: Uint8Array, declaredRateHz: number): Uint8
     if (id === 'data') return frame.subarray(offset + 8);
     offset += 8 + size + (size % 2);
   }
-  throw new VoxfleetError('PROTOCOL_VIOLATION', 'the first frame starts a WAV header but holds no data chunk');
+  throw new VoxfleetError(
+    'PROTOCOL_VIOLATION',
+    'the first frame starts a WAV header but holds no data chunk',
+  );
 }
 
 function ascii(bytes: Uint8Array, at: number): string {
