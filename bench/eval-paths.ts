@@ -7,7 +7,8 @@
  * Needs bench/results/raw-engine-whisper-tiny.en.json (node --import tsx bench/raw-engine.ts).
  * Writes bench/results/paths-whisper-tiny.en.json.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -149,8 +150,9 @@ async function runWs(
   latency[name] = lat;
 }
 
-function runCli(): void {
-  const stdout = execFileSync(
+async function runCli(): Promise<void> {
+  // Async: the server runs in this process and must keep answering while the CLI waits on it.
+  const { stdout } = await promisify(execFile)(
     process.execPath,
     [
       join(ROOT, 'bin', 'voxfleet.js'),

@@ -52,3 +52,4 @@ export {
 } from './audio/speech-encoder.js';
 export type { SpeechEncoder } from './audio/speech-encoder.js';
 export { encodeWav, floatToInt16, toPcm16 } from './audio/wav-writer.js';
+export { isNonSpeechTag, stripNonSpeechTags } from './text/non-speech-tags.js';

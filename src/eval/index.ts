@@ -17,7 +17,7 @@ export type {
 } from './error-rate.js';
 export { parseManifest, readManifest } from './manifest.js';
 export type { ManifestItem, ParseManifestOptions, ReadManifestOptions } from './manifest.js';
-export { isNonSpeechTag, stripNonSpeechTags } from './non-speech-tags.js';
+export { isNonSpeechTag, stripNonSpeechTags } from '../core/index.js';
 export {
   isCharacterScoredLanguage,
   normalizeMultilingual,

@@ -29,7 +29,7 @@
  * also drops the spaces (error-rate.ts).
  */
 
-import { stripNonSpeechTags } from './non-speech-tags.js';
+import { stripNonSpeechTags } from '../core/index.js';
 import { joinDigitGroups, spellNumbers } from './spell-numbers.js';
 
 /** How digits are treated: kept as written, or spelled out as words. */

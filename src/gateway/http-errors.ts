@@ -4,6 +4,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import { toVoxfleetError, type VoxfleetError } from '../core/index.js';
+import type { Telemetry } from '../telemetry/index.js';
 
 export interface HttpErrorBody {
   error: {
@@ -27,8 +28,10 @@ export function httpErrorBody(err: VoxfleetError): HttpErrorBody {
   };
 }
 
-export function sendError(reply: FastifyReply, thrown: unknown): FastifyReply {
+/** Sends `thrown` as an error response and counts it by code. */
+export function sendError(reply: FastifyReply, thrown: unknown, telemetry?: Telemetry): FastifyReply {
   const err = toVoxfleetError(thrown);
+  telemetry?.errorReturned(err.code);
   if (err.httpStatus >= 500) {
     // The fault itself (stack, cause) goes to the log under the request id, never to the client.
     reply.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');

@@ -44,8 +44,7 @@ export async function buildGateway(
 
   app.setErrorHandler((err, _req, reply) => {
     const mapped = err instanceof VoxfleetError ? err : mapFastifyError(err as FastifyLikeError);
-    deps.telemetry.errorReturned(mapped.code);
-    return sendError(reply, mapped);
+    return sendError(reply, mapped, deps.telemetry);
   });
   app.setNotFoundHandler((req, reply) =>
     sendError(

@@ -14,7 +14,7 @@ import {
   type FileTranscriptionResult,
   type TranscriptSegment,
 } from '../core/index.js';
-import type { VadEngine, VadOptions } from '../engines/index.js';
+import type { SpeechSegment, VadEngine, VadOptions } from '../engines/index.js';
 import { planChunks, type Chunk, type ChunkPlanOptions, type Span } from './chunk-plan.js';
 import type { DecodeScheduler } from './decode-scheduler.js';
 import type { LoadedAsrModel, ModelSet } from './model-set.js';
@@ -70,7 +70,7 @@ export async function transcribeFile(
   options.signal?.throwIfAborted();
 
   const rate = audio.sampleRateHz;
-  const speech = findSpeech(deps.vad, audio.samples, rate, deps.config.vad);
+  const speech = await findSpeech(deps.vad, audio.samples, rate, deps.config.vad, options.signal);
   const chunks = planChunks(speech, { ...deps.config.chunking, totalS: decoded.durationS });
   const forcedLanguage = request.language === 'auto' ? undefined : request.language;
 
@@ -107,16 +107,31 @@ export async function transcribeFile(
   };
 }
 
+/**
+ * Seconds of audio the VAD takes in one go. The VAD runs on the calling thread (about 2.4 ms
+ * per second of audio), so a long file is fed in slices with a yield between them: an hour of
+ * audio would otherwise hold the event loop, and every live stream, for ~9 s.
+ */
+const VAD_SLICE_S = 10;
+
 /** Runs the VAD over the whole file; returns speech spans in seconds. */
-export function findSpeech(
+export async function findSpeech(
   vad: VadEngine,
   samples: Float32Array,
   rateHz: number,
   options: VadOptions,
-): Span[] {
+  signal?: AbortSignal,
+): Promise<Span[]> {
   const session = vad.openSession(options);
   try {
-    const found = [...session.accept(samples), ...session.flush()];
+    const found: SpeechSegment[] = [];
+    const slice = VAD_SLICE_S * rateHz;
+    for (let at = 0; at < samples.length; at += slice) {
+      found.push(...session.accept(samples.subarray(at, Math.min(samples.length, at + slice))));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+    }
+    found.push(...session.flush());
     return found.map((s) => ({
       startS: s.startSample / rateHz,
       endS: (s.startSample + s.samples.length) / rateHz,

@@ -9,6 +9,7 @@ import {
   invalidArgument,
   type SynthesisRequest,
 } from '../core/index.js';
+import type { SynthesisStream } from '../fabric/index.js';
 import type { DecodeScheduler } from './decode-scheduler.js';
 import type { ModelSet } from './model-set.js';
 import { splitSentences } from './sentence-splitter.js';
@@ -18,17 +19,12 @@ export interface SynthesizerConfig {
   readonly maxInputChars: number;
 }
 
-export interface SynthesisStream {
-  readonly contentType: string;
-  readonly sampleRateHz: number;
-  readonly model: string;
-  readonly chunks: AsyncIterable<Uint8Array>;
-}
-
 export interface SynthesizerDeps {
   readonly models: ModelSet;
   readonly scheduler: DecodeScheduler;
   readonly config: SynthesizerConfig;
+  /** Called once all audio was produced: seconds of speech and the compute time it took. */
+  readonly onDone?: (model: string, audioS: number, computeMs: number) => void;
 }
 
 /** Validates the request and resolves the model now; audio is produced as `chunks` is read. */
@@ -62,8 +58,11 @@ export function startSynthesis(
     throw new VoxfleetError('TEXT_EMPTY', "'input' has nothing to say", { field: 'input' });
 
   async function* produce(): AsyncGenerator<Uint8Array> {
+    let samplesOut = 0;
+    let computeMs = 0;
     for (const sentence of sentences) {
       const pieces: Float32Array[] = [];
+      const started = performance.now();
       await deps.scheduler.run(
         'file',
         () =>
@@ -74,13 +73,16 @@ export function startSynthesis(
         signal,
       );
       signal?.throwIfAborted();
+      computeMs += performance.now() - started;
       for (const p of pieces) {
+        samplesOut += p.length;
         const bytes = encoder.push(p);
         if (bytes.length > 0) yield bytes;
       }
     }
     const tail = encoder.end();
     if (tail.length > 0) yield tail;
+    deps.onDone?.(model.descriptor.name, samplesOut / model.engine.sampleRateHz, computeMs);
   }
 
   return {

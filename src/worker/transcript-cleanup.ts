@@ -3,17 +3,14 @@
  * noise ("[BLANK_AUDIO]", "( Sound Effects )") and, on short inputs, loops on a token
  * ("8 8 8 8 8 8 8 8"). Both are removed here; see MODELS.md for the measured faults.
  */
-
-/** Bracketed or parenthesised annotations, and music-note runs, that are not speech. */
-const NON_SPEECH_TAG =
-  /\s*(?:\[[^\]]{0,40}\]|\((?:\s*[A-Za-z][A-Za-z ]{0,30})\)|\*[^*]{0,30}\*|[♪♫]+)\s*/g;
+import { stripNonSpeechTags } from '../core/index.js';
 
 /** A run of the same n-gram repeated this many times or more is a decoding loop. */
 const MIN_LOOP_REPEATS = 4;
 const MAX_LOOP_NGRAM = 4;
 
 export function cleanTranscript(raw: string): string {
-  const untagged = raw.replace(NON_SPEECH_TAG, ' ').replace(/\s+/g, ' ').trim();
+  const untagged = stripNonSpeechTags(raw).replace(/\s+/g, ' ').trim();
   if (!/[\p{L}\p{N}]/u.test(untagged)) return '';
   return collapseLoops(untagged);
 }

@@ -58,8 +58,12 @@ export async function resample(audio: PcmAudio, targetHz: number): Promise<PcmAu
     out.set(chunk.subarray(0, out.length - written), written);
     written += Math.min(chunk.length, out.length - written);
   };
-  for (let i = 0; i < input.length; i += ONE_SHOT_CHUNK_SAMPLES)
+  for (let i = 0; i < input.length; i += ONE_SHOT_CHUNK_SAMPLES) {
     put(stream.push(input.subarray(i, i + ONE_SHOT_CHUNK_SAMPLES)));
+    // The converter runs on this thread (~15 ms per 131k samples): yield between blocks so a long
+    // upload does not stall live streams for seconds.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   put(stream.flush());
   stream.destroy();
   return { samples: out, sampleRateHz: targetHz };

@@ -62,18 +62,10 @@ export function registerSpeechRoute(app: FastifyInstance, options: SpeechRouteOp
       const first = await iterator.next();
       options.telemetry.ttsFirstByteSent(model, clock.now() - started);
       const telemetry = options.telemetry;
-      let bytes = 0;
       async function* rest(): AsyncGenerator<Uint8Array> {
-        if (!first.done) {
-          bytes += first.value.length;
-          yield first.value;
-        }
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-          bytes += next.value.length;
-          yield next.value;
-        }
+        if (!first.done) yield first.value;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
         telemetry.requestDone('speech', model, 200);
-        telemetry.ttsDone(model, bytes / 2 / synthesis.sampleRateHz, clock.now() - started);
       }
       return reply
         .code(200)
@@ -82,7 +74,7 @@ export function registerSpeechRoute(app: FastifyInstance, options: SpeechRouteOp
         .type(synthesis.contentType)
         .send(Readable.from(rest(), { objectMode: false }));
     } catch (err) {
-      const r = sendError(reply, err);
+      const r = sendError(reply, err, options.telemetry);
       options.telemetry.requestDone('speech', model, reply.statusCode);
       return r;
     }

@@ -86,7 +86,7 @@ async function handle(
     options.telemetry.requestDone(route, model, 200);
     return reply.code(200).type(rendered.contentType).send(rendered.body);
   } catch (err) {
-    const e = sendError(reply, err);
+    const e = sendError(reply, err, options.telemetry);
     options.telemetry.requestDone(route, model, reply.statusCode);
     return e;
   }

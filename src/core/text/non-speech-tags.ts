@@ -1,4 +1,5 @@
 /**
+ * Shared by the worker (what reaches users) and eval (scoring, which treats the two sides alike).
  * Removal of the non-speech tags that Whisper-style models print instead of words:
  * `[BLANK_AUDIO]`, `[ Silence ]`, `[ Sound Effects ]`, `(upbeat music)`, `( music )`,
  * `*laughs*`, `<|nospeech|>`, music notes.
@@ -8,8 +9,8 @@
  * 2. Anything in square brackets is removed: references never put spoken words there.
  * 3. Round brackets and `*...*` are removed only when their content is a tag: 1-5 words, every
  *    word drawn from TAG_VOCABULARY, and at least one of them a sound noun or verb. Other
- *    parentheses keep their content, because references put real speech in them
- *    (LJ001-0066: "(afterwards used by Schussler)"); only the bracket characters go.
+ *    parentheses are kept as they are, because speech is put in them too
+ *    (LJ001-0066: "(afterwards used by Schussler)").
  * 4. Music notes (♪ ♫ ♩ ♬) are removed; the lyrics between them are kept.
  */
 
@@ -148,7 +149,7 @@ export function stripNonSpeechTags(text: string): string {
   return text
     .replace(/<\|[^|>]*\|>/g, ' ')
     .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\(([^()]*)\)/g, (_all, inner: string) => (isNonSpeechTag(inner) ? ' ' : ` ${inner} `))
+    .replace(/\(([^()]*)\)/g, (all, inner: string) => (isNonSpeechTag(inner) ? ' ' : all))
     .replace(/\*([^*]*)\*/g, (all, inner: string) => (isNonSpeechTag(inner) ? ' ' : all))
     .replace(/[♪♫♩♬]/gu, ' ');
 }

@@ -19,12 +19,12 @@ test('removes round-bracketed and starred tags built from the tag vocabulary', (
   assert.equal(squash('♪ la la la ♪'), 'la la la');
 });
 
-test('keeps spoken parentheticals, dropping only the brackets', () => {
+test('keeps spoken parentheticals as they are', () => {
   assert.equal(
     squash('first type (afterwards used by Schussler) is'),
-    'first type afterwards used by Schussler is',
+    'first type (afterwards used by Schussler) is',
   );
-  assert.equal(squash('the (music) hall (built in 1811)'), 'the hall built in 1811');
+  assert.equal(squash('the (music) hall (built in 1811)'), 'the hall (built in 1811)');
   assert.equal(squash('a *very* good point'), 'a *very* good point');
 });
 
