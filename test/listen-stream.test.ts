@@ -12,6 +12,7 @@ import { normalizeText, wordErrorRate } from '../src/eval/index.js';
 import { roomNoise } from './helpers/audio-fixtures.js';
 import { DEV_AUDIO, MULTILINGUAL_AUDIO } from './helpers/paths.js';
 import { readItems } from './helpers/manifest.js';
+import { metricValue } from './helpers/metrics.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -172,4 +173,25 @@ test('a client that disconnects mid-stream frees its session at once', async () 
   for (let i = 0; i < 50 && server.worker.status().activeStreams > 0; i++)
     await new Promise((r) => setTimeout(r, 20));
   assert.equal(server.worker.status().activeStreams, 0);
+});
+
+test('stream metrics: first-partial and final latency observed, no stream left open', async () => {
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  assert.ok(
+    (metricValue(metrics, 'voxfleet_stream_first_partial_seconds_count', {
+      model: 'whisper-tiny.en',
+    }) ?? 0) >= 1,
+  );
+  assert.ok(
+    (metricValue(metrics, 'voxfleet_stream_final_latency_seconds_count', {
+      model: 'whisper-tiny.en',
+    }) ?? 0) >= 3,
+  );
+  assert.equal(metricValue(metrics, 'voxfleet_active_streams', { model: 'whisper-tiny.en' }), 0);
+  assert.ok(
+    (metricValue(metrics, 'voxfleet_audio_seconds_total', {
+      model: 'whisper-tiny.en',
+      kind: 'stream',
+    }) ?? 0) > 20,
+  );
 });

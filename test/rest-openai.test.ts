@@ -11,6 +11,7 @@ const { WaveFile } = wavefile;
 import { normalizeText, wordErrorRate } from '../src/eval/index.js';
 import { DEV_AUDIO, MULTILINGUAL_AUDIO } from './helpers/paths.js';
 import { readItems } from './helpers/manifest.js';
+import { metricValue } from './helpers/metrics.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -176,4 +177,39 @@ test('privacy: no API key, transcript or TTS text reaches the logs', () => {
   assert.ok(!logs.includes('sk-test-not-a-real-key'), 'API key logged');
   assert.ok(!/fellow americans/i.test(logs), 'transcript logged');
   assert.ok(!/hello from voxfleet/i.test(logs), 'TTS input logged');
+});
+
+test('health, readiness and metrics reflect the requests made', async () => {
+  assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+  const ready = (await (await fetch(`${server.url}/readyz`)).json()) as {
+    status: string;
+    workers: { models: string[] }[];
+  };
+  assert.equal(ready.status, 'ready');
+  assert.ok(ready.workers[0]!.models.includes('whisper-tiny.en@1.0.0'));
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  const count = (name: string, labels: Record<string, string>): number =>
+    metricValue(metrics, name, labels) ?? 0;
+  assert.ok(
+    count('voxfleet_requests_total', {
+      route: 'transcriptions',
+      model: 'whisper-tiny.en',
+      status: '200',
+    }) >= 4,
+  );
+  assert.ok(count('voxfleet_file_asr_latency_seconds_count', { model: 'whisper-tiny.en' }) >= 4);
+  assert.ok(
+    count('voxfleet_audio_seconds_total', { model: 'whisper-tiny.en', kind: 'file' }) >= 44,
+  );
+  assert.ok(
+    count('voxfleet_real_time_factor_count', { model: 'whisper-tiny.en', kind: 'file' }) >= 4,
+  );
+  assert.ok(
+    count('voxfleet_tts_time_to_first_byte_seconds_count', { model: 'piper-en-us-joe-medium' }) >=
+      1,
+  );
+  assert.ok(
+    count('voxfleet_audio_seconds_total', { model: 'piper-en-us-joe-medium', kind: 'tts' }) > 1,
+  );
+  assert.ok(count('voxfleet_errors_total', { code: 'MODEL_CAPABILITY_UNSUPPORTED' }) >= 1);
 });

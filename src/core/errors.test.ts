@@ -15,7 +15,7 @@ const docs = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf
 function documentedRows(): Map<string, { http: number; ws: number; retryable: boolean }> {
   const rows = new Map<string, { http: number; ws: number; retryable: boolean }>();
   for (const line of docs.split('\n')) {
-    const m = /^\| `([A-Z_]+)` \| (\d+) \| (\d+) \| (yes|no) \|/.exec(line);
+    const m = /^\|\s*`([A-Z_]+)`\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*(yes|no)\s*\|/.exec(line);
     if (m) rows.set(m[1]!, { http: Number(m[2]), ws: Number(m[3]), retryable: m[4] === 'yes' });
   }
   return rows;

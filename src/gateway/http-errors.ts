@@ -29,7 +29,11 @@ export function httpErrorBody(err: VoxfleetError): HttpErrorBody {
 }
 
 /** Sends `thrown` as an error response and counts it by code. */
-export function sendError(reply: FastifyReply, thrown: unknown, telemetry?: Telemetry): FastifyReply {
+export function sendError(
+  reply: FastifyReply,
+  thrown: unknown,
+  telemetry?: Telemetry,
+): FastifyReply {
   const err = toVoxfleetError(thrown);
   telemetry?.errorReturned(err.code);
   if (err.httpStatus >= 500) {

@@ -162,16 +162,16 @@ export class SpeechWorker implements WorkerEndpoint {
 
   async synthesize(request: SynthesisRequest, signal?: AbortSignal): Promise<SynthesisStream> {
     this.assertAccepting();
-    return Promise.resolve(
-      startSynthesis(
-        {
-          models: this.deps.models,
-          scheduler: this.scheduler,
-          config: { maxInputChars: this.config.maxTtsInputChars },
-        },
-        request,
-        signal,
-      ),
+    return startSynthesis(
+      {
+        models: this.deps.models,
+        scheduler: this.scheduler,
+        config: { maxInputChars: this.config.maxTtsInputChars },
+        onDone: (model, audioS, computeMs) =>
+          this.deps.telemetry?.ttsDone(model, audioS, computeMs),
+      },
+      request,
+      signal,
     );
   }
 

@@ -64,7 +64,8 @@ export function registerSpeechRoute(app: FastifyInstance, options: SpeechRouteOp
       const telemetry = options.telemetry;
       async function* rest(): AsyncGenerator<Uint8Array> {
         if (!first.done) yield first.value;
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next())
+          yield next.value;
         telemetry.requestDone('speech', model, 200);
       }
       return reply

@@ -189,7 +189,9 @@ export class StreamingSession {
     );
     this.openStart = Math.max(this.lastFinalEnd, this.history.endSample - lag);
     this.openDetectedWallMs = this.deps.clock.now();
-    this.lastPartialEnd = this.history.endSample;
+    // Count partial pacing from the utterance's start, not from detection: the detector fires
+    // about minSpeechMs + padMs into the speech, so the first partial goes out right away.
+    this.lastPartialEnd = this.openStart;
     this.emit({ type: 'speech_started', start_s: round(this.openStart / this.rate) });
   }
 
