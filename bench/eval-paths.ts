@@ -40,6 +40,7 @@ const { values } = parseArgs({
 const ROOT = join(import.meta.dirname, '..');
 const SHARED = join(ROOT, '..', 'shared');
 const paths = new Set(values.paths.split(','));
+const isFullRun = values.paths === 'rest,ws1,ws4,cli,latency,tts' && values.limit === undefined;
 const streams = Number(values.streams);
 
 const rawFile = join(ROOT, 'bench', 'results', `raw-engine-${values.model}.json`);
@@ -273,7 +274,8 @@ console.log(
   }),
 );
 writeFileSync(
-  join(ROOT, 'bench', 'results', `paths-${values.model}.json`),
+  // A run of some paths only does not overwrite the full run's file.
+  join(ROOT, 'bench', 'results', `paths-${values.model}${isFullRun ? '' : `-${[...paths].join('-')}`}.json`),
   JSON.stringify(
     {
       createdAt: new Date().toISOString(),
