@@ -275,7 +275,12 @@ console.log(
 );
 writeFileSync(
   // A run of some paths only does not overwrite the full run's file.
-  join(ROOT, 'bench', 'results', `paths-${values.model}${isFullRun ? '' : `-${[...paths].join('-')}`}.json`),
+  join(
+    ROOT,
+    'bench',
+    'results',
+    `paths-${values.model}${isFullRun ? '' : `-${[...paths].join('-')}`}.json`,
+  ),
   JSON.stringify(
     {
       createdAt: new Date().toISOString(),

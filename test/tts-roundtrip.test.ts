@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { synthesizeSpeech, transcribeBytes } from '../src/client/index.js';
+import { decodeAudioFile } from '../src/core/index.js';
 import {
   aggregate,
   normalizeText,
@@ -90,4 +91,17 @@ test('mp3 output decodes as MPEG audio frames', async () => {
   assert.ok(bytes.length > 2000);
   assert.equal(bytes[0], 0xff);
   assert.equal(bytes[1]! & 0xe0, 0xe0);
+});
+
+test('flac output is a streamed FLAC file that decodes back to the speech', async () => {
+  const res = await synthesizeSpeech(server.url, 'The weather is lovely this morning.', {
+    format: 'flac',
+  });
+  assert.equal(res.headers.get('content-type'), 'audio/flac');
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const audio = await decodeAudioFile(bytes, { maxDurationS: 60, maxChannels: 1 });
+  assert.equal(audio.sampleRateHz, 22050);
+  assert.ok(audio.durationS > 1 && audio.durationS < 5, `${audio.durationS} s`);
+  const back = JSON.parse(await transcribeBytes(server.url, bytes)) as { text: string };
+  assert.match(back.text, /weather is lovely/i);
 });

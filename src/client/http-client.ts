@@ -37,7 +37,7 @@ export type VerboseTranscript = Pick<FileTranscriptionResult, 'text'> & {
 export interface SynthesizeOptions {
   readonly model?: string;
   readonly voice?: string;
-  readonly format?: 'wav' | 'pcm' | 'mp3';
+  readonly format?: 'wav' | 'pcm' | 'mp3' | 'flac';
   readonly speed?: number;
 }
 

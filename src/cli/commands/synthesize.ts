@@ -10,7 +10,7 @@ interface SynthesizeOpts {
   output: string;
   voice?: string;
   model?: string;
-  format: 'wav' | 'pcm' | 'mp3';
+  format: 'wav' | 'pcm' | 'mp3' | 'flac';
   speed: number;
 }
 
@@ -23,7 +23,7 @@ export function registerSynthesize(program: Command): void {
     .option('--url <url>', 'server URL', process.env.VOXFLEET_URL ?? 'http://127.0.0.1:8080')
     .option('--voice <name>', 'voice name')
     .option('--model <name>', 'TTS model or alias')
-    .option('--format <f>', 'wav, pcm (24 kHz s16le) or mp3', 'wav')
+    .option('--format <f>', 'wav, pcm (24 kHz s16le), mp3 or flac', 'wav')
     .option('--speed <x>', 'speaking rate, 0.25 to 4', Number, 1)
     .action(async (text: string, o: SynthesizeOpts) => {
       const started = performance.now();

@@ -47,16 +47,14 @@ function lsbErrorOf(wav: InstanceType<typeof wavefile.WaveFile>, expected: Float
   return max;
 }
 
-test('supported formats are mp3, wav, pcm; flac and opus are refused naming the supported ones', async () => {
-  assert.deepEqual([...SUPPORTED_SPEECH_FORMATS], ['mp3', 'wav', 'pcm']);
-  for (const format of ['flac', 'opus'] as const) {
-    const err = await assertAudioError(
-      () => createSpeechEncoder(format, 22050),
-      'UNSUPPORTED_RESPONSE_FORMAT',
-      /must be one of mp3, wav, pcm/,
-    );
-    assert.equal(err.details.field, 'response_format');
-  }
+test('supported formats are mp3, wav, pcm, flac; opus is refused naming the supported ones', async () => {
+  assert.deepEqual([...SUPPORTED_SPEECH_FORMATS], ['mp3', 'wav', 'pcm', 'flac']);
+  const err = await assertAudioError(
+    () => createSpeechEncoder('opus', 22050),
+    'UNSUPPORTED_RESPONSE_FORMAT',
+    /must be one of mp3, wav, pcm, flac/,
+  );
+  assert.equal(err.details.field, 'response_format');
 });
 
 test('encodeWav writes a complete file that wavefile reads back to the same samples', () => {

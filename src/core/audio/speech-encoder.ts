@@ -9,18 +9,21 @@
  *   low-endian), without the header", and clients play it at 24 kHz without asking, so audio
  *   from a model at another rate (Piper voices are 16 or 22.05 kHz) is resampled to 24 kHz.
  * - mp3: mono MP3 from lamejs, at the model's rate when MP3 can carry it, else at 24 kHz.
- * - flac, opus: refused with UNSUPPORTED_RESPONSE_FORMAT; there is no maintained pure-JS/wasm
- *   encoder for them among our dependencies.
+ * - flac: mono 16-bit FLAC from libFLAC (libflacjs), at the model's rate (any rate a streamable
+ *   FLAC frame can carry; others, not seen in practice, are resampled to 48 kHz). Streamed, so its
+ *   STREAMINFO says "length and MD5 unknown"; see flac-encoder.ts.
+ * - opus: refused with UNSUPPORTED_RESPONSE_FORMAT.
  */
 import { VoxfleetError, invalidArgument } from '../errors.js';
 import { DeferredResampler } from './deferred-resampler.js';
+import { createFlacStreamEncoder, isFlacRate } from './flac-encoder.js';
 import { MP3_RATES_HZ, createMp3StreamEncoder, concatBytes } from './mp3-encoder.js';
 import type { SpeechFormat } from './types.js';
 import { toPcm16, writeWavHeader } from './wav-writer.js';
 
 export interface SpeechEncoder {
   readonly contentType: string;
-  /** Rate of the encoded audio: the model's rate, except for pcm (always 24 kHz). */
+  /** Rate of the encoded audio: the model's rate unless the format cannot carry it (pcm: 24 kHz). */
   readonly sampleRateHz: number;
   /** Encodes the next samples; returns the bytes ready now (possibly none). */
   push(samples: Float32Array): Uint8Array;
@@ -33,10 +36,13 @@ export const SUPPORTED_SPEECH_FORMATS: readonly SpeechFormat[] = Object.freeze([
   'mp3',
   'wav',
   'pcm',
+  'flac',
 ]);
 
 /** The rate OpenAI's `pcm` format is defined at. */
 export const OPENAI_PCM_RATE_HZ = 24_000;
+/** Where FLAC output goes when a streamable FLAC frame cannot carry the model's rate. */
+const FLAC_FALLBACK_RATE_HZ = 48_000;
 
 const CONTENT_TYPES: Readonly<Record<SpeechFormat, string>> = Object.freeze({
   mp3: 'audio/mpeg',
@@ -66,8 +72,24 @@ export function createSpeechEncoder(format: SpeechFormat, sampleRateHz: number):
       return createWavEncoder(sampleRateHz);
     case 'pcm':
       return createPcmEncoder(sampleRateHz);
-    default:
-      return createMp3Encoder(sampleRateHz);
+    case 'flac': {
+      const outputRateHz = isFlacRate(sampleRateHz) ? sampleRateHz : FLAC_FALLBACK_RATE_HZ;
+      return encodeAtRate(
+        CONTENT_TYPES.flac,
+        sampleRateHz,
+        outputRateHz,
+        createFlacStreamEncoder(outputRateHz),
+      );
+    }
+    default: {
+      const outputRateHz = MP3_RATES_HZ.includes(sampleRateHz) ? sampleRateHz : OPENAI_PCM_RATE_HZ;
+      return encodeAtRate(
+        CONTENT_TYPES.mp3,
+        sampleRateHz,
+        outputRateHz,
+        createMp3StreamEncoder(outputRateHz),
+      );
+    }
   }
 }
 
@@ -99,19 +121,22 @@ function createPcmEncoder(sampleRateHz: number): SpeechEncoder {
   };
 }
 
-function createMp3Encoder(sampleRateHz: number): SpeechEncoder {
-  const direct = MP3_RATES_HZ.includes(sampleRateHz);
-  const outputRateHz = direct ? sampleRateHz : OPENAI_PCM_RATE_HZ;
-  const resampler = direct ? undefined : new DeferredResampler(sampleRateHz, outputRateHz);
-  const mp3 = createMp3StreamEncoder(outputRateHz);
+/** A codec's stream encoder fed at `outputRateHz`, resampling from `inputRateHz` when they differ. */
+function encodeAtRate(
+  contentType: string,
+  inputRateHz: number,
+  outputRateHz: number,
+  codec: Pick<SpeechEncoder, 'push' | 'end'>,
+): SpeechEncoder {
+  const resampler =
+    inputRateHz === outputRateHz ? undefined : new DeferredResampler(inputRateHz, outputRateHz);
   return {
-    contentType: CONTENT_TYPES.mp3,
+    contentType,
     sampleRateHz: outputRateHz,
-    push: (samples) => mp3.push(resampler === undefined ? samples : resampler.push(samples)),
+    push: (samples) => codec.push(resampler === undefined ? samples : resampler.push(samples)),
     end: () =>
-      concatBytes([
-        mp3.push(resampler === undefined ? new Float32Array(0) : resampler.end()),
-        mp3.end(),
-      ]),
+      resampler === undefined
+        ? codec.end()
+        : concatBytes([codec.push(resampler.end()), codec.end()]),
   };
 }

@@ -5,7 +5,13 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { VoxfleetError, systemClock, type Clock } from '../../core/index.js';
+import {
+  SUPPORTED_SPEECH_FORMATS,
+  VoxfleetError,
+  systemClock,
+  type Clock,
+  type SpeechFormat,
+} from '../../core/index.js';
 import type { FabricClient } from '../../fabric/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import { sendError } from '../http-errors.js';
@@ -38,13 +44,13 @@ export function registerSpeechRoute(app: FastifyInstance, options: SpeechRouteOp
     let model = '';
     try {
       const body = parseBody(speechBody, req.body);
-      if (body.response_format === 'aac') {
+      // OpenAI's names are all accepted above; those no encoder produces (aac, opus) are refused
+      // here, before a worker is asked.
+      if (!isSupportedFormat(body.response_format)) {
         throw new VoxfleetError(
           'UNSUPPORTED_RESPONSE_FORMAT',
-          "'response_format' aac is not supported; use wav, pcm, mp3 or flac",
-          {
-            field: 'response_format',
-          },
+          `'response_format' ${body.response_format} is not supported; use ${SUPPORTED_SPEECH_FORMATS.join(', ')}`,
+          { field: 'response_format' },
         );
       }
       const synthesis = await options.fabric.synthesize(
@@ -80,4 +86,8 @@ export function registerSpeechRoute(app: FastifyInstance, options: SpeechRouteOp
       return r;
     }
   });
+}
+
+function isSupportedFormat(format: string): format is SpeechFormat {
+  return (SUPPORTED_SPEECH_FORMATS as readonly string[]).includes(format);
 }
