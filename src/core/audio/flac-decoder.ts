@@ -4,13 +4,8 @@
  * cut file is recognised: the decoder itself silently drops an incomplete last frame.
  */
 import { VoxfleetError } from '../errors.js';
-import {
-  MonoCollector,
-  checkChannels,
-  checkDuration,
-  checkSourceRate,
-  decoderFailure,
-} from './audio-checks.js';
+import { MonoCollector, checkChannels, checkDuration, checkSourceRate } from './audio-checks.js';
+import { decodeInChunks } from './chunked-decode.js';
 import type { AudioLimits, DecodedAudio } from './types.js';
 
 interface StreamInfo {
@@ -23,7 +18,6 @@ interface StreamInfo {
 }
 
 /** Bytes handed to the decoder per call, so output grows in steps the collector can refuse. */
-const DECODE_CHUNK_BYTES = 65_536;
 const MAX_METADATA_BLOCKS = 1024;
 const STREAMINFO_BYTES = 34;
 
@@ -52,24 +46,9 @@ export async function decodeFlac(
   const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
   const decoder = new FLACDecoder();
   const collector = new MonoCollector(limits, 'the FLAC file');
-  let decoderErrors = 0;
-  try {
-    await decoder.ready;
-    const audio = bytes.subarray(offset);
-    for (let i = 0; i < audio.length; i += DECODE_CHUNK_BYTES) {
-      const out = await decoder.decode(audio.subarray(i, i + DECODE_CHUNK_BYTES));
-      decoderErrors += out.errors.length;
-      collector.add(out.channelData, out.samplesDecoded, out.sampleRate);
-    }
-    const tail = await decoder.flush();
-    decoderErrors += tail.errors.length;
-    collector.add(tail.channelData, tail.samplesDecoded, tail.sampleRate);
-  } catch (err) {
-    if (err instanceof VoxfleetError) throw err;
-    throw decoderFailure(collector.lengthSamples, 'FLAC', err);
-  } finally {
-    decoder.free();
-  }
+  const decoderErrors = await decodeInChunks(decoder, bytes.subarray(offset), collector, {
+    codec: 'FLAC',
+  });
 
   const decoded = collector.lengthSamples;
   if (info.totalSamples > 0 && decoded < info.totalSamples) {

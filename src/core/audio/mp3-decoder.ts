@@ -6,11 +6,11 @@
  * decides whether they are averaged.
  */
 import { VoxfleetError } from '../errors.js';
-import { MonoCollector, checkChannels, checkDuration, decoderFailure } from './audio-checks.js';
+import { MonoCollector, checkChannels, checkDuration } from './audio-checks.js';
+import { decodeInChunks } from './chunked-decode.js';
 import { scanMpegFrames } from './mpeg-frames.js';
 import type { AudioLimits, DecodedAudio } from './types.js';
 
-const DECODE_CHUNK_BYTES = 65_536;
 /** A Xing/VBRI frame count this far above the frames present means the file was cut. */
 const MISSING_FRAMES_TOLERANCE = 2;
 
@@ -56,20 +56,10 @@ export async function decodeMpeg(
   const { MPEGDecoder } = await import('mpg123-decoder');
   const decoder = new MPEGDecoder();
   const collector = new MonoCollector(limits, what);
-  try {
-    await decoder.ready;
-    const frames = bytes.subarray(scan.firstOffset, scan.endOffset);
-    for (let i = 0; i < frames.length; i += DECODE_CHUNK_BYTES) {
-      const out = decoder.decode(frames.subarray(i, i + DECODE_CHUNK_BYTES));
-      const channelData = first.channels === 1 ? out.channelData.slice(0, 1) : out.channelData;
-      collector.add(channelData, out.samplesDecoded, out.sampleRate);
-    }
-  } catch (err) {
-    if (err instanceof VoxfleetError) throw err;
-    throw decoderFailure(collector.lengthSamples, 'MPEG audio', err);
-  } finally {
-    decoder.free();
-  }
+  await decodeInChunks(decoder, bytes.subarray(scan.firstOffset, scan.endOffset), collector, {
+    codec: 'MPEG audio',
+    firstChannelOnly: first.channels === 1,
+  });
   if (collector.lengthSamples === 0)
     throw new VoxfleetError('AUDIO_NOT_AUDIO', `${what} decodes to no samples`);
   const sampleRateHz = collector.sampleRateHz;

@@ -5,13 +5,13 @@
  * the exact end for trimming.
  */
 import { VoxfleetError } from '../errors.js';
-import { MonoCollector, checkChannels, checkDuration, decoderFailure } from './audio-checks.js';
+import { MonoCollector, checkChannels, checkDuration } from './audio-checks.js';
+import { decodeInChunks } from './chunked-decode.js';
 import { scanOggPages } from './ogg-pages.js';
 import type { AudioLimits, DecodedAudio } from './types.js';
 
 /** Opus always decodes at 48 kHz; granule positions count 48 kHz samples. */
 const OPUS_RATE_HZ = 48_000;
-const DECODE_CHUNK_BYTES = 65_536;
 const OPUS_HEAD_BYTES = 19;
 
 const OTHER_OGG_CODECS: readonly (readonly [string, string])[] = [
@@ -71,25 +71,12 @@ export async function decodeOggOpus(bytes: Uint8Array, limits: AudioLimits): Pro
   const { OggOpusDecoder } = await import('ogg-opus-decoder');
   const decoder = new OggOpusDecoder({ forceStereo: false });
   const collector = new MonoCollector(limits, 'the Ogg/Opus file');
-  let decoderErrors = 0;
-  try {
-    await decoder.ready;
-    const pages = bytes.subarray(0, scan.endOffset);
-    for (let i = 0; i < pages.length; i += DECODE_CHUNK_BYTES) {
-      // Typed as synchronous, but returns a Promise at run time (1.7.x): resolve either way.
-      const out = await Promise.resolve(decoder.decode(pages.subarray(i, i + DECODE_CHUNK_BYTES)));
-      decoderErrors += out.errors.length;
-      collector.add(out.channelData, out.samplesDecoded, out.sampleRate);
-    }
-    const tail = await decoder.flush();
-    decoderErrors += tail.errors.length;
-    collector.add(tail.channelData, tail.samplesDecoded, tail.sampleRate);
-  } catch (err) {
-    if (err instanceof VoxfleetError) throw err;
-    throw decoderFailure(collector.lengthSamples, 'Ogg/Opus', err);
-  } finally {
-    decoder.free();
-  }
+  const decoderErrors = await decodeInChunks(
+    decoder,
+    bytes.subarray(0, scan.endOffset),
+    collector,
+    { codec: 'Ogg/Opus' },
+  );
 
   if (collector.lengthSamples === 0) {
     if (decoderErrors > 0)
