@@ -31,6 +31,9 @@ export interface ListenRouteOptions {
   readonly clock?: Clock;
 }
 
+/** Audio held while the worker session opens: 10 s of 48 kHz float32. */
+const MAX_EARLY_BYTES = 48_000 * 4 * 10;
+
 /** Close codes beyond the error catalogue's 4000 + HTTP status. */
 export const NORMAL_CLOSE = 1000;
 
@@ -54,6 +57,7 @@ class ListenConnection {
   private model = '';
   /** Frames that arrive while the worker session is being opened. */
   private early: Uint8Array[] = [];
+  private earlyBytes = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -85,8 +89,13 @@ class ListenConnection {
         if (this.state === 'awaiting_start') {
           throw protocol('send a start message (or settings as query parameters) before audio');
         }
-        if (this.state === 'opening') this.early.push(frame.slice());
-        else this.channel?.pushAudio(frame);
+        if (this.state === 'opening') {
+          // Opening takes milliseconds; a client that floods meanwhile is refused, not buffered.
+          this.earlyBytes += frame.length;
+          if (this.earlyBytes > MAX_EARLY_BYTES)
+            throw protocol('too much audio before the session was ready');
+          this.early.push(frame.slice());
+        } else this.channel?.pushAudio(frame);
         return;
       }
       const message = parseClientMessage(data.toString('utf8'));
