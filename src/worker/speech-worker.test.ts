@@ -1,0 +1,146 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock, type StreamEvent } from '../core/index.js';
+import { EnergyVad, FakeAsrEngine } from '../engines/testing/fake-engines.js';
+import { ModelSet } from './model-set.js';
+import { SpeechWorker, type WorkerConfig } from './speech-worker.js';
+
+const config: WorkerConfig = {
+  id: 'wrk_test',
+  decodeConcurrency: 1,
+  maxQueuedDecodes: 8,
+  maxStreams: 2,
+  limits: { maxDurationS: 60, maxChannels: 2 },
+  fileVad: { threshold: 0.5, minSpeechMs: 100, minSilenceMs: 300, maxSpeechMs: 20_000 },
+  chunking: { maxChunkS: 25, maxGapS: 1.5, padS: 0.1 },
+  streaming: {
+    partialEveryMs: 200,
+    maxUtteranceMs: 20_000,
+    padMs: 100,
+    vad: { threshold: 0.5, minSpeechMs: 100 },
+  },
+  maxTtsInputChars: 100,
+};
+
+function worker(): { w: SpeechWorker; engine: FakeAsrEngine } {
+  const engine = new FakeAsrEngine();
+  const models = new ModelSet(
+    [
+      {
+        descriptor: {
+          name: 'fake-en',
+          version: '1.0.0',
+          kind: 'asr',
+          languages: ['en'],
+          sampleRateHz: 16000,
+          capabilities: ['transcribe', 'stream'],
+          aliases: ['asr-en'],
+        },
+        engine,
+      },
+    ],
+    [],
+  );
+  return {
+    w: new SpeechWorker({ models, vad: new EnergyVad(), clock: new ManualClock() }, config),
+    engine,
+  };
+}
+
+const speech = (ms: number): Uint8Array => {
+  const out = new Int16Array((ms / 1000) * 16000);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.sin(i / 5) * 16000);
+  return new Uint8Array(out.buffer);
+};
+
+const request = {
+  sessionId: 's',
+  encoding: 'pcm_s16le' as const,
+  sampleRateHz: 16000,
+  interimResults: true,
+  endpointingMs: 300,
+};
+
+test('close() drains: open streams send their last final and closed; new work is refused', async () => {
+  const { w } = worker();
+  const events: StreamEvent[] = [];
+  const channel = await w.openStream(request, (e) => events.push(e));
+  channel.pushAudio(speech(600));
+  assert.equal(w.status().activeStreams, 1);
+  await w.close();
+  assert.deepEqual(
+    events.slice(-3).map((e) => e.type),
+    ['final', 'utterance_end', 'closed'],
+  );
+  assert.equal(w.status().state, 'stopped');
+  assert.equal(w.status().activeStreams, 0);
+  await assert.rejects(
+    w.openStream(request, () => undefined),
+    { code: 'SHUTTING_DOWN' },
+  );
+});
+
+test('destroy() aborts at once: nothing more is sent', async () => {
+  const { w } = worker();
+  const events: StreamEvent[] = [];
+  const channel = await w.openStream(request, (e) => events.push(e));
+  channel.pushAudio(speech(600));
+  const before = events.length;
+  w.destroy();
+  await channel.done;
+  assert.equal(events.length, before);
+  assert.equal(w.status().state, 'stopped');
+});
+
+test('streams beyond maxStreams are refused with OVER_CAPACITY and a retry hint', async () => {
+  const { w } = worker();
+  await w.openStream(request, () => undefined);
+  await w.openStream(request, () => undefined);
+  await assert.rejects(
+    w.openStream(request, () => undefined),
+    (err: { code: string; details: { retryAfterMs?: number } }) => {
+      assert.equal(err.code, 'OVER_CAPACITY');
+      assert.ok((err.details.retryAfterMs ?? 0) > 0);
+      return true;
+    },
+  );
+  w.destroy();
+});
+
+test('file transcription goes through VAD, chunking and the engine, with segment times', async () => {
+  const { w, engine } = worker();
+  const silence = new Uint8Array(16000 * 2); // 1 s of 16-bit zeros
+  const wav = new Uint8Array([
+    ...silence,
+    ...speech(1000),
+    ...silence,
+    ...silence,
+    ...silence,
+    ...speech(500),
+    ...silence,
+  ]);
+  const segments: number[] = [];
+  const result = await w.transcribe(
+    { task: 'transcribe', audio: wav, rawFormat: { encoding: 'pcm_s16le', sampleRateHz: 16000 } },
+    { onSegment: (s) => segments.push(s.id) },
+  );
+  assert.equal(
+    result.segments.length,
+    2,
+    JSON.stringify(result.segments.map((s) => [s.start_s, s.end_s, s.text])),
+  );
+  assert.deepEqual(segments, [0, 1]);
+  // speech at 1-2 s and 5-5.5 s; segments keep 100 ms of padding around it
+  const [a, b] = [result.segments[0]!, result.segments[1]!];
+  assert.ok(
+    a.start_s >= 0.85 && a.start_s < 1 && a.end_s > 2 && a.end_s < 2.2,
+    `${a.start_s}-${a.end_s}`,
+  );
+  assert.ok(
+    b.start_s >= 4.85 && b.start_s < 5 && b.end_s > 5.5 && b.end_s < 5.7,
+    `${b.start_s}-${b.end_s}`,
+  );
+  assert.equal(result.text, 'w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w1 w2 w3 w4 w5');
+  assert.equal(engine.calls.length, 2);
+  w.destroy();
+});
