@@ -66,7 +66,7 @@ export class StreamingSession {
   private utterance = 0; // bumps at every final; stale partials are dropped
   private lastPartialEnd = 0;
   private partialInFlight = false;
-  private firstPartialSent = false;
+  private firstPartialSent = false; // per utterance
   private finals: Promise<void> = Promise.resolve();
   /** Finals queued but not yet sent; partials wait for them so events stay in utterance order. */
   private pendingFinals = 0;
@@ -189,6 +189,7 @@ export class StreamingSession {
     );
     this.openStart = Math.max(this.lastFinalEnd, this.history.endSample - lag);
     this.openDetectedWallMs = this.deps.clock.now();
+    this.firstPartialSent = false;
     // Count partial pacing from the utterance's start, not from detection: the detector fires
     // about minSpeechMs + padMs into the speech, so the first partial goes out right away.
     this.lastPartialEnd = this.openStart;
