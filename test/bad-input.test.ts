@@ -329,16 +329,30 @@ test('WS: a frame over 1 MiB closes the socket with 1009', async () => {
   assert.equal(closeCode, 1009);
 });
 
-test('WS: idle timeout (driven clock, no sleeping) closes with SESSION_IDLE_TIMEOUT / 4408', async () => {
+test('WS: keepalive resets the idle timer; silence past it closes with SESSION_IDLE_TIMEOUT / 4408', async () => {
+  // A pong comes back only after the server handled every frame sent before the ping, so each
+  // ping/pong is a sync point: the clock moves only once the server has seen what came before.
+  const syncThen = (ws: WebSocket, fn: () => void): void => {
+    ws.ping();
+    ws.once('pong', fn);
+  };
+  let openAt18s = false;
   const outcome = wsSession('', (ws) => {
     ws.send(JSON.stringify({ type: 'start' }));
     ws.once('message', () => {
-      clock.advance(9_000);
+      clock.advance(9_000); // 9 s idle: within the 10 s limit
       ws.send(JSON.stringify({ type: 'keepalive' }));
-      setTimeout(() => clock.advance(10_001), 50);
+      syncThen(ws, () => {
+        clock.advance(9_000); // 18 s since start, 9 s since the keepalive
+        syncThen(ws, () => {
+          openAt18s = true; // a pong after 18 s: the keepalive re-armed the timer
+          clock.advance(1_001); // 10.001 s since the keepalive
+        });
+      });
     });
   });
   const { messages, closeCode } = await outcome;
+  assert.ok(openAt18s, 'the session closed although a keepalive came 9 s before');
   assert.equal(messages.at(-1)?.code, 'SESSION_IDLE_TIMEOUT');
   assert.equal(closeCode, 4408);
 });
