@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { VoxfleetError } from '../core/index.js';
+import { registerEval } from './commands/eval.js';
 import { registerModels } from './commands/models.js';
 import { registerServe } from './commands/serve.js';
 import { registerSynthesize } from './commands/synthesize.js';
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerModels(program);
   registerTranscribe(program);
   registerSynthesize(program);
+  registerEval(program);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -42,3 +42,48 @@ export type {
   SliceScore,
   WordSliceReport,
 } from './slices.js';
+// `voxfleet eval`: run a manifest through a server, score, compare, report.
+export {
+  EVAL_DEFAULTS,
+  EVAL_PATHS,
+  compileEvalConfig,
+  localServeModels,
+} from './runner/eval-config.js';
+export type { EvalConfig, EvalOptions, EvalPath } from './runner/eval-config.js';
+export { evaluate, exitCodeFor } from './runner/evaluate.js';
+export type { Evaluation, EvaluateOptions } from './runner/evaluate.js';
+export { runManifest, selectItems } from './runner/run-manifest.js';
+export type { ManifestRun, RunManifestOptions, SelectItemsOptions } from './runner/run-manifest.js';
+export { transcribeItem } from './runner/transcribe-item.js';
+export type { TranscribeItemOptions, UtteranceRun } from './runner/transcribe-item.js';
+export { describeMachine, fetchServedModels, findServedModel } from './runner/server-info.js';
+export type { MachineInfo, ServedModel } from './runner/server-info.js';
+export { bootstrapWerDelta } from './compare/bootstrap.js';
+export type { BootstrapOptions, DeltaInterval, PairedCounts } from './compare/bootstrap.js';
+export { compareResults, summarizeGate } from './compare/compare-results.js';
+export type { CompareOptions } from './compare/compare-results.js';
+export { resolveCompareSource } from './compare/compare-source.js';
+export type { CompareSource } from './compare/compare-source.js';
+export { createPrng, seedFor } from './compare/prng.js';
+export { buildEvalResult, NUMBER_MODES } from './report/build-result.js';
+export type { BuildResultInput } from './report/build-result.js';
+export { formatEvalTable } from './report/format-table.js';
+export { escapeHtml, renderAlignment } from './report/html-parts.js';
+export { nearestRank, summarizePercentiles } from './report/percentiles.js';
+export { renderEvalHtml, pickWorst } from './report/render-html.js';
+export { parseEvalResult, parseEvalResultJson } from './report/result-schema.js';
+export { EVAL_RESULT_SCHEMA, EVAL_RESULT_VERSION } from './report/result-types.js';
+export type {
+  Comparison,
+  EvalResult,
+  GateSummary,
+  Percentiles,
+  RunSummary,
+  SliceDelta,
+  SliceScores,
+  UtteranceRecord,
+  UtteranceScore,
+} from './report/result-types.js';
+export { normalizerFor, scoreUtterances, scoringLanguage } from './report/score-utterances.js';
+export { defaultOutDir, writeEvalOutputs } from './report/write-outputs.js';
+export type { EvalOutputs } from './report/write-outputs.js';

@@ -1,0 +1,214 @@
+/**
+ * One manifest item through one path to a voxfleet server, timed on the client side.
+ *
+ * Timings (milliseconds, measured with `now`, performance.now by default):
+ * - `latencyMs`: the whole request. REST: from sending the upload to the parsed response.
+ *   WebSocket: from the first audio frame to the session's close after the last final (for
+ *   'ws-realtime' this includes the audio's own duration, sent at real-time pace).
+ * - 'ws-realtime' only, as a live user feels them. Audio at `s` seconds counts as spoken at
+ *   `start + s * 1000` (start = first frame sent):
+ *   `firstPartialMs` = first `partial` after the first `speech_started`, minus when that speech
+ *   started; `finalMs` = the last `final`, minus when its last word (or the final) ended.
+ * Decoding and resampling the file for the WebSocket paths happen before the clock starts.
+ */
+import { readFile } from 'node:fs/promises';
+import { ListenSession, streamPcm16, transcribeBytes } from '../../client/index.js';
+import {
+  VoxfleetError,
+  decodeAudioFile,
+  errorFromWire,
+  resample,
+  toPcm16,
+  toVoxfleetError,
+  type StreamEvent,
+} from '../../core/index.js';
+import type { ManifestItem } from '../manifest.js';
+import type { EvalPath } from './eval-config.js';
+
+/** The rate audio is sent at over the WebSocket (resampled on the client). */
+const STREAM_RATE_HZ = 16000;
+/** Limits for decoding manifest audio on the client: the server's own defaults. */
+const CLIENT_AUDIO_LIMITS = { maxDurationS: 7200, maxChannels: 8 };
+
+export interface UtteranceRun {
+  readonly id: string;
+  readonly audioPath: string;
+  readonly tags: readonly string[];
+  /** Reference as written in the manifest. */
+  readonly ref: string;
+  /** Language sent with the request, when one was (may be 'auto'). */
+  readonly language: string | undefined;
+  /** The manifest item's language, when it gives one. */
+  readonly itemLanguage: string | undefined;
+  /** Transcript as the server returned it ('' when the request failed). */
+  readonly hyp: string;
+  readonly durationS: number;
+  readonly latencyMs: number;
+  readonly firstPartialMs?: number;
+  readonly finalMs?: number;
+  /** Model and version that served the request, as the server reported them. */
+  readonly model?: string;
+  readonly modelVersion?: string;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface TranscribeItemOptions {
+  readonly baseUrl: string;
+  readonly path: EvalPath;
+  readonly model: string | undefined;
+  readonly language: string | undefined;
+  readonly frameMs: number;
+  /** Milliseconds on a monotonic timeline; performance.now by default. */
+  readonly now?: () => number;
+}
+
+interface Outcome {
+  hyp: string;
+  durationS: number;
+  latencyMs: number;
+  firstPartialMs?: number;
+  finalMs?: number;
+  model?: string;
+  modelVersion?: string;
+}
+
+/** Transcribes one item; a failed request comes back with `error` set, it does not throw. */
+export async function transcribeItem(
+  item: ManifestItem,
+  options: TranscribeItemOptions,
+): Promise<UtteranceRun> {
+  const language = options.language ?? item.language;
+  const base = {
+    id: item.id,
+    audioPath: item.audioPath,
+    tags: item.tags,
+    ref: item.text,
+    language,
+    itemLanguage: item.language,
+  };
+  try {
+    const bytes = new Uint8Array(await readFile(item.audioPath));
+    const outcome =
+      options.path === 'rest'
+        ? await transcribeRest(bytes, item, language, options)
+        : await transcribeStream(bytes, language, options);
+    return { ...base, ...outcome };
+  } catch (err) {
+    const e = toVoxfleetError(err);
+    return {
+      ...base,
+      hyp: '',
+      durationS: item.durationS ?? 0,
+      latencyMs: 0,
+      error: { code: e.code, message: e.message },
+    };
+  }
+}
+
+async function transcribeRest(
+  bytes: Uint8Array,
+  item: ManifestItem,
+  language: string | undefined,
+  options: TranscribeItemOptions,
+): Promise<Outcome> {
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const body = await transcribeBytes(options.baseUrl, bytes, {
+    responseFormat: 'verbose_json',
+    fileName: item.audioPath,
+    ...(options.model !== undefined ? { model: options.model } : {}),
+    ...(language !== undefined ? { language } : {}),
+  });
+  const latencyMs = now() - started;
+  const parsed = JSON.parse(body) as {
+    text?: unknown;
+    duration?: unknown;
+    model?: unknown;
+    model_version?: unknown;
+  };
+  if (typeof parsed.text !== 'string')
+    throw new VoxfleetError('INTERNAL', "the server's verbose_json response has no 'text'");
+  return {
+    hyp: parsed.text,
+    durationS: typeof parsed.duration === 'number' ? parsed.duration : (item.durationS ?? 0),
+    latencyMs,
+    ...(typeof parsed.model === 'string' ? { model: parsed.model } : {}),
+    ...(typeof parsed.model_version === 'string' ? { modelVersion: parsed.model_version } : {}),
+  };
+}
+
+async function transcribeStream(
+  bytes: Uint8Array,
+  language: string | undefined,
+  options: TranscribeItemOptions,
+): Promise<Outcome> {
+  const now = options.now ?? (() => performance.now());
+  const audio = await resample(await decodeAudioFile(bytes, CLIENT_AUDIO_LIMITS), STREAM_RATE_HZ);
+  const pcm = toPcm16(audio.samples);
+  const realtime = options.path === 'ws-realtime';
+  const session = await ListenSession.open(options.baseUrl, {
+    sampleRateHz: STREAM_RATE_HZ,
+    interimResults: realtime,
+    ...(options.model !== undefined ? { model: options.model } : {}),
+    ...(language !== undefined ? { language } : {}),
+  });
+  const timing = realtime ? trackLatency(session, now) : undefined;
+  let failure: VoxfleetError | undefined;
+  session.onEvent((e) => {
+    if (e.type === 'error') failure ??= errorFromWire(e);
+  });
+  const started = now();
+  timing?.start(started);
+  const events = await streamPcm16(session, pcm, {
+    sampleRateHz: STREAM_RATE_HZ,
+    frameMs: options.frameMs,
+    pace: realtime ? 1 : Infinity,
+  });
+  const latencyMs = now() - started;
+  if (failure !== undefined) throw failure;
+  const hyp = events
+    .filter((e): e is Extract<StreamEvent, { type: 'final' }> => e.type === 'final')
+    .map((e) => e.text.trim())
+    .filter((t) => t !== '')
+    .join(' ');
+  return {
+    hyp,
+    durationS: audio.samples.length / STREAM_RATE_HZ,
+    latencyMs,
+    ...(timing?.firstPartialMs() !== undefined ? { firstPartialMs: timing.firstPartialMs() } : {}),
+    ...(timing?.finalMs() !== undefined ? { finalMs: timing.finalMs() } : {}),
+    ...(session.ready
+      ? { model: session.ready.model, modelVersion: session.ready.model_version }
+      : {}),
+  };
+}
+
+/** Client-side first-partial and final-after-speech latency of a real-time-paced session. */
+function trackLatency(
+  session: ListenSession,
+  now: () => number,
+): {
+  start: (atMs: number) => void;
+  firstPartialMs: () => number | undefined;
+  finalMs: () => number | undefined;
+} {
+  let startMs = 0;
+  let speechStartS: number | undefined;
+  let firstPartial: number | undefined;
+  let lastFinal: number | undefined;
+  const spokenAt = (s: number): number => startMs + s * 1000;
+  session.onEvent((e) => {
+    const at = now();
+    if (e.type === 'speech_started' && speechStartS === undefined) speechStartS = e.start_s;
+    if (e.type === 'partial' && speechStartS !== undefined && firstPartial === undefined)
+      firstPartial = at - spokenAt(speechStartS);
+    if (e.type === 'final') lastFinal = at - spokenAt(e.words.at(-1)?.end_s ?? e.end_s);
+  });
+  return {
+    start: (atMs) => {
+      startMs = atMs;
+    },
+    firstPartialMs: () => firstPartial,
+    finalMs: () => lastFinal,
+  };
+}
