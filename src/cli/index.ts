@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { VoxfleetError } from '../core/index.js';
 import { registerEval } from './commands/eval.js';
+import { registerLoadtest } from './commands/loadtest.js';
 import { registerModels } from './commands/models.js';
 import { registerServe } from './commands/serve.js';
 import { registerSynthesize } from './commands/synthesize.js';
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerTranscribe(program);
   registerSynthesize(program);
   registerEval(program);
+  registerLoadtest(program);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -87,3 +87,12 @@ export type {
 export { normalizerFor, scoreUtterances, scoringLanguage } from './report/score-utterances.js';
 export { defaultOutDir, writeEvalOutputs } from './report/write-outputs.js';
 export type { EvalOutputs } from './report/write-outputs.js';
+// `voxfleet loadtest`: concurrent streams, TTS or REST clients against a server.
+export {
+  compileLoadtestConfig,
+  defaultLoadtestDir,
+  formatLoadtestSummary,
+  runLoadtest,
+  writeLoadtestOutputs,
+} from './loadtest/index.js';
+export type { LoadtestConfig, LoadtestProgress, LoadtestResult } from './loadtest/index.js';
