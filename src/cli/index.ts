@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { VoxfleetError } from '../core/index.js';
+import { registerCapacity } from './commands/capacity.js';
 import { registerEval } from './commands/eval.js';
 import { registerLoadtest } from './commands/loadtest.js';
 import { registerModels } from './commands/models.js';
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSynthesize(program);
   registerEval(program);
   registerLoadtest(program);
+  registerCapacity(program);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -96,3 +96,17 @@ export {
   writeLoadtestOutputs,
 } from './loadtest/index.js';
 export type { LoadtestConfig, LoadtestProgress, LoadtestResult } from './loadtest/index.js';
+// `voxfleet capacity`: the maximum real-time streams meeting an SLO, per frame size.
+export {
+  compileCapacityConfig,
+  defaultCapacityDir,
+  renderCapacityMarkdown,
+  runCapacity,
+  writeCapacityOutputs,
+} from './capacity/index.js';
+export type {
+  CapacityConfig,
+  CapacityOptions,
+  CapacityResult,
+  CapacityStep,
+} from './capacity/index.js';

@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { compileServeConfig } from '../../core/index.js';
+import {
+  compileCapacityConfig,
+  defaultCapacityDir,
+  renderCapacityMarkdown,
+  runCapacity,
+  writeCapacityOutputs,
+  type CapacityStep,
+} from '../../eval/index.js';
+import { startEmbeddedServer, type EmbeddedServer } from '../embedded-server.js';
+import { createPullProgressBar } from '../progress.js';
+
+interface CapacityCliOpts {
+  model?: string;
+  target?: string;
+  manifest?: string;
+  frameMs?: string;
+  sloFinalP95Ms?: number;
+  sloFirstPartialP95Ms?: number;
+  maxErrorRate?: number;
+  stepDurationS?: number;
+  maxStreams?: number;
+  out?: string;
+  dataDir?: string;
+  mirror?: string;
+  registryUrl?: string;
+}
+
+export function registerCapacity(program: Command): void {
+  program
+    .command('capacity')
+    .description(
+      'the maximum concurrent real-time streams meeting a latency SLO, per frame size, and ' +
+        'latency at 25/50/75/100 % of it: capacity.md and capacity.json (docs/capacity.md)',
+    )
+    .requiredOption('--model <name>', 'the streaming model (name or alias) to measure')
+    .option(
+      '--target <url|local>',
+      "server URL, or 'local' to start the embedded server here (env VOXFLEET_URL; default http://127.0.0.1:8080)",
+    )
+    .option(
+      '--manifest <file>',
+      'JSON Lines manifest (default: clean items of ../shared/audio/dev/manifest.jsonl, if present)',
+    )
+    .option('--frame-ms <list>', 'comma-separated frame sizes in ms (default 100,160,320)')
+    .option('--slo-final-p95-ms <ms>', 'final-after-speech p95 limit (default 1500)', Number)
+    .option('--slo-first-partial-p95-ms <ms>', 'first-partial p95 limit (default 1000)', Number)
+    .option('--max-error-rate <r>', 'failed turns / turns allowed per step (default 0.01)', Number)
+    .option('--step-duration-s <s>', 'seconds of load per step (default 30)', Number)
+    .option('--max-streams <n>', 'upper bound of the search (default 64)', Number)
+    .option('--out <dir>', 'where capacity.md and capacity.json go (default capacity-results/...)')
+    .option('--data-dir <dir>', 'with --target local: model install folder (env VOXFLEET_DATA_DIR)')
+    .option(
+      '--mirror <dir>',
+      'with --target local: model mirror folder (env VOXFLEET_MODEL_MIRROR)',
+    )
+    .option('--registry-url <url>', 'with --target local: registry URL (env VOXFLEET_REGISTRY_URL)')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 done (even when the maximum is 0); 1 bad input or no server.',
+    )
+    .action(async (o: CapacityCliOpts) => {
+      const config = compileCapacityConfig(o);
+      let server: EmbeddedServer | undefined;
+      if (config.target === 'local') {
+        const pull = createPullProgressBar();
+        server = await startEmbeddedServer(
+          compileServeConfig({
+            host: '127.0.0.1',
+            port: 0,
+            logLevel: 'warn',
+            models: [...new Set([config.model, 'silero-vad'])],
+            // The server's own stream limit must not be what is measured.
+            maxStreams: config.maxStreams,
+            ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
+            ...(o.mirror !== undefined ? { mirrorDir: o.mirror } : {}),
+            ...(o.registryUrl !== undefined ? { registryUrl: o.registryUrl } : {}),
+          }),
+          { onPullProgress: pull.update, logStream: process.stderr },
+        );
+        pull.stop();
+      }
+      try {
+        const result = await runCapacity(config, {
+          baseUrl: server?.url ?? config.target,
+          onStep: printStep,
+          onLoadPoint: (frameMs, p) =>
+            process.stderr.write(
+              `capacity: ${frameMs} ms frames, ${p.percent} % = ${p.streams} streams` +
+                `${p.fromSearch ? ' (measured during the search)' : ' measured'}\n`,
+            ),
+        });
+        const outputs = await writeCapacityOutputs(
+          config.out ?? defaultCapacityDir(result),
+          result,
+        );
+        process.stdout.write(renderCapacityMarkdown(result));
+        process.stdout.write(`\nwrote ${outputs.markdown}\n      ${outputs.json}\n`);
+      } finally {
+        await server?.close();
+      }
+    });
+}
+
+function printStep(frameMs: number, step: CapacityStep): void {
+  const verdict = step.pass ? 'pass' : `fail (${step.reason ?? 'SLO missed'})`;
+  process.stderr.write(`capacity: ${frameMs} ms frames, ${step.streams} streams: ${verdict}\n`);
+}
