@@ -35,12 +35,17 @@ const { values } = parseArgs({
     streams: { type: 'string', default: '6' },
     limit: { type: 'string' },
     model: { type: 'string', default: 'whisper-tiny.en' },
+    // Final-pass tail padding for the model under test (frames; -1 = engine default).
+    'tail-paddings': { type: 'string' },
   },
 });
 const ROOT = join(import.meta.dirname, '..');
 const SHARED = join(ROOT, '..', 'shared');
 const paths = new Set(values.paths.split(','));
-const isFullRun = values.paths === 'rest,ws1,ws4,cli,latency,tts' && values.limit === undefined;
+const isFullRun =
+  values.paths === 'rest,ws1,ws4,cli,latency,tts' &&
+  values.limit === undefined &&
+  values['tail-paddings'] === undefined;
 const streams = Number(values.streams);
 
 const rawFile = join(ROOT, 'bench', 'results', `raw-engine-${values.model}.json`);
@@ -59,6 +64,9 @@ const server = await startEmbeddedServer(
       dataDir: join(ROOT, '.data', 'test'),
       mirrorDir: join(SHARED, 'models'),
       logLevel: 'warn',
+      ...(values['tail-paddings'] !== undefined
+        ? { tailPaddings: { [values.model]: Number(values['tail-paddings']) } }
+        : {}),
     },
     {},
   ),
@@ -279,7 +287,7 @@ writeFileSync(
     ROOT,
     'bench',
     'results',
-    `paths-${values.model}${isFullRun ? '' : `-${[...paths].join('-')}`}.json`,
+    `paths-${values.model}${isFullRun ? '' : `-${[...paths].join('-')}${values['tail-paddings'] !== undefined ? `-tp${values['tail-paddings']}` : ''}`}.json`,
   ),
   JSON.stringify(
     {
