@@ -6,12 +6,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseEvalResultJson, type EvalResult } from '../src/eval/index.js';
 import { DEV_AUDIO, REPO_ROOT } from './helpers/paths.js';
+import { writeSubsetManifest } from './helpers/manifest.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const run = promisify(execFile);
@@ -25,16 +26,7 @@ let server: TestServer;
 
 before(async () => {
   server = await startTestServer({ models: ['whisper-tiny.en', 'silero-vad'], logLevel: 'warn' });
-  const dev = readFileSync(join(DEV_AUDIO, 'manifest.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { id: string; audio: string; text: string; tags: string[] });
-  const lines = IDS.map((id) => {
-    const item = dev.find((d) => d.id === id);
-    assert.ok(item, `${id} is in the dev manifest`);
-    return JSON.stringify({ ...item, audio: join(DEV_AUDIO, item.audio) });
-  });
-  writeFileSync(manifest, `${lines.join('\n')}\n`);
+  writeSubsetManifest(DEV_AUDIO, IDS, manifest);
 });
 
 after(async () => {

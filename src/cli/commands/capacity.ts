@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { compileServeConfig } from '../../core/index.js';
 import {
   compileCapacityConfig,
   defaultCapacityDir,
@@ -8,8 +7,8 @@ import {
   writeCapacityOutputs,
   type CapacityStep,
 } from '../../eval/index.js';
-import { startEmbeddedServer, type EmbeddedServer } from '../embedded-server.js';
-import { createPullProgressBar } from '../progress.js';
+import type { EmbeddedServer } from '../embedded-server.js';
+import { pickStoreOptions, startLocalTarget } from '../local-target.js';
 
 interface CapacityCliOpts {
   model?: string;
@@ -64,22 +63,12 @@ export function registerCapacity(program: Command): void {
       const config = compileCapacityConfig(o);
       let server: EmbeddedServer | undefined;
       if (config.target === 'local') {
-        const pull = createPullProgressBar();
-        server = await startEmbeddedServer(
-          compileServeConfig({
-            host: '127.0.0.1',
-            port: 0,
-            logLevel: 'warn',
-            models: [...new Set([config.model, 'silero-vad'])],
-            // The server's own stream limit must not be what is measured.
-            maxStreams: config.maxStreams,
-            ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
-            ...(o.mirror !== undefined ? { mirrorDir: o.mirror } : {}),
-            ...(o.registryUrl !== undefined ? { registryUrl: o.registryUrl } : {}),
-          }),
-          { onPullProgress: pull.update, logStream: process.stderr },
-        );
-        pull.stop();
+        server = await startLocalTarget({
+          models: [...new Set([config.model, 'silero-vad'])],
+          // The server's own stream limit must not be what is measured.
+          serve: { maxStreams: config.maxStreams },
+          ...pickStoreOptions(o),
+        });
       }
       try {
         const result = await runCapacity(config, {

@@ -1,6 +1,5 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { compileServeConfig } from '../../core/index.js';
 import {
   compileEvalConfig,
   defaultOutDir,
@@ -12,8 +11,8 @@ import {
   writeEvalOutputs,
   type EvaluateOptions,
 } from '../../eval/index.js';
-import { startEmbeddedServer, type EmbeddedServer } from '../embedded-server.js';
-import { createPullProgressBar } from '../progress.js';
+import type { EmbeddedServer } from '../embedded-server.js';
+import { pickStoreOptions, startLocalTarget } from '../local-target.js';
 
 interface EvalCliOpts {
   manifest?: string;
@@ -87,20 +86,10 @@ export function registerEval(program: Command): void {
         config.compare === undefined ? undefined : resolveCompareSource(config.compare);
       let server: EmbeddedServer | undefined;
       if (config.target === 'local') {
-        const pull = createPullProgressBar();
-        server = await startEmbeddedServer(
-          compileServeConfig({
-            host: '127.0.0.1',
-            port: 0,
-            logLevel: 'warn',
-            models: localServeModels(config, source?.kind === 'model' ? source.model : undefined),
-            ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
-            ...(o.mirror !== undefined ? { mirrorDir: o.mirror } : {}),
-            ...(o.registryUrl !== undefined ? { registryUrl: o.registryUrl } : {}),
-          }),
-          { onPullProgress: pull.update, logStream: process.stderr },
-        );
-        pull.stop();
+        server = await startLocalTarget({
+          models: localServeModels(config, source?.kind === 'model' ? source.model : undefined),
+          ...pickStoreOptions(o),
+        });
       }
       try {
         const evaluation = await evaluate(config, {
