@@ -3,6 +3,7 @@
  * this process on a free loopback port, with only the models the run needs, models pulled with
  * a progress bar. The caller drains it with `close()` when the run ends.
  */
+import type { Command } from 'commander';
 import { compileServeConfig, type ServeOptions } from '../core/index.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
 import { createPullProgressBar } from './progress.js';
@@ -37,12 +38,30 @@ export async function startLocalTarget(options: LocalTargetOptions): Promise<Emb
   }
 }
 
-/** The model-store flags shared by the commands that can start a local target. */
-export function pickStoreOptions(o: {
+/** The model-store flags of the commands that can start a local target. */
+export interface StoreFlags {
   readonly dataDir?: string;
   readonly mirror?: string;
   readonly registryUrl?: string;
-}): Pick<LocalTargetOptions, 'dataDir' | 'mirror' | 'registryUrl'> {
+}
+
+/** Declares the StoreFlags options on a command that takes `--target local`. */
+export function addStoreFlags(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'with --target local: model install folder (env VOXFLEET_DATA_DIR)')
+    .option(
+      '--mirror <dir>',
+      'with --target local: model mirror folder (env VOXFLEET_MODEL_MIRROR)',
+    )
+    .option(
+      '--registry-url <url>',
+      'with --target local: registry URL (env VOXFLEET_REGISTRY_URL)',
+    );
+}
+
+export function pickStoreOptions(
+  o: StoreFlags,
+): Pick<LocalTargetOptions, 'dataDir' | 'mirror' | 'registryUrl'> {
   return {
     ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
     ...(o.mirror !== undefined ? { mirror: o.mirror } : {}),

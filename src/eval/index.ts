@@ -95,7 +95,12 @@ export {
   runLoadtest,
   writeLoadtestOutputs,
 } from './loadtest/index.js';
-export type { LoadtestConfig, LoadtestProgress, LoadtestResult } from './loadtest/index.js';
+export type {
+  LoadtestConfig,
+  LoadtestOptions,
+  LoadtestProgress,
+  LoadtestResult,
+} from './loadtest/index.js';
 // `voxfleet capacity`: the maximum real-time streams meeting an SLO, per frame size.
 export {
   compileCapacityConfig,

@@ -5,30 +5,22 @@ import {
   renderCapacityMarkdown,
   runCapacity,
   writeCapacityOutputs,
+  type CapacityOptions,
   type CapacityStep,
 } from '../../eval/index.js';
 import type { EmbeddedServer } from '../embedded-server.js';
-import { pickStoreOptions, startLocalTarget } from '../local-target.js';
+import {
+  addStoreFlags,
+  pickStoreOptions,
+  startLocalTarget,
+  type StoreFlags,
+} from '../local-target.js';
 
-interface CapacityCliOpts {
-  model?: string;
-  target?: string;
-  manifest?: string;
-  frameMs?: string;
-  sloFinalP95Ms?: number;
-  sloFirstPartialP95Ms?: number;
-  maxErrorRate?: number;
-  stepDurationS?: number;
-  maxStreams?: number;
-  out?: string;
-  dataDir?: string;
-  mirror?: string;
-  registryUrl?: string;
-}
+/** The command's flags: the runner's options plus where a local target gets its models. */
+type CapacityCliOpts = CapacityOptions & StoreFlags;
 
 export function registerCapacity(program: Command): void {
-  program
-    .command('capacity')
+  addStoreFlags(program.command('capacity'))
     .description(
       'the maximum concurrent real-time streams meeting a latency SLO, per frame size, and ' +
         'latency at 25/50/75/100 % of it: capacity.md and capacity.json (docs/capacity.md)',
@@ -49,12 +41,6 @@ export function registerCapacity(program: Command): void {
     .option('--step-duration-s <s>', 'seconds of load per step (default 30)', Number)
     .option('--max-streams <n>', 'upper bound of the search (default 64)', Number)
     .option('--out <dir>', 'where capacity.md and capacity.json go (default capacity-results/...)')
-    .option('--data-dir <dir>', 'with --target local: model install folder (env VOXFLEET_DATA_DIR)')
-    .option(
-      '--mirror <dir>',
-      'with --target local: model mirror folder (env VOXFLEET_MODEL_MIRROR)',
-    )
-    .option('--registry-url <url>', 'with --target local: registry URL (env VOXFLEET_REGISTRY_URL)')
     .addHelpText(
       'after',
       '\nExit status: 0 done (even when the maximum is 0); 1 bad input or no server.',

@@ -9,36 +9,22 @@ import {
   localServeModels,
   resolveCompareSource,
   writeEvalOutputs,
+  type EvalOptions,
   type EvaluateOptions,
 } from '../../eval/index.js';
 import type { EmbeddedServer } from '../embedded-server.js';
-import { pickStoreOptions, startLocalTarget } from '../local-target.js';
+import {
+  addStoreFlags,
+  pickStoreOptions,
+  startLocalTarget,
+  type StoreFlags,
+} from '../local-target.js';
 
-interface EvalCliOpts {
-  manifest?: string;
-  target?: string;
-  path?: string;
-  model?: string;
-  language?: string;
-  concurrency?: number;
-  numbers?: string;
-  out?: string;
-  compare?: string;
-  maxRegression?: number;
-  gateMinUtterances?: number;
-  seed?: number;
-  resamples?: number;
-  limit?: number;
-  tags?: string[];
-  frameMs?: number;
-  dataDir?: string;
-  mirror?: string;
-  registryUrl?: string;
-}
+/** The command's flags: the runner's options plus where a local target gets its models. */
+type EvalCliOpts = EvalOptions & StoreFlags;
 
 export function registerEval(program: Command): void {
-  program
-    .command('eval')
+  addStoreFlags(program.command('eval'))
     .description(
       'WER/CER per tag slice, real-time factor and latency of a manifest through a server; ' +
         'compare two models or runs with bootstrap intervals (docs/eval.md)',
@@ -70,12 +56,6 @@ export function registerEval(program: Command): void {
     .option('--limit <n>', 'first N items (after --tags)', toInt)
     .option('--tags <list>', 'only items with any of these comma-separated tags', toList)
     .option('--frame-ms <ms>', 'WebSocket frame size (default 100)', toInt)
-    .option('--data-dir <dir>', 'with --target local: model install folder (env VOXFLEET_DATA_DIR)')
-    .option(
-      '--mirror <dir>',
-      'with --target local: model mirror folder (env VOXFLEET_MODEL_MIRROR)',
-    )
-    .option('--registry-url <url>', 'with --target local: registry URL (env VOXFLEET_REGISTRY_URL)')
     .addHelpText(
       'after',
       '\nExit status: 0 done; 1 an error, or some request failed; 3 --max-regression exceeded.',

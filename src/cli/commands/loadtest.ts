@@ -5,23 +5,12 @@ import {
   formatLoadtestSummary,
   runLoadtest,
   writeLoadtestOutputs,
+  type LoadtestOptions,
   type LoadtestProgress,
 } from '../../eval/index.js';
 
-interface LoadtestCliOpts {
-  target?: string;
-  manifest?: string;
-  streams?: number;
-  rampS?: number;
-  durationS?: number;
-  drainS?: number;
-  mode?: string;
-  frameMs?: number;
-  protocol?: string;
-  model?: string;
-  language?: string;
-  out?: string;
-}
+/** The command's flags are the runner's options. */
+type LoadtestCliOpts = LoadtestOptions;
 
 export function registerLoadtest(program: Command): void {
   program
