@@ -49,8 +49,16 @@ export async function startEmbeddedServer(
     {
       id: newId('wrk'),
       decodeConcurrency: config.decodeConcurrency,
+      batchSlots: config.batchSlots,
       maxQueuedDecodes: 256,
       maxStreams: config.maxStreams,
+      admission: {
+        targetUtilisation: config.targetUtilisation,
+        // Finals waiting a quarter second for a slot already cost a third of the latency budget.
+        maxFinalWaitMs: 250,
+        minEvidenceStreamS: 30,
+        retryAfterMs: 2000,
+      },
       limits: { maxDurationS: config.maxAudioS, maxChannels: config.maxChannels },
       // Files: phrases of up to 25 s joined across pauses of up to 1.5 s (never cut mid-speech).
       fileVad: { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 500, maxSpeechMs: 25_000 },
@@ -59,11 +67,13 @@ export async function startEmbeddedServer(
         partialEveryMs: 500,
         maxUtteranceMs: 20_000,
         padMs: 200,
+        phraseGapMs: 200,
         vad: { threshold: 0.5, minSpeechMs: 250 },
       },
       maxTtsInputChars: 4096,
     },
   );
+  await worker.calibrate();
   const fabric = new InProcessFabric();
   fabric.register(worker);
   const app = await buildGateway(

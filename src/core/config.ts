@@ -17,6 +17,10 @@ export interface ServeOptions {
   models?: readonly string[];
   decodeConcurrency?: number;
   maxStreams?: number;
+  /** Share of the decode slots file (batch) work may hold at once, 0..1. */
+  batchShare?: number;
+  /** Fraction of the real-time slots admitted streams may fill, 0..1. */
+  targetUtilisation?: number;
   uploadLimitMb?: number;
   maxAudioS?: number;
   maxChannels?: number;
@@ -35,6 +39,9 @@ export interface ServeConfig {
   readonly models: readonly string[];
   readonly decodeConcurrency: number;
   readonly maxStreams: number;
+  /** Slots file work may hold at once (>= 1). */
+  readonly batchSlots: number;
+  readonly targetUtilisation: number;
   readonly uploadLimitBytes: number;
   readonly maxAudioS: number;
   readonly maxChannels: number;
@@ -56,8 +63,21 @@ export const SERVE_DEFAULTS = Object.freeze({
   ]),
   /** Decodes at once: one single-threaded decode per core was measured fastest (MODELS.md). */
   decodeConcurrency: Math.max(1, availableParallelism()),
-  /** Streams per worker before OVER_CAPACITY. */
-  maxStreams: 32,
+  /**
+   * Hard cap on streams per worker, for memory (each holds ~1 MB of audio history and a VAD).
+   * Admission refuses by measured headroom well before it on this hardware.
+   */
+  maxStreams: 64,
+  /**
+   * Batch work may hold half the slots (at least one): live streams always keep the rest, so a
+   * final waits at most for one batch decode to finish, never for a queue of them.
+   */
+  batchShare: 0.5,
+  /**
+   * Admit streams until their finals and first partials would fill this much of the slots:
+   * above ~0.7, finals start queueing behind each other (bench/results/streams.json).
+   */
+  targetUtilisation: 0.7,
   /** MB per upload: 25 MB is OpenAI's limit, 100 MB leaves room for long WAV files. */
   uploadLimitMb: 100,
   /** Seconds of audio per file request (2 hours). */
@@ -110,6 +130,14 @@ export function compileServeConfig(
       positive('decode_concurrency', options.decodeConcurrency ?? d.decodeConcurrency),
     ),
     maxStreams: Math.floor(positive('max_streams', options.maxStreams ?? d.maxStreams)),
+    batchSlots: batchSlotsFor(
+      fraction('batch_share', options.batchShare ?? d.batchShare),
+      options.decodeConcurrency ?? d.decodeConcurrency,
+    ),
+    targetUtilisation: fraction(
+      'target_utilisation',
+      options.targetUtilisation ?? d.targetUtilisation,
+    ),
     uploadLimitBytes: Math.floor(
       positive('upload_limit_mb', options.uploadLimitMb ?? d.uploadLimitMb) * 1024 * 1024,
     ),
@@ -124,6 +152,18 @@ export function compileServeConfig(
       d.logLevel,
     tailPaddings: Object.freeze({ ...d.tailPaddings, ...options.tailPaddings }),
   });
+}
+
+function fraction(field: string, v: number): number {
+  if (!(Number.isFinite(v) && v > 0 && v <= 1))
+    throw invalidArgument(field, 'must be a number above 0 and at most 1', v);
+  return v;
+}
+
+/** At least one slot, so files always make progress; at most all of them. */
+function batchSlotsFor(share: number, slots: number): number {
+  const n = Math.max(1, Math.floor(slots));
+  return Math.min(n, Math.max(1, Math.floor(n * share)));
 }
 
 function numberFrom(value: string | undefined, field: string): number | undefined {

@@ -23,6 +23,8 @@ export interface WorkerStatus {
   readonly models: readonly ModelDescriptor[];
   readonly activeStreams: number;
   readonly maxStreams: number;
+  /** Streams this worker can carry now, from measured real-time headroom (<= maxStreams). */
+  readonly streamCapacity: number;
   /** Decodes running and waiting right now. */
   readonly decodesRunning: number;
   readonly decodesQueued: number;

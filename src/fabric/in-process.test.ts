@@ -9,6 +9,7 @@ const status = (id: string, over: Partial<WorkerStatus> = {}): WorkerStatus => (
   models: [],
   activeStreams: 0,
   maxStreams: 10,
+  streamCapacity: 10,
   decodesRunning: 0,
   decodesQueued: 0,
   ...over,

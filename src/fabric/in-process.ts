@@ -70,11 +70,12 @@ export function pickWorkerOrder<T extends { status: WorkerStatus }>(
   forStream: boolean,
 ): T[] {
   const load = (s: WorkerStatus): number =>
-    s.activeStreams / Math.max(1, s.maxStreams) + (s.decodesRunning + s.decodesQueued) / 100;
+    s.activeStreams / Math.max(1, s.streamCapacity) + (s.decodesRunning + s.decodesQueued) / 100;
   return candidates
     .filter(
       (c) =>
-        c.status.state === 'ready' && (!forStream || c.status.activeStreams < c.status.maxStreams),
+        c.status.state === 'ready' &&
+        (!forStream || c.status.activeStreams < c.status.streamCapacity),
     )
     .sort((a, b) => load(a.status) - load(b.status));
 }

@@ -19,6 +19,11 @@ export class Telemetry {
   private readonly audioSeconds: Counter<'model' | 'kind'>;
   private readonly rtf: Histogram<'model' | 'kind'>;
   private readonly refusals: Counter<'code'>;
+  private readonly admissionRefusals: Counter<'reason'>;
+  private readonly decodeBusy: Counter<'class'>;
+  private readonly decodeWait: Histogram<'class'>;
+  private readonly streamCapacity: Gauge;
+  private capacitySource: (() => number) | undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const r = this.registry;
@@ -83,6 +88,49 @@ export class Telemetry {
       labelNames: ['code'],
       registers: [r],
     });
+    this.admissionRefusals = new Counter({
+      name: 'voxfleet_stream_admission_refusals_total',
+      help: 'Streams refused with OVER_CAPACITY, by reason (headroom, final_wait, max_streams).',
+      labelNames: ['reason'],
+      registers: [r],
+    });
+    this.decodeBusy = new Counter({
+      name: 'voxfleet_decode_busy_seconds_total',
+      help: 'Inference slot time used, by class of work (final, first_partial, partial, speech, file).',
+      labelNames: ['class'],
+      registers: [r],
+    });
+    this.decodeWait = new Histogram({
+      name: 'voxfleet_decode_wait_seconds',
+      help: 'Time a decode waited for an inference slot, by class of work.',
+      labelNames: ['class'],
+      buckets: LATENCY_BUCKETS_S,
+      registers: [r],
+    });
+    const source = (): number | undefined => this.capacitySource?.();
+    this.streamCapacity = new Gauge({
+      name: 'voxfleet_stream_capacity',
+      help: 'Streams the worker can carry now, from measured real-time headroom.',
+      registers: [r],
+      collect() {
+        const v = source();
+        if (v !== undefined) this.set(v);
+      },
+    });
+  }
+
+  /** Where the stream-capacity gauge reads its value at scrape time. */
+  trackCapacity(source: () => number): void {
+    this.capacitySource = source;
+  }
+
+  streamRefused(reason: string): void {
+    this.admissionRefusals.inc({ reason });
+  }
+
+  decodeDone(cls: string, waitMs: number, runMs: number): void {
+    this.decodeBusy.inc({ class: cls }, runMs / 1000);
+    this.decodeWait.observe({ class: cls }, waitMs / 1000);
   }
 
   requestDone(route: string, model: string, status: number): void {

@@ -16,7 +16,8 @@ import {
 } from '../core/index.js';
 import type { SpeechSegment, VadEngine, VadOptions } from '../engines/index.js';
 import { planChunks, type Chunk, type ChunkPlanOptions, type Span } from './chunk-plan.js';
-import type { DecodeScheduler } from './decode-scheduler.js';
+import type { DecodeScheduler } from './scheduling/decode-scheduler.js';
+import { mapLimited } from './map-limited.js';
 import type { LoadedAsrModel, ModelSet } from './model-set.js';
 import { cleanTranscript } from './transcript-cleanup.js';
 import { estimateWordTimings } from './word-timings.js';
@@ -75,26 +76,25 @@ export async function transcribeFile(
   const forcedLanguage = request.language === 'auto' ? undefined : request.language;
 
   const emitter = new InOrderEmitter(options.onSegment);
-  const results = await Promise.all(
-    chunks.map(async (chunk, index) => {
-      const samples = audio.samples.subarray(
-        Math.floor(chunk.startS * rate),
-        Math.ceil(chunk.endS * rate),
-      );
-      const result = await deps.scheduler.run(
-        'file',
-        () =>
-          model.engine.decode(samples, {
-            language: forcedLanguage ?? defaultLanguage(model),
-            task: request.task,
-          }),
-        options.signal,
-      );
-      const segment = toSegment(index, chunk, cleanTranscript(result.text));
-      emitter.complete(index, segment);
-      return { segment, language: result.language, durationS: chunk.endS - chunk.startS };
-    }),
-  );
+  // One more chunk in flight than batch slots keeps the slots busy without flooding the queue.
+  const results = await mapLimited(chunks, deps.scheduler.batchSlots + 1, async (chunk, index) => {
+    const samples = audio.samples.subarray(
+      Math.floor(chunk.startS * rate),
+      Math.ceil(chunk.endS * rate),
+    );
+    const result = await deps.scheduler.run(
+      'file',
+      () =>
+        model.engine.decode(samples, {
+          language: forcedLanguage ?? defaultLanguage(model),
+          task: request.task,
+        }),
+      options.signal,
+    );
+    const segment = toSegment(index, chunk, cleanTranscript(result.text));
+    emitter.complete(index, segment);
+    return { segment, language: result.language, durationS: chunk.endS - chunk.startS };
+  });
 
   const segments = results.map((r) => r.segment).filter((s) => s.text.length > 0);
   return {

@@ -10,7 +10,7 @@ import {
   type SynthesisRequest,
 } from '../core/index.js';
 import type { SynthesisStream } from '../fabric/index.js';
-import type { DecodeScheduler } from './decode-scheduler.js';
+import type { DecodeScheduler } from './scheduling/decode-scheduler.js';
 import type { ModelSet } from './model-set.js';
 import { splitSentences } from './sentence-splitter.js';
 
@@ -64,7 +64,7 @@ export function startSynthesis(
       const pieces: Float32Array[] = [];
       const started = performance.now();
       await deps.scheduler.run(
-        'file',
+        'speech',
         () =>
           model.engine.synthesize(sentence, { speakerId, speed: request.speed }, (samples) => {
             pieces.push(samples);

@@ -8,8 +8,15 @@ import { SpeechWorker, type WorkerConfig } from './speech-worker.js';
 const config: WorkerConfig = {
   id: 'wrk_test',
   decodeConcurrency: 1,
+  batchSlots: 1,
   maxQueuedDecodes: 8,
   maxStreams: 2,
+  admission: {
+    targetUtilisation: 0.7,
+    maxFinalWaitMs: 250,
+    minEvidenceStreamS: 30,
+    retryAfterMs: 2000,
+  },
   limits: { maxDurationS: 60, maxChannels: 2 },
   fileVad: { threshold: 0.5, minSpeechMs: 100, minSilenceMs: 300, maxSpeechMs: 20_000 },
   chunking: { maxChunkS: 25, maxGapS: 1.5, padS: 0.1 },
@@ -17,6 +24,7 @@ const config: WorkerConfig = {
     partialEveryMs: 200,
     maxUtteranceMs: 20_000,
     padMs: 100,
+    phraseGapMs: 100,
     vad: { threshold: 0.5, minSpeechMs: 100 },
   },
   maxTtsInputChars: 100,

@@ -29,7 +29,9 @@ import type {
 } from '../fabric/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { ChunkPlanOptions } from './chunk-plan.js';
-import { DecodeScheduler } from './decode-scheduler.js';
+import { judgeAdmission, overCapacity, type AdmissionOptions } from './scheduling/admission.js';
+import { measureStreamCost } from './scheduling/calibrate.js';
+import { DecodeScheduler } from './scheduling/decode-scheduler.js';
 import { transcribeFile } from './file-transcriber.js';
 import type { ModelSet } from './model-set.js';
 import { startSynthesis } from './speech-synthesizer.js';
@@ -39,8 +41,13 @@ export interface WorkerConfig {
   readonly id: string;
   /** Decodes run at once (one per core measured best: MODELS.md). */
   readonly decodeConcurrency: number;
+  /** Most decode slots file (batch) work may hold at once; live streams keep the rest. */
+  readonly batchSlots: number;
+  /** Speech or file decodes waiting at most, each; beyond that OVER_CAPACITY. */
   readonly maxQueuedDecodes: number;
+  /** Hard cap on streams (memory); admission usually refuses well before it. */
   readonly maxStreams: number;
+  readonly admission: Omit<AdmissionOptions, 'maxStreams' | 'priorCostMsPerS'>;
   readonly limits: AudioLimits;
   readonly fileVad: VadOptions;
   readonly chunking: Omit<ChunkPlanOptions, 'totalS'>;
@@ -55,12 +62,20 @@ export interface SpeechWorkerDeps {
   readonly clock?: Clock;
 }
 
+/**
+ * Slot-ms of finals and first partials per second of stream audio before anything is measured:
+ * whisper-tiny.en on one 2-core Xeon core, an utterance every 6 s (bench/results/streams.json).
+ */
+const DEFAULT_PRIOR_COST_MS_PER_S = 80;
+
 export class SpeechWorker implements WorkerEndpoint {
   private state: WorkerState = 'ready';
   private readonly scheduler: DecodeScheduler;
   private readonly sessions = new Set<StreamingSession>();
   private readonly clock: Clock;
   private drained: Promise<void> | undefined;
+  /** Slot-ms of required work per second of stream audio until measured live (calibrate()). */
+  private priorCostMsPerS = DEFAULT_PRIOR_COST_MS_PER_S;
 
   constructor(
     private readonly deps: SpeechWorkerDeps,
@@ -68,9 +83,23 @@ export class SpeechWorker implements WorkerEndpoint {
   ) {
     this.clock = deps.clock ?? systemClock;
     this.scheduler = new DecodeScheduler({
-      concurrency: config.decodeConcurrency,
+      slots: config.decodeConcurrency,
+      batchSlots: config.batchSlots,
       maxQueued: config.maxQueuedDecodes,
+      clock: this.clock,
+      onDecode: (cls, waitMs, runMs) => deps.telemetry?.decodeDone(cls, waitMs, runMs),
     });
+    deps.telemetry?.trackCapacity(() => this.admission().capacity);
+  }
+
+  /**
+   * Measures what one stream costs on this machine with the default streaming model, as the
+   * admission prior until live traffic has been measured. Runs before the worker takes traffic.
+   */
+  async calibrate(): Promise<void> {
+    const model = this.deps.models.asr[0];
+    if (model === undefined) return;
+    this.priorCostMsPerS = await measureStreamCost(model.engine);
   }
 
   status(): WorkerStatus {
@@ -81,9 +110,27 @@ export class SpeechWorker implements WorkerEndpoint {
       models: this.deps.models.descriptors(),
       activeStreams: this.sessions.size,
       maxStreams: this.config.maxStreams,
+      streamCapacity: this.admission().capacity,
       decodesRunning: s.running,
       decodesQueued: s.queued,
     };
+  }
+
+  /** Would one more stream fit? Measured headroom (see scheduling/admission.ts). */
+  private admission() {
+    return judgeAdmission(
+      {
+        ...this.config.admission,
+        maxStreams: this.config.maxStreams,
+        priorCostMsPerS: this.priorCostMsPerS,
+      },
+      {
+        activeStreams: this.sessions.size,
+        window: this.scheduler.ledger.window(),
+        slots: this.scheduler.slots,
+        runningBatch: this.scheduler.stats.runningBatch,
+      },
+    );
   }
 
   async transcribe(
@@ -119,14 +166,10 @@ export class SpeechWorker implements WorkerEndpoint {
     onEvent: (event: StreamEvent) => void,
   ): Promise<StreamChannel> {
     this.assertAccepting();
-    if (this.sessions.size >= this.config.maxStreams) {
-      throw new VoxfleetError(
-        'OVER_CAPACITY',
-        `this worker is serving its maximum of ${this.config.maxStreams} streams`,
-        {
-          retryAfterMs: 2000,
-        },
-      );
+    const verdict = this.admission();
+    if (!verdict.admit) {
+      this.deps.telemetry?.streamRefused(verdict.reason ?? 'headroom');
+      throw overCapacity(verdict, this.config.admission.retryAfterMs);
     }
     const model = this.deps.models.resolveAsr(request.model, request.language, 'transcribe');
     const name = model.descriptor.name;

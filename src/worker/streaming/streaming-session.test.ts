@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, type StreamEvent } from '../../core/index.js';
 import { EnergyVad, FakeAsrEngine } from '../../engines/testing/fake-engines.js';
-import { DecodeScheduler } from '../decode-scheduler.js';
+import { DecodeScheduler } from '../scheduling/decode-scheduler.js';
 import { StreamingSession } from './streaming-session.js';
 
 const RATE = 16000;
@@ -36,12 +36,18 @@ async function open(options: { interim?: boolean; endpointingMs?: number } = {})
         engine,
       },
       vad: new EnergyVad(),
-      scheduler: new DecodeScheduler({ concurrency: 1, maxQueued: 10 }),
+      scheduler: new DecodeScheduler({
+        slots: 1,
+        batchSlots: 1,
+        maxQueued: 10,
+        clock: new ManualClock(),
+      }),
       clock: new ManualClock(),
       config: {
         partialEveryMs: 200,
         maxUtteranceMs: 20_000,
         padMs: 100,
+        phraseGapMs: 100,
         vad: { threshold: 0.5, minSpeechMs: 100 },
       },
     },
@@ -184,4 +190,56 @@ test('abort drops pending work and sends nothing more', async () => {
   await session.done;
   await session.close();
   assert.equal(events.length, before);
+});
+
+test('pauses shorter than the endpointing join phrases into one final; the speculative decode is reused', async () => {
+  const { session, events, engine } = await open({ endpointingMs: 600 });
+  await feed(
+    session,
+    pcm16([
+      { ms: 100, amp: 0 },
+      { ms: 500, amp: 0.5 },
+      { ms: 300, amp: 0 }, // a phrase gap (100 ms), not an endpoint (600 ms)
+      { ms: 500, amp: 0.5 },
+      { ms: 900, amp: 0 },
+    ]),
+  );
+  const finals = events.filter((e) => e.type === 'final');
+  assert.equal(finals.length, 1, 'one utterance');
+  assert.equal(finals[0]!.words.length, finals[0]!.text.split(' ').length);
+  const finalPasses = engine.calls.filter((c) => c.options.pass === 'final');
+  // One speculative decode per phrase; the endpoint reused the second instead of decoding again.
+  assert.equal(finalPasses.length, 2);
+  assert.equal(events.filter((e) => e.type === 'speech_started').length, 1);
+  await session.close();
+});
+
+test('a pause longer than the endpointing gives two finals', async () => {
+  const { session, events } = await open({ endpointingMs: 300 });
+  await feed(
+    session,
+    pcm16([
+      { ms: 500, amp: 0.5 },
+      { ms: 600, amp: 0 },
+      { ms: 500, amp: 0.5 },
+      { ms: 600, amp: 0 },
+    ]),
+  );
+  await session.close();
+  assert.equal(events.filter((e) => e.type === 'final').length, 2);
+});
+
+test('a final is sent once the endpointing silence has arrived, not before', async () => {
+  const { session, events } = await open({ endpointingMs: 800 });
+  await feed(
+    session,
+    pcm16([
+      { ms: 500, amp: 0.5 },
+      { ms: 600, amp: 0 },
+    ]),
+  );
+  assert.equal(events.filter((e) => e.type === 'final').length, 0, '600 ms < 800 ms endpointing');
+  await feed(session, pcm16([{ ms: 300, amp: 0 }]));
+  assert.equal(events.filter((e) => e.type === 'final').length, 1);
+  await session.close();
 });

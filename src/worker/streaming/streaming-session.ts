@@ -1,12 +1,18 @@
 /**
  * A live transcription session for an offline (Whisper-type) model: audio frames are decoded
- * and resampled, the VAD finds utterances, the open utterance is re-decoded every
- * `partialEveryMs` of new audio for partials (when a decode slot is free), and each closed
- * utterance is decoded once more, with the final-pass settings, for its final.
+ * and resampled, the VAD cuts speech into phrases (pauses of `phraseGapMs`), phrases join into
+ * an utterance until the client's endpointing silence has passed, and each utterance is decoded
+ * once more, with the final-pass settings, for its final.
  *
- * Partials are paced by audio, not by a timer, so a stream sent at 4x real time gets the same
- * partials as one at 1x, and tests need no clock. Finals are decoded one after another so they
- * reach the client in order.
+ * Speculative finals: when a phrase closes, the utterance so far is decoded at once. If no new
+ * speech comes before the endpointing silence has passed, that decode is the final (it covers
+ * exactly the same audio), so the final goes out as soon as the endpoint is known instead of a
+ * whole decode later. A phrase that goes on wastes one decode.
+ *
+ * Partials are offered to the scheduler every `partialEveryMs` of new speech audio (never for
+ * silence, never twice for the same audio); the decode reads the newest audio when its slot is
+ * granted. Pacing is by audio, not by a timer, so a stream sent at 4x real time gets the same
+ * partials as one at 1x, and tests need no clock. Finals are sent in utterance order.
  */
 import {
   createFrameDecoder,
@@ -18,7 +24,8 @@ import {
   type StreamOpenRequest,
 } from '../../core/index.js';
 import type { VadEngine, VadOptions, VadSession, SpeechSegment } from '../../engines/index.js';
-import type { DecodeScheduler } from '../decode-scheduler.js';
+import type { AsrDecodeResult } from '../../engines/index.js';
+import type { DecodeScheduler } from '../scheduling/decode-scheduler.js';
 import type { LoadedAsrModel } from '../model-set.js';
 import { StablePrefixTracker } from '../stable-prefix.js';
 import { cleanTranscript } from '../transcript-cleanup.js';
@@ -31,8 +38,14 @@ export interface StreamingConfig {
   readonly partialEveryMs: number;
   /** Longest utterance before a final is forced. */
   readonly maxUtteranceMs: number;
-  /** Audio kept around each utterance for its decode. */
+  /** Audio kept around each utterance for its decode; at most `phraseGapMs`. */
   readonly padMs: number;
+  /**
+   * Silence that closes a phrase and starts a speculative final; the utterance ends after the
+   * client's endpointing silence. At least `padMs`, so the speculative decode holds the same
+   * audio as the final.
+   */
+  readonly phraseGapMs: number;
   readonly vad: Omit<VadOptions, 'minSilenceMs' | 'maxSpeechMs'>;
 }
 
@@ -53,23 +66,45 @@ export interface StreamingSessionDeps {
 
 export type StreamingState = 'open' | 'closing' | 'closed';
 
+/** The utterance being spoken: phrases the VAD closed so far, and the speculative final. */
+interface OpenUtterance {
+  /** First sample of the utterance's audio (padding included). */
+  from: number;
+  readonly phrases: { start: number; end: number }[];
+  readonly detectedWallMs: number;
+  firstPartialSent: boolean;
+  /** The decode of [from, last phrase end + pad] started when the last phrase closed. */
+  speculative?: {
+    readonly phrases: number;
+    readonly result: Promise<AsrDecodeResult>;
+    /** Withdraws the decode if it has not started (the utterance went on). */
+    readonly cancel: AbortController;
+  };
+}
+
 export class StreamingSession {
   private state: StreamingState = 'open';
   private readonly history: AudioHistory;
   private readonly vadSession: VadSession;
   private readonly tracker = new StablePrefixTracker();
   private readonly rate: number;
+  private readonly padSamples: number;
+  private readonly endpointSamples: number;
   private clientSamples = 0;
   private firstFrame = true;
-  private openStart: number | undefined; // absolute start of the open utterance
-  private openDetectedWallMs = 0;
-  private utterance = 0; // bumps at every final; stale partials are dropped
+  private utt: OpenUtterance | undefined;
+  /** The VAD has heard speech that no closed phrase holds yet (so no endpoint can be due). */
+  private phraseOpen = false;
+  /** Bumps at every final; partials of an earlier utterance are dropped. */
+  private utterance = 0;
+  private lastFinalEnd = 0;
   private lastPartialEnd = 0;
   private partialInFlight = false;
-  private firstPartialSent = false; // per utterance
   private finals: Promise<void> = Promise.resolve();
   /** Finals queued but not yet sent; partials wait for them so events stay in utterance order. */
   private pendingFinals = 0;
+  /** Aborted when the session ends: queued decodes of a gone client never run. */
+  private readonly lifetime = new AbortController();
   private resolveDone!: () => void;
   /** Settles when the session has sent `closed` or failed. */
   readonly done = new Promise<void>((r) => (this.resolveDone = r));
@@ -85,14 +120,20 @@ export class StreamingSession {
       destroy(): void;
     },
   ) {
+    const { config } = deps;
     this.rate = deps.model.engine.sampleRateHz;
+    this.padSamples = Math.round((Math.min(config.padMs, config.phraseGapMs) / 1000) * this.rate);
+    this.endpointSamples = Math.round((request.endpointingMs / 1000) * this.rate);
     this.history = new AudioHistory(
-      Math.ceil(((deps.config.maxUtteranceMs + 4 * deps.config.padMs + 2000) / 1000) * this.rate),
+      Math.ceil(
+        ((config.maxUtteranceMs + request.endpointingMs + 4 * config.padMs + 2000) / 1000) *
+          this.rate,
+      ),
     );
     this.vadSession = deps.vad.openSession({
-      ...deps.config.vad,
-      minSilenceMs: request.endpointingMs,
-      maxSpeechMs: deps.config.maxUtteranceMs,
+      ...config.vad,
+      minSilenceMs: Math.min(config.phraseGapMs, request.endpointingMs),
+      maxSpeechMs: config.maxUtteranceMs,
     });
   }
 
@@ -137,6 +178,7 @@ export class StreamingSession {
       }
       const pcm = this.decodeFrame(bytes);
       this.clientSamples += pcm.length;
+      this.deps.scheduler.ledger.addStreamAudio(pcm.length / this.request.sampleRateHz);
       this.accept(this.resampler.push(pcm));
     } catch (err) {
       this.fail(err);
@@ -165,7 +207,7 @@ export class StreamingSession {
     return this.done;
   }
 
-  /** Stops now: pending decodes are ignored, nothing more is sent. */
+  /** Stops now: pending decodes are ignored, nothing more is sent, the slot offers withdrawn. */
   abort(): void {
     if (this.state === 'closed') return;
     this.release();
@@ -174,54 +216,79 @@ export class StreamingSession {
   private accept(samples: Float32Array, closing = false): void {
     if (samples.length === 0) return;
     this.history.append(samples, this.deps.clock.now());
-    const closed = this.vadSession.accept(samples);
-    for (const seg of closed) this.queueFinal(seg);
+    for (const phrase of this.vadSession.accept(samples)) this.onPhrase(phrase);
     if (this.vadSession.isSpeaking()) {
-      if (this.openStart === undefined) this.startUtterance();
-      if (!closing) this.maybePartial();
-    }
+      this.phraseOpen = true;
+      this.utt ??= this.startUtterance(this.detectedStart());
+      if (!closing) this.maybePartial(this.utt);
+    } else this.maybeEndpoint();
   }
 
-  private startUtterance(): void {
-    // The detector fires after minSpeechMs of speech; the utterance began about that long ago.
-    const lag = Math.round(
-      ((this.deps.config.vad.minSpeechMs + this.deps.config.padMs + 64) / 1000) * this.rate,
-    );
-    this.openStart = Math.max(this.lastFinalEnd, this.history.endSample - lag);
-    this.openDetectedWallMs = this.deps.clock.now();
-    this.firstPartialSent = false;
-    // Count partial pacing from the utterance's start, not from detection: the detector fires
-    // about minSpeechMs + padMs into the speech, so the first partial goes out right away.
-    this.lastPartialEnd = this.openStart;
-    this.emit({ type: 'speech_started', start_s: round(this.openStart / this.rate) });
+  /** The detector fires about minSpeechMs + a window into the speech; back-date the start. */
+  private detectedStart(): number {
+    const lag = Math.round(((this.deps.config.vad.minSpeechMs + 64) / 1000) * this.rate);
+    return this.history.endSample - lag - this.padSamples;
   }
 
-  private lastFinalEnd = 0;
+  private startUtterance(from: number): OpenUtterance {
+    const utt: OpenUtterance = {
+      from: Math.max(this.lastFinalEnd, from),
+      phrases: [],
+      detectedWallMs: this.deps.clock.now(),
+      firstPartialSent: false,
+    };
+    // Partial pacing counts from the utterance's start, so the first partial goes out at once.
+    this.lastPartialEnd = utt.from;
+    this.emit({ type: 'speech_started', start_s: round(utt.from / this.rate) });
+    return utt;
+  }
 
-  private maybePartial(): void {
-    const start = this.openStart;
-    if (
-      !this.request.interimResults ||
-      start === undefined ||
-      this.partialInFlight ||
-      this.pendingFinals > 0
-    )
+  private onPhrase(seg: SpeechSegment): void {
+    const start = seg.startSample;
+    const end = start + seg.samples.length;
+    this.phraseOpen = false;
+    const utt = (this.utt ??= this.startUtterance(start - this.padSamples));
+    utt.from = Math.max(this.lastFinalEnd, Math.min(utt.from, start - this.padSamples));
+    utt.phrases.push({ start, end });
+    const long = end - utt.from >= (this.deps.config.maxUtteranceMs / 1000) * this.rate;
+    if (long || this.deps.config.phraseGapMs >= this.request.endpointingMs) {
+      this.commit(utt);
       return;
-    const end = this.history.endSample;
-    if (end - this.lastPartialEnd < (this.deps.config.partialEveryMs / 1000) * this.rate) return;
-    const samples = this.history.slice(start, end);
+    }
+    utt.speculative?.cancel.abort();
+    const cancel = new AbortController();
+    utt.speculative = {
+      phrases: utt.phrases.length,
+      result: this.decodeFinal(utt.from, end, cancel.signal),
+      cancel,
+    };
+  }
+
+  /** Ends the utterance once endpointing silence has passed since its last phrase. */
+  private maybeEndpoint(): void {
+    const last = this.utt?.phrases.at(-1);
+    if (this.utt === undefined || last === undefined || this.phraseOpen) return;
+    if (this.history.endSample - last.end >= this.endpointSamples) this.commit(this.utt);
+  }
+
+  private maybePartial(utt: OpenUtterance): void {
+    if (!this.request.interimResults || this.partialInFlight || this.pendingFinals > 0) return;
+    const partialEvery = (this.deps.config.partialEveryMs / 1000) * this.rate;
+    if (this.history.endSample - this.lastPartialEnd < partialEvery) return;
     const utterance = this.utterance;
     this.partialInFlight = true;
-    this.lastPartialEnd = end;
     const { engine } = this.deps.model;
-    void this.deps.scheduler
-      .tryRun(() =>
-        engine.decode(samples, {
-          language: this.forcedLanguage(),
-          task: 'transcribe',
-          pass: 'partial',
-        }),
-      )
+    const offer = this.deps.scheduler.offerPartial(this, !utt.firstPartialSent, () => {
+      // Read the audio when the slot is granted: the newest audio, never a stale snapshot.
+      const end = this.history.endSample;
+      this.lastPartialEnd = end;
+      return engine.decode(this.history.slice(utt.from, end), {
+        language: this.forcedLanguage(),
+        task: 'transcribe',
+        pass: 'partial',
+      });
+    });
+    void offer
       .then((result) => {
         if (
           result === undefined ||
@@ -233,15 +300,15 @@ export class StreamingSession {
         const text = cleanTranscript(result.text);
         if (text.length === 0) return;
         const { text: shown, stableText } = this.tracker.update(text);
-        if (!this.firstPartialSent) {
-          this.firstPartialSent = true;
-          this.deps.observer?.firstPartial?.(this.deps.clock.now() - this.openDetectedWallMs);
+        if (!utt.firstPartialSent) {
+          utt.firstPartialSent = true;
+          this.deps.observer?.firstPartial?.(this.deps.clock.now() - utt.detectedWallMs);
         }
         this.emit({
           type: 'partial',
           text: shown,
           stable_text: stableText,
-          start_s: round(start / this.rate),
+          start_s: round(utt.from / this.rate),
         });
       })
       .catch(() => undefined) // a failed partial is not fatal: the final decides
@@ -252,38 +319,62 @@ export class StreamingSession {
 
   /** Closes the open utterance now (client `finalize`, or end of stream). */
   private endUtterance(): void {
-    const tail = this.vadSession.flush();
-    for (const seg of tail) this.queueFinal(seg);
-    this.openStart = undefined;
+    for (const phrase of this.vadSession.flush()) this.onPhrase(phrase);
+    if (this.utt !== undefined) this.commit(this.utt);
   }
 
-  private queueFinal(seg: SpeechSegment): void {
-    const pad = Math.round((this.deps.config.padMs / 1000) * this.rate);
-    const segStart = seg.startSample;
-    const segEnd = segStart + seg.samples.length;
-    const from = Math.max(this.lastFinalEnd, segStart - pad);
-    const to = Math.min(this.history.endSample, segEnd + pad);
-    const samples = this.history.slice(from, to);
-    const endArrivedMs =
-      this.history.arrivalOf(Math.max(segStart, segEnd - 1)) ?? this.deps.clock.now();
-    this.lastFinalEnd = to;
-    this.openStart = undefined;
-    this.utterance++;
-    this.tracker.reset();
-    const speech = [{ startS: segStart / this.rate, endS: segEnd / this.rate }];
-    this.pendingFinals++;
-    this.finals = this.finals.then(async () => {
-      if (this.isClosed()) return;
-      const decodeStart = this.deps.clock.now();
-      const result = await this.deps.scheduler.run('final', () =>
+  /** Decodes [from, phraseEnd + pad) for a final, as a final-class job. */
+  private decodeFinal(
+    from: number,
+    phraseEnd: number,
+    cancel?: AbortSignal,
+  ): Promise<AsrDecodeResult> {
+    const samples = this.history.slice(
+      from,
+      Math.min(this.history.endSample, phraseEnd + this.padSamples),
+    );
+    const signal =
+      cancel === undefined ? this.lifetime.signal : AbortSignal.any([cancel, this.lifetime.signal]);
+    const result = this.deps.scheduler.run(
+      'final',
+      () =>
         this.deps.model.engine.decode(samples, {
           language: this.forcedLanguage(),
           task: 'transcribe',
           pass: 'final',
         }),
-      );
+      signal,
+    );
+    result.catch(() => undefined); // a discarded speculation must not surface as unhandled
+    return result;
+  }
+
+  private commit(utt: OpenUtterance): void {
+    this.utt = undefined;
+    this.utterance++;
+    this.tracker.reset();
+    this.deps.scheduler.withdrawPartial(this);
+    const last = utt.phrases.at(-1);
+    if (last === undefined) return; // detected, then flushed away: nothing was said
+    const to = Math.min(this.history.endSample, last.end + this.padSamples);
+    const from = utt.from;
+    this.lastFinalEnd = to;
+    const reuse = utt.speculative?.phrases === utt.phrases.length;
+    const decodeStart = this.deps.clock.now();
+    const result =
+      reuse && utt.speculative !== undefined
+        ? utt.speculative.result
+        : this.decodeFinal(from, last.end);
+    const endArrivedMs = this.history.arrivalOf(Math.max(last.start, last.end - 1)) ?? decodeStart;
+    const speech = utt.phrases.map((p) => ({
+      startS: p.start / this.rate,
+      endS: p.end / this.rate,
+    }));
+    this.pendingFinals++;
+    this.finals = this.finals.then(async () => {
+      const decoded = await result;
       if (this.isClosed()) return;
-      const text = cleanTranscript(result.text);
+      const text = cleanTranscript(decoded.text);
       const now = this.deps.clock.now();
       if (text.length > 0) {
         this.emit({
@@ -292,13 +383,9 @@ export class StreamingSession {
           start_s: round(from / this.rate),
           end_s: round(to / this.rate),
           words: estimateWordTimings(text, speech),
-          language: result.language,
+          language: decoded.language,
         });
-        this.deps.observer?.final?.(
-          now - endArrivedMs,
-          samples.length / this.rate,
-          now - decodeStart,
-        );
+        this.deps.observer?.final?.(now - endArrivedMs, (to - from) / this.rate, now - decodeStart);
       }
       this.emit({ type: 'utterance_end', end_s: round(to / this.rate) });
     });
@@ -333,6 +420,9 @@ export class StreamingSession {
   private release(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.utt = undefined;
+    this.lifetime.abort();
+    this.deps.scheduler.withdrawPartial(this);
     this.vadSession.close();
     this.resampler.destroy();
     this.resolveDone();

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { judgeAdmission, overCapacity, type AdmissionOptions } from './admission.js';
+import type { LedgerWindow } from './load-ledger.js';
+
+const options: AdmissionOptions = {
+  targetUtilisation: 0.7,
+  maxFinalWaitMs: 250,
+  maxStreams: 64,
+  priorCostMsPerS: 100,
+  minEvidenceStreamS: 30,
+  retryAfterMs: 2000,
+};
+
+const window = (over: Partial<LedgerWindow> = {}): LedgerWindow => ({
+  spanMs: 10_000,
+  busyMs: { final: 0, first_partial: 0, partial: 0, speech: 0, file: 0 },
+  finalWaitsMs: [],
+  decodes: 0,
+  streamAudioS: 0,
+  ...over,
+});
+
+const input = { activeStreams: 0, window: window(), slots: 2, runningBatch: 0 };
+
+test('before evidence the prior decides: 2 slots x 1000 ms x 0.7 / 100 ms = 14 streams', () => {
+  assert.equal(judgeAdmission(options, input).capacity, 14);
+  assert.equal(judgeAdmission(options, { ...input, activeStreams: 13 }).admit, true);
+  const full = judgeAdmission(options, { ...input, activeStreams: 14 });
+  assert.deepEqual([full.admit, full.reason], [false, 'headroom']);
+});
+
+test('with enough stream audio the measured cost replaces the prior', () => {
+  // 60 s of stream audio cost 1200 ms of finals + 600 ms of first partials: 30 ms per second.
+  const w = window({
+    streamAudioS: 60,
+    busyMs: { final: 1200, first_partial: 600, partial: 5000, speech: 0, file: 9000 },
+  });
+  const v = judgeAdmission(options, { ...input, window: w, activeStreams: 6 });
+  assert.equal(v.costMsPerS, 30);
+  assert.equal(v.capacity, 46, 'refresh partials and file work are not counted as required');
+  assert.equal(v.admit, true);
+});
+
+test('batch work running takes its slots out of what real time can count on', () => {
+  const v = judgeAdmission(options, { ...input, runningBatch: 1 });
+  assert.equal(v.capacity, 7);
+});
+
+test('finals already waiting for slots refuse new streams whatever the estimate says', () => {
+  const w = window({ finalWaitsMs: [10, 20, 400, 500, 600, 700, 800, 900, 1000, 1100] });
+  const v = judgeAdmission(options, { ...input, window: w, activeStreams: 1 });
+  assert.deepEqual([v.admit, v.reason], [false, 'final_wait']);
+});
+
+test('the hard cap holds even with headroom', () => {
+  const v = judgeAdmission({ ...options, maxStreams: 3 }, { ...input, activeStreams: 3 });
+  assert.deepEqual([v.admit, v.reason, v.capacity], [false, 'max_streams', 3]);
+});
+
+test('a refusal is OVER_CAPACITY with the retry-after and a reason', () => {
+  const err = overCapacity(
+    { admit: false, costMsPerS: 100, capacity: 14, reason: 'headroom' },
+    2000,
+  );
+  assert.equal(err.code, 'OVER_CAPACITY');
+  assert.equal(err.details.retryAfterMs, 2000);
+  assert.match(err.message, /headroom is 14 streams/);
+});

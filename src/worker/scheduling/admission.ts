@@ -1,0 +1,82 @@
+/**
+ * Whether one more live stream fits on this worker, decided from measured headroom rather than
+ * a connection count.
+ *
+ * The real-time work a stream cannot do without is its finals and first partials (refresh
+ * partials are elastic: the scheduler thins them under load). The ledger says how many
+ * slot-milliseconds that work took over the last seconds; divided by the stream-seconds that
+ * were open, that is the measured cost of one stream. A new stream is admitted while
+ * (streams + 1) x cost stays under `targetUtilisation` of the slots that real time can count on
+ * (all slots minus those batch work holds right now), and while finals are not already waiting
+ * for slots longer than `maxFinalWaitMs` at the 90th percentile (while streams are open). Until enough stream-seconds
+ * have been seen, the cost measured by calibration at start-up stands in.
+ */
+import { VoxfleetError } from '../../core/index.js';
+import type { LedgerWindow } from './load-ledger.js';
+
+export interface AdmissionOptions {
+  /** Fraction of the real-time slots that admitted streams may fill (queueing stays short). */
+  readonly targetUtilisation: number;
+  /** Finals waiting longer than this (p90 over the window) mean the worker is already full. */
+  readonly maxFinalWaitMs: number;
+  /** Hard cap, for memory: streams held at once whatever the headroom. */
+  readonly maxStreams: number;
+  /** Slot-ms of required work per second of stream audio, from start-up calibration. */
+  readonly priorCostMsPerS: number;
+  /** Seconds of stream audio in the window before the live measure replaces the prior. */
+  readonly minEvidenceStreamS: number;
+  /** What a refused client is told to wait. */
+  readonly retryAfterMs: number;
+}
+
+export interface AdmissionInput {
+  readonly activeStreams: number;
+  readonly window: LedgerWindow;
+  readonly slots: number;
+  readonly runningBatch: number;
+}
+
+export interface AdmissionVerdict {
+  readonly admit: boolean;
+  /** Measured (or prior) slot-ms of required work per stream-second. */
+  readonly costMsPerS: number;
+  /** Streams the real-time slots can carry at the target utilisation. */
+  readonly capacity: number;
+  readonly reason?: 'max_streams' | 'headroom' | 'final_wait';
+}
+
+export function judgeAdmission(options: AdmissionOptions, input: AdmissionInput): AdmissionVerdict {
+  const w = input.window;
+  const required = w.busyMs.final + w.busyMs.first_partial;
+  const measured = w.streamAudioS >= options.minEvidenceStreamS;
+  const costMsPerS = measured ? required / w.streamAudioS : options.priorCostMsPerS;
+  const realtimeSlots = Math.max(1, input.slots - input.runningBatch);
+  // Slot-ms available per second of wall time = slots x 1000.
+  const capacity = Math.floor(
+    (realtimeSlots * 1000 * options.targetUtilisation) / Math.max(costMsPerS, 1e-6),
+  );
+  const base = { costMsPerS, capacity: Math.min(capacity, options.maxStreams) };
+  if (input.activeStreams >= options.maxStreams)
+    return { ...base, admit: false, reason: 'max_streams' };
+  if (input.activeStreams + 1 > capacity) return { ...base, admit: false, reason: 'headroom' };
+  // Waits left over from streams that have all gone say nothing about the streams to come.
+  if (input.activeStreams > 0 && percentile(w.finalWaitsMs, 0.9) > options.maxFinalWaitMs)
+    return { ...base, admit: false, reason: 'final_wait' };
+  return { ...base, admit: true };
+}
+
+export function overCapacity(verdict: AdmissionVerdict, retryAfterMs: number): VoxfleetError {
+  const why =
+    verdict.reason === 'max_streams'
+      ? 'it holds its configured maximum of streams'
+      : verdict.reason === 'final_wait'
+        ? 'finals are already waiting for decode slots'
+        : `its measured headroom is ${verdict.capacity} streams`;
+  return new VoxfleetError('OVER_CAPACITY', `this worker is full: ${why}`, { retryAfterMs });
+}
+
+function percentile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}

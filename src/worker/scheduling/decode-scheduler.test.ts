@@ -1,0 +1,143 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock } from '../../core/index.js';
+import { DecodeScheduler } from './decode-scheduler.js';
+
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => (open = r));
+  return { promise, open };
+}
+
+const scheduler = (slots: number, batchSlots = slots, maxQueued = 10, clock = new ManualClock()) =>
+  new DecodeScheduler({ slots, batchSlots, maxQueued, clock });
+
+test('a freed slot goes to finals, then first partials, speech, file, refresh partials', async () => {
+  const s = scheduler(1);
+  const order: string[] = [];
+  const g = gate();
+  const blocker = s.run('file', async () => g.promise);
+  const jobs = [
+    s.offerPartial({}, false, async () => void order.push('refresh')),
+    s.run('file', async () => void order.push('file')),
+    s.run('speech', async () => void order.push('speech')),
+    s.offerPartial({}, true, async () => void order.push('first-partial')),
+    s.run('final', async () => void order.push('final')),
+  ];
+  assert.deepEqual(s.stats, {
+    slots: 1,
+    running: 1,
+    runningBatch: 1,
+    queued: 3,
+    pendingPartials: 2,
+  });
+  g.open();
+  await Promise.all([blocker, ...jobs]);
+  assert.deepEqual(order, ['final', 'first-partial', 'speech', 'file', 'refresh']);
+});
+
+test('file work never holds more than its batch slots; live work takes the rest', async () => {
+  const s = scheduler(2, 1);
+  const g = gate();
+  let filesRunning = 0;
+  let peak = 0;
+  const file = () =>
+    s.run('file', async () => {
+      filesRunning++;
+      peak = Math.max(peak, filesRunning);
+      await g.promise;
+      filesRunning--;
+    });
+  const files = [file(), file(), file()];
+  assert.equal(s.stats.runningBatch, 1);
+  // The second slot is free for a final at once, though files wait.
+  assert.equal(await s.run('final', async () => 'final'), 'final');
+  g.open();
+  await Promise.all(files);
+  assert.equal(peak, 1);
+});
+
+test('a newer partial offer replaces the pending one and keeps its age', async () => {
+  const s = scheduler(1);
+  const g = gate();
+  const blocker = s.run('final', async () => g.promise);
+  const a = {};
+  const b = {};
+  const ran: string[] = [];
+  const a1 = s.offerPartial(a, false, async () => void ran.push('a1'));
+  const b1 = s.offerPartial(b, false, async () => void ran.push('b1'));
+  const a2 = s.offerPartial(a, false, async () => void ran.push('a2'));
+  assert.equal(await a1, undefined, 'the replaced offer resolves undefined');
+  assert.equal(s.stats.pendingPartials, 2);
+  g.open();
+  await Promise.all([blocker, b1, a2]);
+  assert.deepEqual(ran, ['a2', 'b1'], 'a was offered first, so it is stalest');
+});
+
+test('withdrawPartial drops a pending offer', async () => {
+  const s = scheduler(1);
+  const g = gate();
+  const blocker = s.run('final', async () => g.promise);
+  const owner = {};
+  const offer = s.offerPartial(owner, true, async () => 'ran');
+  s.withdrawPartial(owner);
+  g.open();
+  await blocker;
+  assert.equal(await offer, undefined);
+  assert.equal(s.stats.pendingPartials, 0);
+});
+
+test('a partial runs at once when a slot is free', async () => {
+  const s = scheduler(2);
+  assert.equal(await s.offerPartial({}, false, async () => 'now'), 'now');
+});
+
+test('a full queue refuses file and speech work with OVER_CAPACITY but still takes finals', async () => {
+  const s = scheduler(1, 1, 1);
+  const g = gate();
+  const first = s.run('file', async () => g.promise);
+  const queued = s.run('file', async () => undefined);
+  await assert.rejects(
+    s.run('file', async () => undefined),
+    { code: 'OVER_CAPACITY' },
+  );
+  const final = s.run('final', async () => 'ok');
+  g.open();
+  await Promise.all([first, queued]);
+  assert.equal(await final, 'ok');
+});
+
+test('an aborted waiter leaves the queue with CANCELLED and never runs', async () => {
+  const s = scheduler(1);
+  const g = gate();
+  const first = s.run('final', async () => g.promise);
+  const ac = new AbortController();
+  let ran = false;
+  const waiting = s.run('file', async () => void (ran = true), ac.signal);
+  ac.abort();
+  await assert.rejects(waiting, { code: 'CANCELLED' });
+  g.open();
+  await first;
+  assert.equal(ran, false);
+  assert.equal(s.stats.queued, 0);
+});
+
+test('the ledger records busy time by class and how long finals waited', async () => {
+  const clock = new ManualClock(10_000);
+  const s = scheduler(1, 1, 10, clock);
+  const g = gate();
+  const file = s.run('file', async () => {
+    await g.promise;
+    clock.advance(300);
+  });
+  const final = s.run('final', async () => void clock.advance(100));
+  g.open();
+  await Promise.all([file, final]);
+  const w = s.ledger.window();
+  assert.equal(w.busyMs.file, 300);
+  assert.equal(w.busyMs.final, 100);
+  assert.deepEqual(w.finalWaitsMs, [300]);
+  assert.equal(w.decodes, 2);
+  clock.advance(11_000);
+  assert.equal(s.ledger.window().decodes, 0, 'old seconds leave the window');
+});
