@@ -13,6 +13,12 @@ export type {
 } from './types.js';
 export { createWhisperEngine } from './sherpa/whisper-engine.js';
 export type { WhisperEngineConfig } from './sherpa/whisper-engine.js';
+export { createWhisperThreadEngine } from './threads/whisper-thread-engine.js';
+export type {
+  ThreadedFileAsrEngine,
+  WhisperThreadEngineConfig,
+} from './threads/whisper-thread-engine.js';
+export type { ThreadPoolStats } from './threads/thread-pool.js';
 export { createPiperEngine } from './sherpa/piper-engine.js';
 export type { PiperEngineConfig } from './sherpa/piper-engine.js';
 export { createSileroVadEngine } from './sherpa/silero-vad-engine.js';

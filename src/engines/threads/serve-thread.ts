@@ -1,0 +1,56 @@
+/**
+ * The thread side of a `ThreadPool`: loads once, then answers requests one at a time. The
+ * handler is synchronous on purpose: the thread is the inference slot, so a native call that
+ * blocks it blocks nothing else.
+ */
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isThreadRequest, type ThreadReplyMessage } from './thread-protocol.js';
+
+export interface ThreadAnswer<Res> {
+  readonly result: Res;
+  /** Buffers inside `result` to move rather than copy back to the pool. */
+  readonly transfer?: readonly ArrayBuffer[];
+}
+
+/** Answers one request; a throw fails that request only. */
+export type ThreadHandler<Req, Res> = (request: Req) => ThreadAnswer<Res>;
+
+/**
+ * Runs `init(workerData)` (loading models, synchronously: nothing else is waiting on this
+ * thread), reports 'ready' or 'init-failed', then serves requests until the pool terminates the
+ * thread. Call it from a thread entry module; it throws on the main thread.
+ */
+export function serveThread<Req, Res>(init: (data: unknown) => ThreadHandler<Req, Res>): void {
+  const port = parentPort;
+  if (isMainThread || port === null) {
+    throw new Error('serveThread() runs inside a worker thread started by a ThreadPool');
+  }
+  const reply = (message: ThreadReplyMessage<Res>, transfer?: readonly ArrayBuffer[]): void =>
+    port.postMessage(message, transfer === undefined ? undefined : [...transfer]);
+
+  let handle: ThreadHandler<Req, Res>;
+  try {
+    handle = init(workerData);
+  } catch (err) {
+    reply({ type: 'init-failed', message: messageOf(err) });
+    // Nothing else keeps the thread alive: closing the port lets it exit.
+    port.close();
+    return;
+  }
+  port.on('message', (message: unknown) => {
+    if (!isThreadRequest(message)) return;
+    let answer: ThreadAnswer<Res>;
+    try {
+      answer = handle(message.request as Req);
+    } catch (err) {
+      reply({ type: 'failed', id: message.id, message: messageOf(err) });
+      return;
+    }
+    reply({ type: 'result', id: message.id, result: answer.result }, answer.transfer);
+  });
+  reply({ type: 'ready' });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,61 @@
+/**
+ * A thread entry for ThreadPool's tests: every behaviour a real inference thread can show
+ * (answer, fail one request, crash, exit, block until released, fail to load), on request and
+ * without a model. Not shipped (tsconfig.build.json leaves out testing/).
+ */
+import { parentPort, threadId } from 'node:worker_threads';
+import { serveThread } from '../serve-thread.js';
+
+export type ScriptedRequest =
+  | { readonly op: 'echo'; readonly value: string }
+  /** Sums the samples (which arrive transferred). */
+  | { readonly op: 'sum'; readonly samples: Float32Array }
+  /** Blocks the thread until `gate[0]` becomes non-zero (Atomics, no timers). */
+  | { readonly op: 'hold'; readonly gate: Int32Array; readonly value: string }
+  /** The handler throws: this request fails, the thread lives on. */
+  | { readonly op: 'throw'; readonly message: string }
+  /** An uncaught exception in the thread (worker 'error', then 'exit'). */
+  | { readonly op: 'crash' }
+  | { readonly op: 'exit'; readonly code: number };
+
+export interface ScriptedResult {
+  readonly threadId: number;
+  readonly value?: string;
+  readonly sum?: number;
+}
+
+export interface ScriptedThreadData {
+  /** When set, loading fails with this message. */
+  readonly failInit?: string;
+}
+
+// Registered before serveThread's listener: a 'crash' request stops there (no reply is sent)
+// and its error is uncaught in the thread, which is what the pool sees of a real crash.
+parentPort?.addEventListener('message', (event) => {
+  const data = (event as MessageEvent).data as { request?: ScriptedRequest };
+  if (data.request?.op !== 'crash') return;
+  event.stopImmediatePropagation();
+  throw new Error('scripted crash');
+});
+
+serveThread<ScriptedRequest, ScriptedResult>((workerData) => {
+  const data = (workerData ?? {}) as ScriptedThreadData;
+  if (data.failInit !== undefined) throw new Error(data.failInit);
+  return (request) => {
+    switch (request.op) {
+      case 'echo':
+        return { result: { threadId, value: request.value } };
+      case 'sum':
+        return { result: { threadId, sum: request.samples.reduce((a, b) => a + b, 0) } };
+      case 'hold':
+        while (Atomics.load(request.gate, 0) === 0) Atomics.wait(request.gate, 0, 0);
+        return { result: { threadId, value: request.value } };
+      case 'throw':
+        throw new Error(request.message);
+      case 'crash':
+        throw new Error('unreachable: the crash listener runs first');
+      case 'exit':
+        process.exit(request.code);
+    }
+  };
+});

@@ -1,0 +1,118 @@
+/**
+ * Whisper on our own inference threads: the same `FileAsrEngine` contract and semantics as
+ * whisper-engine.ts (language and task per call, tail padding per pass, a recognizer LRU,
+ * parseLanguageTag), but each of `threads` worker threads owns its recognizers and decodes
+ * synchronously, one decode at a time. The libuv pool (fs, dns, zlib) is never used for
+ * inference, and concurrency is exactly `slots`.
+ *
+ * Audio ownership: `decode` takes the samples. A Float32Array that is its whole buffer is moved
+ * to the thread without a copy and is detached (length 0) for the caller once sent; a view into a
+ * larger buffer is copied once (see transferable-samples.ts). Read anything you need from the
+ * array (its length) before calling.
+ */
+import type { AsrDecodeOptions, AsrDecodeResult, FileAsrEngine } from '../types.js';
+import { parseLanguageTag, type WhisperEngineConfig } from '../sherpa/whisper-engine.js';
+import { spawnThread, threadEntryUrl } from './spawn-thread.js';
+import { ThreadPool, type ThreadPoolStats } from './thread-pool.js';
+import { prepareSamplesToPost } from './transferable-samples.js';
+import type {
+  WhisperThreadData,
+  WhisperThreadRequest,
+  WhisperThreadResult,
+} from './whisper-thread-protocol.js';
+
+export interface WhisperThreadEngineConfig extends WhisperEngineConfig {
+  /**
+   * Inference threads; each loads its own recognizers (memory grows with threads x
+   * recognizers in use) and runs one decode at a time.
+   */
+  readonly threads: number;
+}
+
+/** A FileAsrEngine whose inference runs on a fixed number of threads it owns. */
+export interface ThreadedFileAsrEngine extends FileAsrEngine {
+  /** Decodes that run at once (= threads); give the decode scheduler this concurrency. */
+  readonly slots: number;
+  readonly stats: ThreadPoolStats;
+  /** Ends one thread as a crash would; see ThreadPool.terminateThread. */
+  terminateThread(index: number): Promise<void>;
+  /** Fails waiting and running decodes with SHUTTING_DOWN and ends every thread. */
+  close(): void;
+  /** `close()`, resolving once every thread has exited (no handle left behind). */
+  closeAndWait(): Promise<void>;
+}
+
+const WHISPER_SAMPLE_RATE_HZ = 16000;
+/** Whisper's input window; sherpa-onnx truncates anything longer. */
+const WHISPER_MAX_INPUT_S = 30;
+
+/** Starts the threads and loads the default recognizer in each; rejects if one cannot load. */
+export async function createWhisperThreadEngine(
+  config: WhisperThreadEngineConfig,
+): Promise<ThreadedFileAsrEngine> {
+  const workerData: WhisperThreadData = {
+    encoderPath: config.encoderPath,
+    decoderPath: config.decoderPath,
+    tokensPath: config.tokensPath,
+    numThreads: config.numThreads,
+    maxRecognizers: config.maxRecognizers,
+    warm: {
+      language: config.multilingual ? '' : 'en',
+      task: 'transcribe',
+      tailPaddings: config.tailPaddingsFinal,
+    },
+  };
+  const entry = threadEntryUrl('whisper-thread', import.meta.url);
+  const pool = await ThreadPool.start<WhisperThreadRequest, WhisperThreadResult>({
+    size: config.threads,
+    spawn: () => spawnThread(entry, workerData),
+    label: 'whisper inference thread',
+  });
+  return new WhisperThreadEngine(config, pool);
+}
+
+class WhisperThreadEngine implements ThreadedFileAsrEngine {
+  readonly sampleRateHz = WHISPER_SAMPLE_RATE_HZ;
+  readonly maxInputS = WHISPER_MAX_INPUT_S;
+
+  constructor(
+    private readonly config: WhisperEngineConfig,
+    private readonly pool: ThreadPool<WhisperThreadRequest, WhisperThreadResult>,
+  ) {}
+
+  get slots(): number {
+    return this.pool.size;
+  }
+
+  get stats(): ThreadPoolStats {
+    return this.pool.stats;
+  }
+
+  async decode(samples: Float32Array, options: AsrDecodeOptions): Promise<AsrDecodeResult> {
+    const language = this.config.multilingual ? (options.language ?? '') : 'en';
+    const tailPaddings =
+      options.pass === 'partial' ? this.config.tailPaddingsPartial : this.config.tailPaddingsFinal;
+    const posted = prepareSamplesToPost(samples);
+    const result = await this.pool.run(
+      { samples: posted.samples, language, task: options.task, tailPaddings },
+      posted.transfer,
+    );
+    return {
+      text: result.text.trim(),
+      language: parseLanguageTag(result.lang) || language,
+      tokens: result.tokens,
+    };
+  }
+
+  terminateThread(index: number): Promise<void> {
+    return this.pool.terminateThread(index);
+  }
+
+  close(): void {
+    void this.pool.close();
+  }
+
+  closeAndWait(): Promise<void> {
+    return this.pool.close();
+  }
+}
