@@ -7,6 +7,7 @@ import {
   createPiperEngine,
   createSileroVadEngine,
   createWhisperEngine,
+  createWhisperThreadEngine,
   type VadEngine,
 } from '../engines/index.js';
 import { describeModel, type InstalledModel, type ModelStore } from '../registry/index.js';
@@ -15,6 +16,11 @@ import { ModelSet, type LoadedAsrModel, type LoadedTtsModel } from './model-set.
 export interface ModelLoadTuning {
   /** Tail padding for final decodes by model name; partials always use the engine default. */
   readonly tailPaddings: Readonly<Record<string, number>>;
+  /**
+   * Whisper inference threads per model, each owning its recognizers and decoding one segment at
+   * a time (docs/benchmarks.md); 0 or undefined = sherpa-onnx's decodeAsync on the libuv pool.
+   */
+  readonly inferenceThreads?: number;
 }
 
 export interface LoadedModels {
@@ -86,7 +92,7 @@ async function loadWhisper(
   tuning: ModelLoadTuning,
 ) {
   const mc = spec.config.modelConfig;
-  return createWhisperEngine({
+  const config = {
     encoderPath: mc.whisper.encoder,
     decoderPath: mc.whisper.decoder,
     tokensPath: mc.tokens,
@@ -95,7 +101,11 @@ async function loadWhisper(
     tailPaddingsPartial: mc.whisper.tailPaddings,
     numThreads: mc.numThreads,
     maxRecognizers: 4,
-  });
+  };
+  const threads = tuning.inferenceThreads ?? 0;
+  return threads > 0
+    ? createWhisperThreadEngine({ ...config, threads })
+    : createWhisperEngine(config);
 }
 
 /** A VAD stand-in for TTS-only workers: any ASR use is a configuration error. */
