@@ -1,0 +1,149 @@
+/**
+ * Whisper on our own inference threads (src/engines/threads) against the libuv engine
+ * (whisper-engine.ts, decodeAsync) on real dev utterances: same transcripts, concurrency, zero
+ * copy of the audio, shutdown, and a thread that dies mid-decode.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { VoxfleetError } from '../src/core/index.js';
+import {
+  createWhisperEngine,
+  createWhisperThreadEngine,
+  type AsrDecodeOptions,
+  type AsrDecodeResult,
+  type FileAsrEngine,
+  type ThreadedFileAsrEngine,
+  type WhisperEngineConfig,
+} from '../src/engines/index.js';
+import { DEV_AUDIO, MODELS_MIRROR } from './helpers/paths.js';
+
+const sherpa = createRequire(import.meta.url)('sherpa-onnx-node') as {
+  readWave(path: string, enableExternalBuffer: boolean): { samples: Float32Array };
+};
+
+const tiny = (file: string): string => join(MODELS_MIRROR, 'whisper-tiny.en', `tiny.en-${file}`);
+const config: WhisperEngineConfig = {
+  encoderPath: tiny('encoder.int8.onnx'),
+  decoderPath: tiny('decoder.int8.onnx'),
+  tokensPath: tiny('tokens.txt'),
+  multilingual: false,
+  tailPaddingsFinal: 3000,
+  tailPaddingsPartial: -1,
+  numThreads: 1,
+  maxRecognizers: 4,
+};
+
+/** Short, clean dev utterances (2.6-3.4 s). */
+const IDS = ['LJ001-0013', 'LJ001-0125', 'LJ002-0019'] as const;
+
+/** A fresh copy of an utterance's 16 kHz samples, owning its whole buffer. */
+function samplesOf(id: string): Float32Array {
+  return sherpa.readWave(join(DEV_AUDIO, `${id}.wav`), false).samples.slice();
+}
+
+const FINAL: AsrDecodeOptions = { task: 'transcribe', pass: 'final' };
+const PARTIAL: AsrDecodeOptions = { task: 'transcribe', pass: 'partial' };
+
+let libuv: FileAsrEngine;
+let threads: ThreadedFileAsrEngine;
+/** What the libuv engine says for each id, final pass. */
+const expected = new Map<string, AsrDecodeResult>();
+
+before(async () => {
+  [libuv, threads] = await Promise.all([
+    createWhisperEngine(config),
+    createWhisperThreadEngine({ ...config, threads: 2 }),
+  ]);
+  for (const id of IDS) expected.set(id, await libuv.decode(samplesOf(id), FINAL));
+});
+after(async () => {
+  libuv?.close();
+  await threads?.closeAndWait();
+});
+
+test('the pool transcribes a dev utterance exactly as the libuv engine does, both passes', async () => {
+  assert.equal(threads.slots, 2);
+  const id = IDS[0];
+  const final = await threads.decode(samplesOf(id), FINAL);
+  assert.deepEqual(final, expected.get(id));
+  assert.match(final.text, /same operations with ugly ones/i);
+  assert.equal(final.language, 'en');
+
+  const partialLibuv = await libuv.decode(samplesOf(id), PARTIAL);
+  const partial = await threads.decode(samplesOf(id), PARTIAL);
+  assert.deepEqual(partial, partialLibuv);
+});
+
+test('concurrent decodes on 2 threads all complete with the right texts', async () => {
+  const ids = [...IDS, ...IDS];
+  const results = await Promise.all(ids.map((id) => threads.decode(samplesOf(id), FINAL)));
+  results.forEach((result, k) => assert.equal(result.text, expected.get(ids[k]!)!.text));
+  assert.deepEqual(
+    { busy: threads.stats.busy, queued: threads.stats.queued },
+    { busy: 0, queued: 0 },
+  );
+});
+
+test('the input buffer is moved to the thread, not copied (detached after the call)', async () => {
+  const whole = samplesOf(IDS[1]);
+  assert.ok(whole.length > 16000);
+  const pending = threads.decode(whole, FINAL);
+  // A thread was idle, so the buffer went out with the call.
+  assert.equal(whole.length, 0);
+  assert.equal(whole.buffer.byteLength, 0);
+  assert.equal((await pending).text, expected.get(IDS[1])!.text);
+
+  // A view into a larger buffer is copied once; the larger buffer stays intact.
+  const padded = new Float32Array(samplesOf(IDS[1]).length + 8000);
+  padded.set(samplesOf(IDS[1]), 8000);
+  const view = padded.subarray(8000);
+  const result = await threads.decode(view, FINAL);
+  assert.equal(view.length, padded.length - 8000);
+  assert.equal(result.text, expected.get(IDS[1])!.text);
+});
+
+test('a thread that dies mid-decode fails that decode, is replaced, and the pool keeps working', async () => {
+  const restartsBefore = threads.stats.restarts;
+  // Both threads idle: the first decode goes to thread 0, the second to thread 1.
+  const onThread0 = threads.decode(samplesOf(IDS[0]), FINAL);
+  const onThread1 = threads.decode(samplesOf(IDS[2]), FINAL);
+  await threads.terminateThread(0);
+  await assert.rejects(onThread0, (err: unknown) => {
+    assert.ok(err instanceof VoxfleetError);
+    assert.equal(err.code, 'ENGINE_FAILED');
+    assert.match(err.message, /whisper inference thread 0 exited/);
+    return true;
+  });
+  assert.equal((await onThread1).text, expected.get(IDS[2])!.text);
+
+  const again = await Promise.all(IDS.map((id) => threads.decode(samplesOf(id), FINAL)));
+  again.forEach((result, k) => assert.equal(result.text, expected.get(IDS[k]!)!.text));
+  assert.equal(threads.stats.restarts, restartsBefore + 1);
+  assert.equal(threads.stats.serving, 2);
+});
+
+test('start-up fails fast when a thread cannot load the model', async () => {
+  await assert.rejects(
+    createWhisperThreadEngine({ ...config, encoderPath: tiny('missing.onnx'), threads: 2 }),
+    (err: unknown) => {
+      assert.ok(err instanceof VoxfleetError);
+      assert.equal(err.code, 'ENGINE_FAILED');
+      assert.match(err.message, /could not load/);
+      return true;
+    },
+  );
+});
+
+test('a decode after close() rejects with SHUTTING_DOWN and leaves the input alone', async () => {
+  const engine = await createWhisperThreadEngine({ ...config, threads: 1 });
+  await engine.closeAndWait();
+  const input = samplesOf(IDS[0]);
+  await assert.rejects(engine.decode(input, FINAL), (err: unknown) => {
+    assert.ok(err instanceof VoxfleetError);
+    assert.equal(err.code, 'SHUTTING_DOWN');
+    return true;
+  });
+  assert.ok(input.length > 0);
+});
