@@ -44,7 +44,7 @@ const roleRules = Object.entries(ROLES).map(([role, allowed]) => {
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'console/**', 'eslint.config.js', 'bin/**', 'scripts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'bench/.peers/**', 'console/**', 'eslint.config.js', 'bin/**', 'scripts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
