@@ -31,8 +31,12 @@ export function registerLoadtest(program: Command): void {
     )
     .option('--mode <mode>', 'stream (default) | tts | rest')
     .option('--frame-ms <ms>', 'stream: audio per WebSocket frame, 20..100 (default 100)', Number)
-    .option('--protocol <name>', "wire protocol: only 'voxfleet' for now (default)")
-    .option('--model <name>', "model or alias (default: the server's choice)")
+    .option(
+      '--protocol <name>',
+      'voxfleet (default) | whisperlive | whisperlivekit: a WhisperLive or WhisperLiveKit ' +
+        '(--pcm-input) server at --target, stream mode only',
+    )
+    .option('--model <name>', "model or alias (default: the server's choice; not whisperlivekit)")
     .option('--language <code>', 'ISO 639-1 code sent with every request (default: per item)')
     .option(
       '--out <dir>',

@@ -47,3 +47,32 @@ export function churnRate(counts: readonly ChurnCounts[]): number {
   const rewritten = counts.reduce((s, c) => s + c.rewrittenWords, 0);
   return shown === 0 ? 0 : rewritten / shown;
 }
+
+/**
+ * Churn counts of one stream from what it showed: each view is the committed text and the
+ * tentative text after it, in the order shown, the last being what was left at the end. Each
+ * view's tentative words are shown; those not kept in the next view's longest common word
+ * prefix (committed then tentative) are rewritten. With views taken at every partial and final,
+ * this equals measureChurn summed over the stream's utterances; it also fits protocols that
+ * send the whole transcript each time.
+ */
+export function measureViewChurn(
+  views: readonly { readonly final: string; readonly partial: string }[],
+): ChurnCounts {
+  let rewrittenWords = 0;
+  let shownWords = 0;
+  const shown = views.map((v) => ({
+    committed: churnWords(v.final).length,
+    words: churnWords(`${v.final} ${v.partial}`),
+  }));
+  for (let i = 0; i + 1 < shown.length; i++) {
+    const cur = shown[i]!;
+    const next = shown[i + 1]!.words;
+    let common = 0;
+    while (common < cur.words.length && common < next.length && cur.words[common] === next[common])
+      common++;
+    shownWords += cur.words.length - cur.committed;
+    rewrittenWords += cur.words.length - Math.max(common, cur.committed);
+  }
+  return { rewrittenWords, shownWords };
+}

@@ -12,9 +12,19 @@ import { invalidArgument } from '../../core/index.js';
  */
 export type LoadtestMode = 'stream' | 'tts' | 'rest';
 export const LOADTEST_MODES: readonly LoadtestMode[] = ['stream', 'tts', 'rest'];
-/** Wire protocols spoken. Only voxfleet's own for now (peer adapters are future work). */
-export type LoadtestProtocol = 'voxfleet';
-export const LOADTEST_PROTOCOLS: readonly LoadtestProtocol[] = ['voxfleet'];
+/**
+ * Wire protocols spoken (docs/loadtest.md):
+ * - 'voxfleet': voxfleet's own, every mode;
+ * - 'whisperlive': a WhisperLive server's WebSocket protocol, stream mode only;
+ * - 'whisperlivekit': a WhisperLiveKit server's `/asr` WebSocket with `--pcm-input`, stream
+ *   mode only; the server's model serves every session, so `model` is refused.
+ */
+export type LoadtestProtocol = 'voxfleet' | 'whisperlive' | 'whisperlivekit';
+export const LOADTEST_PROTOCOLS: readonly LoadtestProtocol[] = [
+  'voxfleet',
+  'whisperlive',
+  'whisperlivekit',
+];
 
 export interface LoadtestOptions {
   target?: string;
@@ -96,6 +106,13 @@ export function compileLoadtestConfig(
   const protocol = options.protocol ?? d.protocol;
   if (!(LOADTEST_PROTOCOLS as readonly string[]).includes(protocol))
     throw invalidArgument('protocol', `must be one of ${LOADTEST_PROTOCOLS.join(', ')}`, protocol);
+  if (protocol !== 'voxfleet' && mode !== 'stream')
+    throw invalidArgument('mode', `must be stream with protocol ${protocol}`, mode);
+  if (protocol === 'whisperlivekit' && nonEmpty(options.model) !== undefined)
+    throw invalidArgument(
+      'model',
+      'is not supported with protocol whisperlivekit (the server picks it)',
+    );
   return Object.freeze({
     target,
     manifest: options.manifest,

@@ -1,6 +1,7 @@
 /**
  * `voxfleet loadtest`: prepares the manifest's audio, runs the schedule with one turn runner
- * per mode, reports progress, and builds the result (summary + every turn record).
+ * per mode (streams through the configured protocol), reports progress, and builds the result
+ * (summary + every turn record).
  */
 import { readFile } from 'node:fs/promises';
 import { decodeAudioFile, resample, toPcm16 } from '../../core/index.js';
@@ -15,7 +16,9 @@ import {
   type PreparedItem,
   type TurnContext,
 } from './run-turns.js';
+import { streamProtocolFor } from './protocols/index.js';
 import { runSchedule, systemLoadClock, type LoadClock } from './schedule.js';
+import { findSpeechSpan } from './speech-span.js';
 import { summarizeTurns } from './summarize.js';
 
 /** Limits for decoding manifest audio on the client: the server's own defaults. */
@@ -49,11 +52,13 @@ export async function prepareItems(config: LoadtestConfig): Promise<PreparedItem
         await decodeAudioFile(bytes, CLIENT_AUDIO_LIMITS),
         STREAM_RATE_HZ,
       );
+      const speech = findSpeechSpan(audio.samples, STREAM_RATE_HZ);
       return {
         item,
         bytes,
         pcm: toPcm16(audio.samples),
         audioS: audio.samples.length / STREAM_RATE_HZ,
+        ...(speech !== undefined ? { speech } : {}),
       };
     }),
   );
@@ -76,6 +81,7 @@ export async function runLoadtest(
     elapsedMs: clock.now() - t0Ms,
   });
   const runner = { stream: runStreamTurn, tts: runTtsTurn, rest: runRestTurn }[config.mode];
+  const protocol = streamProtocolFor(config.protocol);
   const ticker = new AbortController();
   const tick = async (): Promise<void> => {
     while (!ticker.signal.aborted) {
@@ -100,6 +106,7 @@ export async function runLoadtest(
           model: config.model,
           language: config.language,
           frameMs: config.frameMs,
+          protocol,
           clock,
           t0Ms,
           signal,

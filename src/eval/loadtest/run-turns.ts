@@ -1,20 +1,24 @@
 /**
- * One turn of one virtual client against a voxfleet server, timed on the client side.
+ * One turn of one virtual client against a server, timed on the client side.
  * A failed turn comes back as a record with `error` set; a turn never throws.
  *
- * - stream: opens `/v1/listen` (partials on), sends the item's PCM at real-time pace in
- *   `frameMs` frames, asks the server to finish, and waits for the close. Latencies as in
+ * - stream: opens a session through the context's protocol (voxfleet's `/v1/listen` with
+ *   partials on, or a peer's; protocols/), sends the item's PCM at real-time pace in `frameMs`
+ *   frames, signals the end of the audio, and waits for the session to end. Latencies as in
  *   `voxfleet eval --path ws-realtime`: audio at `s` seconds counts as spoken at
- *   `sent + s * 1000`. Any error before `ready` is a refusal (`atOpen`).
+ *   `sent + s * 1000`; speech times come from the server, or for peers from the client's own
+ *   measure of the audio. Any error before the session is ready is a refusal (`atOpen`).
  * - tts: `POST /v1/audio/speech`; first byte and total time of the response body.
  * - rest: `POST /v1/audio/transcriptions` (verbose_json); latency and RTF.
  * For tts and rest, capacity errors (REFUSAL_CODES) count as refusals.
  */
-import { ListenSession, synthesizeSpeech, transcribeBytes } from '../../client/index.js';
-import { VoxfleetError, errorFromWire, toVoxfleetError } from '../../core/index.js';
+import { synthesizeSpeech, transcribeBytes } from '../../client/index.js';
+import { VoxfleetError, toVoxfleetError } from '../../core/index.js';
 import type { ManifestItem } from '../manifest.js';
-import { measureChurn, type ChurnCounts } from './churn.js';
+import { measureViewChurn } from './churn.js';
+import type { StreamProtocol, StreamSession } from './protocols/index.js';
 import type { LoadClock } from './schedule.js';
+import type { SpeechSpan } from './speech-span.js';
 import type { TurnRecord } from './loadtest-types.js';
 
 /** Audio is sent over the WebSocket as 16 kHz mono 16-bit PCM. */
@@ -34,6 +38,8 @@ export interface PreparedItem {
   /** 16 kHz mono pcm_s16le (stream mode only). */
   readonly pcm?: Uint8Array;
   readonly audioS: number;
+  /** Stream mode: where speech is in the PCM, measured by the client (speech-span.ts). */
+  readonly speech?: SpeechSpan;
 }
 
 export interface TurnContext {
@@ -41,6 +47,8 @@ export interface TurnContext {
   readonly model: string | undefined;
   readonly language: string | undefined;
   readonly frameMs: number;
+  /** Stream mode: the wire protocol spoken. */
+  readonly protocol: StreamProtocol;
   /** The run's clock; record times are `clock.now() - t0Ms`. */
   readonly clock: LoadClock;
   readonly t0Ms: number;
@@ -77,17 +85,19 @@ export async function runStreamTurn(
   slot: number,
   ctx: TurnContext,
 ): Promise<TurnRecord> {
-  const { clock, t0Ms } = ctx;
+  const { clock, t0Ms, protocol } = ctx;
   const base: Base = { slot, itemId: prepared.item.id, startMs: clock.now() - t0Ms };
   const language = ctx.language ?? prepared.item.language;
-  let session: ListenSession;
+  let session: StreamSession;
   try {
     session = await raceAbort(
-      ListenSession.open(ctx.baseUrl, {
+      protocol.open({
+        baseUrl: ctx.baseUrl,
         sampleRateHz: STREAM_RATE_HZ,
-        interimResults: true,
-        ...(ctx.model !== undefined ? { model: ctx.model } : {}),
-        ...(language !== undefined ? { language } : {}),
+        model: ctx.model,
+        language,
+        clock,
+        signal: ctx.signal,
       }),
       ctx.signal,
     );
@@ -97,30 +107,37 @@ export async function runStreamTurn(
   ctx.onOpenChange?.(1);
   const stop = (): void => session.terminate();
   ctx.signal.addEventListener('abort', stop, { once: true });
+  // Protocols that report no speech times: the client's own measure of the audio stands in.
+  const clientSpeech = protocol.speechTimes === 'client' ? prepared.speech : undefined;
   let failure: VoxfleetError | undefined;
   let sentAt = 0;
-  let speechStartS: number | undefined;
+  let speechStartS = clientSpeech?.startS;
   let firstPartialMs: number | undefined;
-  let finalMs: number | undefined;
-  let partials: string[] = [];
-  const churn: ChurnCounts[] = [];
+  let lastFinal: { at: number; endS: number } | undefined;
   const finals: string[] = [];
-  session.onEvent((e) => {
+  let partial = '';
+  const views: { final: string; partial: string }[] = [];
+  const spokenAt = (s: number): number => sentAt + s * 1000;
+  session.onUpdates((updates) => {
     const at = clock.now();
-    const spokenAt = (s: number): number => sentAt + s * 1000;
-    if (e.type === 'error') failure ??= errorFromWire(e);
-    if (e.type === 'speech_started' && speechStartS === undefined) speechStartS = e.start_s;
-    if (e.type === 'partial') {
-      if (speechStartS !== undefined && firstPartialMs === undefined)
-        firstPartialMs = at - spokenAt(speechStartS);
-      partials.push(e.text);
+    let shown = false;
+    for (const u of updates) {
+      if (u.type === 'error') failure ??= u.error;
+      else if (u.type === 'speech_started') speechStartS ??= u.startS;
+      else if (u.type === 'partial') {
+        if (speechStartS !== undefined && firstPartialMs === undefined)
+          firstPartialMs = at - spokenAt(speechStartS);
+        partial = u.text;
+        shown = true;
+      } else {
+        const endS = u.endS ?? clientSpeech?.endS;
+        if (endS !== undefined) lastFinal = { at, endS };
+        if (u.text.trim() !== '') finals.push(u.text.trim());
+        partial = '';
+        shown = true;
+      }
     }
-    if (e.type === 'final') {
-      finalMs = at - spokenAt(e.words.at(-1)?.end_s ?? e.end_s);
-      churn.push(measureChurn(partials, e.text));
-      partials = [];
-      if (e.text.trim() !== '') finals.push(e.text.trim());
-    }
+    if (shown) views.push({ final: finals.join(' '), partial });
   });
   try {
     const pcm = prepared.pcm ?? new Uint8Array(0);
@@ -138,9 +155,17 @@ export async function runStreamTurn(
     ctx.signal.removeEventListener('abort', stop);
     ctx.onOpenChange?.(-1);
   }
-  if (partials.length > 0) churn.push(measureChurn(partials, ''));
+  views.push({ final: finals.join(' '), partial: '' });
   if (ctx.signal.aborted) failure ??= new VoxfleetError('CANCELLED', 'the run ended');
   if (failure !== undefined) return failed(base, ctx, failure, false);
+  const churn = measureViewChurn(views);
+  // With client speech times, a final that came before the last speech was sent cannot hold
+  // the utterance's last words: no final latency then.
+  const finalMs =
+    lastFinal === undefined ||
+    (clientSpeech !== undefined && lastFinal.at < spokenAt(lastFinal.endS))
+      ? undefined
+      : lastFinal.at - spokenAt(lastFinal.endS);
   const endMs = clock.now() - t0Ms;
   return {
     ...base,
@@ -149,8 +174,8 @@ export async function runStreamTurn(
     totalMs: endMs - base.startMs,
     ...(firstPartialMs !== undefined ? { firstPartialMs } : {}),
     ...(finalMs !== undefined ? { finalMs } : {}),
-    rewrittenWords: churn.reduce((s, c) => s + c.rewrittenWords, 0),
-    shownWords: churn.reduce((s, c) => s + c.shownWords, 0),
+    rewrittenWords: churn.rewrittenWords,
+    shownWords: churn.shownWords,
     ref: prepared.item.text,
     hyp: finals.join(' '),
     ...(language !== undefined ? { language } : {}),
