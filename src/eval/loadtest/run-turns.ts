@@ -125,8 +125,10 @@ export async function runStreamTurn(
       if (u.type === 'error') failure ??= u.error;
       else if (u.type === 'speech_started') speechStartS ??= u.startS;
       else if (u.type === 'partial') {
-        if (speechStartS !== undefined && firstPartialMs === undefined)
-          firstPartialMs = at - spokenAt(speechStartS);
+        // The client's own speech start counts, like speech_started, once its audio is out.
+        const since = speechStartS === undefined ? undefined : at - spokenAt(speechStartS);
+        const counts = since !== undefined && (clientSpeech === undefined || since >= 0);
+        if (counts && firstPartialMs === undefined) firstPartialMs = since;
         partial = u.text;
         shown = true;
       } else {
