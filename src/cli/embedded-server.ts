@@ -8,7 +8,7 @@ import { InProcessFabric } from '../fabric/index.js';
 import { buildGateway } from '../gateway/index.js';
 import { openModelStore, type ModelStore, type PullProgress } from '../registry/index.js';
 import { Telemetry } from '../telemetry/index.js';
-import { SpeechWorker, loadModels } from '../worker/index.js';
+import { DEFAULT_STREAMING_CONFIG, SpeechWorker, loadModels } from '../worker/index.js';
 
 export interface EmbeddedServer {
   readonly app: FastifyInstance;
@@ -63,13 +63,7 @@ export async function startEmbeddedServer(
       // Files: phrases of up to 25 s joined across pauses of up to 1.5 s (never cut mid-speech).
       fileVad: { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 500, maxSpeechMs: 25_000 },
       chunking: { maxChunkS: 25, maxGapS: 1.5, padS: 0.25 },
-      streaming: {
-        partialEveryMs: 500,
-        maxUtteranceMs: 20_000,
-        padMs: 200,
-        phraseGapMs: 200,
-        vad: { threshold: 0.5, minSpeechMs: 250 },
-      },
+      streaming: DEFAULT_STREAMING_CONFIG,
       maxTtsInputChars: 4096,
     },
   );

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { VoxfleetError } from '../core/index.js';
 import type { WorkerStatus } from './contract.js';
 import { InProcessFabric, pickWorkerOrder } from './in-process.js';
 
@@ -15,7 +16,7 @@ const status = (id: string, over: Partial<WorkerStatus> = {}): WorkerStatus => (
   ...over,
 });
 
-test('ready workers first by load; draining and full workers are skipped for streams', () => {
+test('ready workers by load, full ones last for streams; draining workers are skipped', () => {
   const order = pickWorkerOrder(
     [
       { status: status('busy', { activeStreams: 8 }) },
@@ -27,17 +28,18 @@ test('ready workers first by load; draining and full workers are skipped for str
   );
   assert.deepEqual(
     order.map((o) => o.status.id),
-    ['idle', 'busy'],
+    ['idle', 'busy', 'full'],
   );
 });
 
-test('a fabric with only full workers refuses with OVER_CAPACITY; with none ready, NOT_READY', async () => {
+test("with only full workers the worker's own OVER_CAPACITY comes through; with none ready, NOT_READY", async () => {
   const fabric = new InProcessFabric();
   const full = status('full', { activeStreams: 10 });
   const unregister = fabric.register({
     status: () => full,
     transcribe: () => Promise.reject(new Error('unused')),
-    openStream: () => Promise.reject(new Error('unused')),
+    openStream: () =>
+      Promise.reject(new VoxfleetError('OVER_CAPACITY', 'full', { retryAfterMs: 2000 })),
     synthesize: () => Promise.reject(new Error('unused')),
   });
   await assert.rejects(

@@ -55,27 +55,24 @@ export class InProcessFabric implements FabricClient {
     const candidates = [...this.endpoints].map((e) => ({ endpoint: e, status: e.status() }));
     const best = pickWorkerOrder(candidates, forStream)[0];
     if (best !== undefined) return best.endpoint;
-    if (candidates.some((c) => c.status.state === 'ready')) {
-      throw new VoxfleetError('OVER_CAPACITY', 'every worker is at its stream capacity', {
-        retryAfterMs: 2000,
-      });
-    }
     throw new VoxfleetError('NOT_READY', 'no worker is ready', { retryAfterMs: 1000 });
   }
 }
 
-/** Ready workers, streams-with-room first, least loaded first. Pure, so it is unit-tested. */
+/**
+ * Ready workers, least loaded first; for streams, those with room before full ones. A full
+ * worker stays in the list: the worker's admission control is the authority on refusing (it
+ * says why, and counts it), the fabric only prefers workers with room. Pure, so it is unit-tested.
+ */
 export function pickWorkerOrder<T extends { status: WorkerStatus }>(
   candidates: readonly T[],
   forStream: boolean,
 ): T[] {
   const load = (s: WorkerStatus): number =>
     s.activeStreams / Math.max(1, s.streamCapacity) + (s.decodesRunning + s.decodesQueued) / 100;
+  const full = (s: WorkerStatus): number =>
+    forStream && s.activeStreams >= s.streamCapacity ? 1 : 0;
   return candidates
-    .filter(
-      (c) =>
-        c.status.state === 'ready' &&
-        (!forStream || c.status.activeStreams < c.status.streamCapacity),
-    )
-    .sort((a, b) => load(a.status) - load(b.status));
+    .filter((c) => c.status.state === 'ready')
+    .sort((a, b) => full(a.status) - full(b.status) || load(a.status) - load(b.status));
 }

@@ -4,3 +4,7 @@ export { ModelSet } from './model-set.js';
 export type { LoadedAsrModel, LoadedTtsModel } from './model-set.js';
 export { loadModels } from './model-loader.js';
 export type { LoadedModels, ModelLoadTuning } from './model-loader.js';
+export { DEFAULT_STREAMING_CONFIG } from './streaming/streaming-defaults.js';
+export { StreamingSession } from './streaming/streaming-session.js';
+export type { StreamingConfig } from './streaming/streaming-session.js';
+export { DecodeScheduler } from './scheduling/decode-scheduler.js';

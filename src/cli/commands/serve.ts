@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { compileServeConfig, type ServeOptions } from '../../core/index.js';
 import { startEmbeddedServer } from '../embedded-server.js';
 import { createPullProgressBar } from '../progress.js';
@@ -22,7 +22,26 @@ export function registerServe(program: Command): void {
         .filter(Boolean),
     )
     .option('--decode-concurrency <n>', 'decodes at once (default: number of cores)', toInt)
-    .option('--max-streams <n>', 'streaming sessions before OVER_CAPACITY', toInt)
+    .option(
+      '--max-streams <n>',
+      'hard cap on streams (admission usually refuses earlier, by measured headroom)',
+      toInt,
+    )
+    .option(
+      '--batch-share <fraction>',
+      'share of decode slots file work may hold at once (default 0.5, at least one slot)',
+      Number,
+    )
+    .option(
+      '--target-utilisation <fraction>',
+      'admit streams until their finals fill this share of the slots (default 0.7)',
+      Number,
+    )
+    .option(
+      '--tail-paddings <model=frames,...>',
+      "final-pass Whisper tail padding per model, e.g. 'whisper-tiny.en=-1'",
+      parseTailPaddings,
+    )
     .option('--upload-limit-mb <mb>', 'largest file upload', Number)
     .option('--max-audio-s <s>', 'longest audio per file request', Number)
     .option('--idle-timeout-s <s>', 'close streams idle this long', Number)
@@ -48,6 +67,18 @@ export function registerServe(program: Command): void {
         process.once('SIGTERM', stop);
       });
     });
+}
+
+function parseTailPaddings(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pair of v.split(',').filter((p) => p.trim() !== '')) {
+    const [name, frames] = pair.split('=');
+    const n = Number(frames);
+    if (name === undefined || name.trim() === '' || !Number.isInteger(n))
+      throw new InvalidArgumentError(`expected model=frames, got '${pair}'`);
+    out[name.trim()] = n;
+  }
+  return out;
 }
 
 function toInt(v: string): number {

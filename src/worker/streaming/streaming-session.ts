@@ -224,22 +224,25 @@ export class StreamingSession {
     } else this.maybeEndpoint();
   }
 
-  /** The detector fires about minSpeechMs + a window into the speech; back-date the start. */
+  /** The detector fires about minSpeechMs + a window into the speech; back-date the onset. */
   private detectedStart(): number {
     const lag = Math.round(((this.deps.config.vad.minSpeechMs + 64) / 1000) * this.rate);
-    return this.history.endSample - lag - this.padSamples;
+    return this.history.endSample - lag;
   }
 
-  private startUtterance(from: number): OpenUtterance {
+  /** Opens an utterance whose speech began at `onset` (its audio starts `padMs` earlier). */
+  private startUtterance(onset: number): OpenUtterance {
     const utt: OpenUtterance = {
-      from: Math.max(this.lastFinalEnd, from),
+      from: Math.max(this.lastFinalEnd, onset - this.padSamples),
       phrases: [],
       detectedWallMs: this.deps.clock.now(),
       firstPartialSent: false,
     };
     // Partial pacing counts from the utterance's start, so the first partial goes out at once.
     this.lastPartialEnd = utt.from;
-    this.emit({ type: 'speech_started', start_s: round(utt.from / this.rate) });
+    // The onset, not the padded start: clients time first-partial latency from it.
+    const start = Math.max(this.lastFinalEnd, onset);
+    this.emit({ type: 'speech_started', start_s: round(start / this.rate) });
     return utt;
   }
 
@@ -247,7 +250,7 @@ export class StreamingSession {
     const start = seg.startSample;
     const end = start + seg.samples.length;
     this.phraseOpen = false;
-    const utt = (this.utt ??= this.startUtterance(start - this.padSamples));
+    const utt = (this.utt ??= this.startUtterance(start));
     utt.from = Math.max(this.lastFinalEnd, Math.min(utt.from, start - this.padSamples));
     utt.phrases.push({ start, end });
     const long = end - utt.from >= (this.deps.config.maxUtteranceMs / 1000) * this.rate;

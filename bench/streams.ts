@@ -1,0 +1,329 @@
+/**
+ * `npm run bench:streams`: how many real-time streams one worker carries on this machine, and
+ * how that compares, in the same run on the same audio and model (whisper-tiny.en), with
+ *
+ * - the raw engine limit: sherpa-onnx alone decoding exactly the work voxfleet's streaming
+ *   policy asks for (finals, speculative finals, partials at full freshness), back to back on
+ *   every core;
+ * - a naive server: no VAD, the whole buffer re-decoded every 500 ms;
+ * - WhisperLive and WhisperLiveKit (faster-whisper, the same tiny.en weights), when
+ *   `bench/.peers` is set up (`npm run bench:peers:setup`);
+ * - voxfleet itself: `voxfleet serve` in a child process, WebSocket streams from this process
+ *   at real-time pace, ramped until the SLO breaks; then 2x the capacity offered at once.
+ *
+ * Writes bench/results/streams.json and prints a table. Options:
+ *   --items N      clean dev utterances streamed (default 16, each <= 15 s)
+ *   --step-s S     seconds of load per point (default 30)
+ *   --max N        highest stream count tried (default 32)
+ *   --no-peers     skip WhisperLive / WhisperLiveKit
+ *   --only LIST    comma list of parts: raw,naive,voxfleet,overload,peers
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SERVE_DEFAULTS, decodeAudioFile, resample } from '../src/core/index.js';
+import { createSileroVadEngine } from '../src/engines/index.js';
+import { describeMachine } from '../src/eval/index.js';
+import { openModelStore } from '../src/registry/index.js';
+import { DEFAULT_STREAMING_CONFIG } from '../src/worker/index.js';
+import { naiveDecodes, policyDecodes } from './streams/decode-lists.js';
+import { replayOnEngine } from './streams/raw-replay.js';
+import {
+  judgePoint,
+  runPoint,
+  werOf,
+  type LoadPoint,
+  type RampTarget,
+  type StreamSlo,
+} from './streams/ramp.js';
+import { peersAvailable, runPeers, type PeerResult } from './streams/peers-run.js';
+import { startServeProcess } from './streams/serve-process.js';
+
+const MODEL = 'whisper-tiny.en';
+const SHARED = resolve('../shared');
+const DEV = join(SHARED, 'audio/dev');
+const SLO: StreamSlo = { finalP95Ms: 800, firstPartialP95Ms: 600, werSlackPts: 1 };
+const ENDPOINTING_MS = 500;
+
+const { values: args } = parseArgs({
+  options: {
+    items: { type: 'string', default: '16' },
+    'step-s': { type: 'string', default: '30' },
+    max: { type: 'string', default: '32' },
+    'no-peers': { type: 'boolean', default: false },
+    only: { type: 'string', default: 'raw,naive,voxfleet,overload,peers' },
+    out: { type: 'string', default: 'bench/results/streams.json' },
+  },
+});
+const parts = new Set(args.only.split(','));
+const stepS = Number(args['step-s']);
+const maxStreams = Number(args.max);
+const machine = describeMachine();
+const cores = machine.cores;
+
+interface DevItem {
+  id: string;
+  audio: string;
+  text: string;
+  duration_s: number;
+  tags: string[];
+}
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const all = readFileSync(join(DEV, 'manifest.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as DevItem);
+  const items = all
+    .filter((i) => i.tags.includes('clean') && i.duration_s <= 15)
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .slice(0, Number(args.items));
+  const manifest = join(tmpdir(), `voxfleet-bench-streams-${process.pid}.jsonl`);
+  writeFileSync(
+    manifest,
+    items.map((i) => JSON.stringify({ ...i, audio: join(DEV, i.audio) })).join('\n') + '\n',
+  );
+  const audioS = items.reduce((s, i) => s + i.duration_s, 0);
+  log(
+    `${items.length} clean utterances, ${audioS.toFixed(0)} s; ${machine.cpuModel}, ${cores} cores`,
+  );
+
+  const pcm = await Promise.all(
+    items.map(async (i) => {
+      const decoded = await decodeAudioFile(new Uint8Array(readFileSync(join(DEV, i.audio))), {
+        maxDurationS: 600,
+        maxChannels: 2,
+      });
+      return (await resample(decoded, 16000)).samples;
+    }),
+  );
+
+  const store = openModelStore(resolve('.data/bench'));
+  for (const ref of [MODEL, 'silero-vad'])
+    if (store.resolve(ref) === undefined)
+      await store.pull(ref, { mirrorDir: join(SHARED, 'models') });
+  const whisper = (await store.loadVerified(MODEL)).engineConfig();
+  const vadSpec = (await store.loadVerified('silero-vad')).engineConfig();
+  if (whisper.kind !== 'whisper' || vadSpec.kind !== 'silero-vad')
+    throw new Error('unexpected model kinds');
+  const files = {
+    encoder: whisper.config.modelConfig.whisper.encoder,
+    decoder: whisper.config.modelConfig.whisper.decoder,
+    tokens: whisper.config.modelConfig.tokens,
+  };
+  const tails = {
+    final: SERVE_DEFAULTS.tailPaddings[MODEL] ?? -1,
+    partial: whisper.config.modelConfig.whisper.tailPaddings,
+  };
+
+  const result: Record<string, unknown> = {
+    schema: 'voxfleet.bench.streams/1',
+    createdAt: new Date().toISOString(),
+    machine,
+    model: MODEL,
+    tail_paddings: tails,
+    slo: SLO,
+    endpointing_ms: ENDPOINTING_MS,
+    items: items.map((i) => i.id),
+    audio_s: audioS,
+  };
+
+  // ---- raw engine limit and naive baseline: compute only, no server ----
+  if (parts.has('raw')) {
+    const vad = createSileroVadEngine({ modelPath: vadSpec.config.sileroVad.model });
+    const jobs = await policyDecodes(pcm, vad, DEFAULT_STREAMING_CONFIG, ENDPOINTING_MS);
+    const finalsOnly = jobs.filter((j) => j.pass === 'final');
+    log(
+      `raw: replaying ${jobs.length} policy decodes (${finalsOnly.length} final-pass) on ${cores} lanes`,
+    );
+    const all_ = await replayOnEngine(jobs, files, tails, cores);
+    const fin = await replayOnEngine(finalsOnly, files, tails, cores);
+    const perCore = (wallMs: number): number => audioS / (wallMs / 1000) / cores;
+    result.raw = {
+      decodes: all_.decodes,
+      final_pass_decodes: finalsOnly.length,
+      wall_ms: Math.round(all_.wallMs),
+      compute_ms_by_pass: all_.computeMsByPass,
+      streams_per_core: round(perCore(all_.wallMs)),
+      finals_only_streams_per_core: round(perCore(fin.wallMs)),
+    };
+    result.raw_streams_per_core = round(perCore(all_.wallMs));
+    log(
+      `raw: ${round(perCore(all_.wallMs))} streams/core with every partial, ${round(perCore(fin.wallMs))} finals only`,
+    );
+  }
+  if (parts.has('naive')) {
+    // A third of the items: the naive policy costs an order of magnitude more.
+    const subset = pcm.slice(0, Math.max(2, Math.ceil(pcm.length / 3)));
+    const subsetS = subset.reduce((s, p) => s + p.length / 16000, 0);
+    const jobs = naiveDecodes(subset);
+    log(`naive: replaying ${jobs.length} decodes over ${subsetS.toFixed(0)} s`);
+    const r = await replayOnEngine(jobs, files, tails, cores);
+    result.naive = { decodes: r.decodes, audio_s: round(subsetS), wall_ms: Math.round(r.wallMs) };
+    result.naive_streams_per_core = round(subsetS / (r.wallMs / 1000) / cores);
+    log(`naive: ${String(result.naive_streams_per_core)} streams/core`);
+  }
+
+  // ---- voxfleet over WebSocket from this process to a child server ----
+  if (parts.has('voxfleet') || parts.has('overload')) {
+    const server = await startServeProcess([
+      '--data-dir',
+      resolve('.data/bench'),
+      '--mirror',
+      join(SHARED, 'models'),
+      '--models',
+      `${MODEL},silero-vad`,
+      '--max-streams',
+      String(maxStreams * 4),
+    ]);
+    try {
+      const target: RampTarget = { url: server.url, protocol: 'voxfleet', manifest, frameMs: 100 };
+      const single = await runPoint(target, 1, audioS + 2);
+      const baseline = new Map(
+        single.turns.filter((t) => t.error === undefined).map((t) => [t.itemId, t]),
+      );
+      const singlePoint = judgePoint(single, baseline, SLO);
+      log(`voxfleet 1 stream: ${describe(singlePoint)}`);
+      const curve: LoadPoint[] = [singlePoint];
+      let best = singlePoint.pass ? 1 : 0;
+      if (parts.has('voxfleet')) {
+        for (const n of [2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48].filter(
+          (n) => n <= maxStreams,
+        )) {
+          const point = judgePoint(await runPoint(target, n, stepS), baseline, SLO);
+          curve.push(point);
+          log(`voxfleet ${n} streams: ${describe(point)}`);
+          if (!point.pass) break;
+          best = n;
+        }
+        const at = async (fraction: number): Promise<LoadPoint | null> => {
+          const n = Math.max(1, Math.round(best * fraction));
+          if (best === 0) return null;
+          return (
+            curve.find((p) => p.streams === n) ??
+            judgePoint(await runPoint(target, n, stepS), baseline, SLO)
+          );
+        };
+        const p50 = await at(0.5);
+        const p90 = await at(0.9);
+        result.voxfleet = { single_stream: singlePoint, curve, max_streams: best };
+        result.voxfleet_streams_per_core = round(best / cores);
+        result.latency_ms = {
+          at_50pct: p50 && {
+            streams: p50.streams,
+            final: p50.finalMs,
+            first_partial: p50.firstPartialMs,
+          },
+          at_90pct: p90 && {
+            streams: p90.streams,
+            final: p90.finalMs,
+            first_partial: p90.firstPartialMs,
+          },
+        };
+      }
+      if (parts.has('overload')) {
+        const n = Math.max(2, 2 * Math.max(best, 1));
+        const over = await runPoint(target, n, stepS);
+        const point = judgePoint(over, baseline, SLO);
+        const admitted = over.turns.filter((t) => t.error === undefined);
+        const heldSlo =
+          (point.finalMs?.p95 ?? Infinity) <= SLO.finalP95Ms &&
+          (point.firstPartialMs?.p95 ?? Infinity) <= SLO.firstPartialP95Ms &&
+          point.withoutFinal === 0;
+        result.overload = {
+          offered_streams: n,
+          admitted_turns: admitted.length,
+          refused_turns: point.refused,
+          admitted_slo_held: heldSlo,
+          admitted_final_ms: point.finalMs,
+          admitted_first_partial_ms: point.firstPartialMs,
+          admitted_wer: werOf(admitted),
+          refusal_ms: point.refusalMs,
+          refusal_p95_ms: point.refusalMs?.p95 ?? null,
+        };
+        log(
+          `overload ${n} offered: admitted ${admitted.length}, refused ${point.refused}, SLO held ${heldSlo}, refusal p95 ${point.refusalMs?.p95.toFixed(0) ?? '-'} ms`,
+        );
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+
+  // ---- peers ----
+  if (parts.has('peers') && !args['no-peers']) {
+    if (!peersAvailable())
+      log('peers: bench/.peers is not set up (npm run bench:peers:setup); skipped');
+    else {
+      const peers: Record<string, PeerResult> = await runPeers({
+        manifest,
+        audioS,
+        stepS,
+        slo: SLO,
+        log,
+      });
+      result.peers = peers;
+    }
+  }
+
+  result.wer = {
+    voxfleet:
+      (result.voxfleet as { single_stream?: LoadPoint } | undefined)?.single_stream?.wer ?? null,
+    ...Object.fromEntries(
+      Object.entries((result.peers ?? {}) as Record<string, PeerResult>).map(([k, v]) => [
+        k,
+        v.single_stream?.wer ?? null,
+      ]),
+    ),
+  };
+  const raw = result.raw_streams_per_core as number | undefined;
+  const naive = result.naive_streams_per_core as number | undefined;
+  const ours = result.voxfleet_streams_per_core as number | undefined;
+  result.ratios = {
+    voxfleet_vs_raw: ours !== undefined && raw ? round(ours / raw) : null,
+    voxfleet_vs_naive: ours !== undefined && naive ? round(ours / naive) : null,
+  };
+  mkdirSync(resolve(args.out, '..'), { recursive: true });
+  writeFileSync(args.out, JSON.stringify(result, null, 2) + '\n');
+  printTable(result);
+  log(`wrote ${args.out}`);
+}
+
+function describe(p: LoadPoint): string {
+  const f = p.finalMs;
+  const fp = p.firstPartialMs;
+  return (
+    `${p.pass ? 'PASS' : 'FAIL'} final p50/p95 ${f ? `${f.p50.toFixed(0)}/${f.p95.toFixed(0)}` : '-'} ms, ` +
+    `first partial p50/p95 ${fp ? `${fp.p50.toFixed(0)}/${fp.p95.toFixed(0)}` : '-'} ms, ` +
+    `WER ${p.wer?.toFixed(1) ?? '-'} % (single ${p.baselineWer?.toFixed(1) ?? '-'}), turns ${p.completed}/${p.turns}` +
+    (p.reason ? ` — ${p.reason}` : '')
+  );
+}
+
+function printTable(r: Record<string, unknown>): void {
+  const rows: [string, string][] = [
+    ['machine', `${machine.cpuModel}, ${cores} cores`],
+    ['raw engine (streams/core)', show(r.raw_streams_per_core)],
+    ['naive server (streams/core)', show(r.naive_streams_per_core)],
+    ['voxfleet (streams/core)', show(r.voxfleet_streams_per_core)],
+    ['voxfleet / raw', show((r.ratios as { voxfleet_vs_raw: unknown }).voxfleet_vs_raw)],
+    ['voxfleet / naive', show((r.ratios as { voxfleet_vs_naive: unknown }).voxfleet_vs_naive)],
+  ];
+  for (const [name, peer] of Object.entries((r.peers ?? {}) as Record<string, PeerResult>))
+    rows.push([`${name} (max streams in SLO)`, String(peer.max_streams)]);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
+}
+
+function show(v: unknown): string {
+  return typeof v === 'number' ? String(v) : '-';
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+await main();

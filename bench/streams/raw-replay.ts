@@ -1,0 +1,71 @@
+/**
+ * Times a decode list on sherpa-onnx alone: one recognizer per tail padding, `lanes` decodes in
+ * flight (one per core), back to back, no voxfleet code on the decode path.
+ */
+import { loadSherpa, type SherpaOfflineRecognizer } from '../../src/engines/sherpa/binding.js';
+import type { DecodeJob } from './decode-lists.js';
+
+export interface WhisperFiles {
+  readonly encoder: string;
+  readonly decoder: string;
+  readonly tokens: string;
+}
+
+export interface ReplayResult {
+  readonly wallMs: number;
+  readonly decodes: number;
+  readonly computeMsByPass: { readonly partial: number; readonly final: number };
+}
+
+export async function replayOnEngine(
+  jobs: readonly DecodeJob[],
+  files: WhisperFiles,
+  tails: { readonly final: number; readonly partial: number },
+  lanes: number,
+): Promise<ReplayResult> {
+  const sherpa = loadSherpa();
+  const make = (tailPaddings: number): Promise<SherpaOfflineRecognizer> =>
+    sherpa.OfflineRecognizer.createAsync({
+      featConfig: { sampleRate: 16000, featureDim: 80 },
+      modelConfig: {
+        whisper: {
+          encoder: files.encoder,
+          decoder: files.decoder,
+          language: 'en',
+          task: 'transcribe',
+          tailPaddings,
+        },
+        tokens: files.tokens,
+        numThreads: 1,
+        provider: 'cpu',
+        debug: 0,
+      },
+    });
+  const recognizers = { final: await make(tails.final), partial: await make(tails.partial) };
+  const decode = async (job: DecodeJob): Promise<number> => {
+    const r = recognizers[job.pass];
+    const stream = r.createStream();
+    stream.acceptWaveform({ samples: job.samples, sampleRate: 16000 });
+    const t = performance.now();
+    await r.decodeAsync(stream);
+    return performance.now() - t;
+  };
+  // Warm both recognizers so first-call allocation is not timed.
+  const warm = jobs.find((j) => j.samples.length > 16000);
+  if (warm !== undefined) {
+    await decode({ ...warm, pass: 'final' });
+    await decode({ ...warm, pass: 'partial' });
+  }
+  const computeMsByPass = { partial: 0, final: 0 };
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        computeMsByPass[job.pass] += await decode(job);
+      }
+    }),
+  );
+  return { wallMs: performance.now() - started, decodes: jobs.length, computeMsByPass };
+}

@@ -1,0 +1,21 @@
+/**
+ * The streaming policy `voxfleet serve` runs with, in one place so that benchmarks replay
+ * exactly what is served. Each value says why.
+ */
+import type { StreamingConfig } from './streaming-session.js';
+
+export const DEFAULT_STREAMING_CONFIG: StreamingConfig = Object.freeze({
+  /** A partial per half second of new speech: captions feel live without doubling the work. */
+  partialEveryMs: 500,
+  /** Whisper's window is 30 s; 20 s leaves room for padding and keeps finals short to decode. */
+  maxUtteranceMs: 20_000,
+  /** Audio kept either side of speech so word onsets and endings are not clipped. */
+  padMs: 200,
+  /**
+   * A 200 ms pause closes a phrase and starts the speculative final: late enough that most
+   * pauses inside words and between close words do not trigger it, early enough that the final
+   * is decoded by the time the 500 ms default endpointing has passed.
+   */
+  phraseGapMs: 200,
+  vad: Object.freeze({ threshold: 0.5, minSpeechMs: 100 }),
+});
