@@ -151,9 +151,11 @@ export class WhisperLiveTranscript {
 class WhisperLiveSession implements StreamSession {
   private listener: (updates: readonly StreamUpdate[]) => void = () => {};
   private readonly transcript = new WhisperLiveTranscript();
-  private audioEndedAt: number | undefined;
+  /** When the last audio frame went out, and the last segments message came in. */
+  private lastAudioAt: number;
   private lastMessageAt: number;
-  private settled = false;
+  /** When the latest segments message came, if every segment in it was completed. */
+  private allCompletedAt: number | undefined;
   private closed = false;
   private endSent = false;
   private sawFailure = false;
@@ -162,7 +164,7 @@ class WhisperLiveSession implements StreamSession {
     private readonly socket: WebSocket,
     private readonly options: OpenStreamOptions,
   ) {
-    this.lastMessageAt = options.clock.now();
+    this.lastMessageAt = this.lastAudioAt = options.clock.now();
     socket.on('message', (data, isBinary) => {
       if (!isBinary) this.onMessage(parseWhisperLiveMessage(rawText(data)));
     });
@@ -183,7 +185,7 @@ class WhisperLiveSession implements StreamSession {
     if (m.kind !== 'segments') return;
     this.lastMessageAt = at;
     const { updates, allCompleted } = this.transcript.apply(m.segments);
-    if (allCompleted && this.audioEndedAt !== undefined) this.settled = true;
+    this.allCompletedAt = allCompleted ? at : undefined;
     if (updates.length > 0) this.listener(updates);
   }
 
@@ -192,15 +194,18 @@ class WhisperLiveSession implements StreamSession {
   }
 
   sendAudio(pcm16: Uint8Array): void {
+    this.lastAudioAt = this.options.clock.now();
     if (this.socket.readyState === WebSocket.OPEN) this.socket.send(pcm16ToFloat32(pcm16));
   }
 
   async finish(): Promise<void> {
     const { clock, signal } = this.options;
-    this.audioEndedAt = clock.now();
+    // The final: every segment completed, in a message that came after the last audio.
+    const settled = (): boolean =>
+      this.allCompletedAt !== undefined && this.allCompletedAt >= this.lastAudioAt;
     const quiet = (): boolean =>
-      clock.now() - Math.max(this.lastMessageAt, this.audioEndedAt!) >= SETTLE_QUIET_MS;
-    await waitFor(() => this.settled || this.closed || quiet(), clock, signal, SETTLE_MAX_MS);
+      clock.now() - Math.max(this.lastMessageAt, this.lastAudioAt) >= SETTLE_QUIET_MS;
+    await waitFor(() => settled() || this.closed || quiet(), clock, signal, SETTLE_MAX_MS);
     if (this.socket.readyState === WebSocket.OPEN) {
       this.endSent = true;
       this.socket.send(Buffer.from('END_OF_AUDIO', 'utf8'));
