@@ -82,7 +82,9 @@ async function loadtestPeer(name: PeerName, peer: PeerServer): Promise<LoadtestR
     {},
   );
   const result = await runLoadtest(config);
-  console.log(formatLoadtestSummary(result));
+  const summary = formatLoadtestSummary(result);
+  console.log(summary);
+  assert.match(summary, new RegExp(`^voxfleet loadtest: stream x2 against ${name} at http`));
   for (const t of result.turns)
     console.log(
       `  ${t.itemId}: first partial ${t.firstPartialMs?.toFixed(0)} ms, ` +

@@ -19,8 +19,9 @@ function codes(counts: Readonly<Record<string, number>>): string {
 
 export function formatLoadtestSummary(result: LoadtestResult): string {
   const { config: c, summary: s } = result;
+  const server = c.protocol === 'voxfleet' ? c.target : `${c.protocol} at ${c.target}`;
   const head =
-    `voxfleet loadtest: ${c.mode} x${c.streams} against ${c.target} ` +
+    `voxfleet loadtest: ${c.mode} x${c.streams} against ${server} ` +
     `(ramp ${c.rampS} s, duration ${c.durationS} s${c.mode === 'stream' ? `, ${c.frameMs} ms frames` : ''})\n` +
     `turns ${s.turns}, completed ${s.completed}, failed ${s.failed}, refused ${s.refused}; ` +
     `elapsed ${s.elapsedS.toFixed(1)} s${result.cutOff ? ' (cut off at the drain limit)' : ''}\n\n`;

@@ -126,7 +126,7 @@ export function renderLoadtestHtml(result: LoadtestResult): string {
 <html lang="en"><head><meta charset="utf-8"><title>voxfleet loadtest</title>
 <style>${REPORT_CSS}svg.chart{display:block;margin:.5em 0}</style></head><body>
 <h1>voxfleet loadtest</h1>
-<p class="meta">${escapeHtml(c.mode)} ×${c.streams} against ${escapeHtml(c.target)} · ramp ${c.rampS} s · duration ${c.durationS} s · ${escapeHtml(result.createdAt)}</p>
+<p class="meta">${escapeHtml(c.mode)} ×${c.streams} against ${c.protocol === 'voxfleet' ? '' : `${escapeHtml(c.protocol)} at `}${escapeHtml(c.target)} · ramp ${c.rampS} s · duration ${c.durationS} s · ${escapeHtml(result.createdAt)}</p>
 <p>turns ${s.turns}, completed ${s.completed}, failed ${s.failed}, refused ${s.refused}; elapsed ${s.elapsedS.toFixed(1)} s${result.cutOff ? ' (cut off at the drain limit)' : ''}</p>
 <h2>Summary</h2>
 <table><thead><tr><th></th><th>n</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>mean</th></tr></thead><tbody>
