@@ -175,6 +175,19 @@ for (const c of CASES) {
     assert.equal(errors[0]?.type === 'error' && errors[0].error.code, 'INTERNAL');
   });
 
+  test(`${name}: a session the client drops (the run's drain) reports no error`, async () => {
+    const { url } = await scriptedServer(c.script, 'normal');
+    const session = await c.protocol.open(openOptions(url));
+    const updates: StreamUpdate[] = [];
+    session.onUpdates((u) => updates.push(...u));
+    session.terminate();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(
+      updates.filter((u) => u.type === 'error'),
+      [],
+    );
+  });
+
   test(`${name}: an aborted open is CANCELLED`, async () => {
     const { url } = await scriptedServer(() => {}, 'normal');
     const ac = new AbortController();

@@ -159,6 +159,8 @@ class WhisperLiveSession implements StreamSession {
   private closed = false;
   private endSent = false;
   private sawFailure = false;
+  /** Set by terminate(): a close the client caused is no error. */
+  private terminated = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -170,7 +172,7 @@ class WhisperLiveSession implements StreamSession {
     });
     socket.on('close', (code) => {
       this.closed = true;
-      if (!this.endSent && !this.sawFailure)
+      if (!this.endSent && !this.sawFailure && !this.terminated)
         this.listener([{ type: 'error', error: closedEarly('WhisperLive', code, 'END_OF_AUDIO') }]);
     });
   }
@@ -214,6 +216,7 @@ class WhisperLiveSession implements StreamSession {
   }
 
   terminate(): void {
+    this.terminated = true;
     this.socket.terminate();
   }
 }

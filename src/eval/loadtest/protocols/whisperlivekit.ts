@@ -76,6 +76,8 @@ class WhisperLiveKitSession implements StreamSession {
   private readyToStop = false;
   private closed = false;
   private sawFailure = false;
+  /** Set by terminate(): a close the client caused is no error. */
+  private terminated = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -86,7 +88,7 @@ class WhisperLiveKitSession implements StreamSession {
     });
     socket.on('close', (code) => {
       this.closed = true;
-      if (!this.readyToStop && !this.sawFailure)
+      if (!this.readyToStop && !this.sawFailure && !this.terminated)
         this.listener([
           { type: 'error', error: closedEarly('WhisperLiveKit', code, 'ready_to_stop') },
         ]);
@@ -124,6 +126,7 @@ class WhisperLiveKitSession implements StreamSession {
   }
 
   terminate(): void {
+    this.terminated = true;
     this.socket.terminate();
   }
 }
