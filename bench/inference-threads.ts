@@ -221,6 +221,10 @@ interface PassResult extends Subject {
   /** Audio seconds per wall second (1 / RTF). */
   readonly throughput: number;
   readonly latencyMs: Percentiles;
+  /** Process CPU time (every thread) per audio second: what a decode costs, whatever else runs. */
+  readonly cpuSPerAudioS: number;
+  /** 1-minute load average when the pass started (2 cores: above ~2 means other work ran). */
+  readonly loadAtStart: number;
   readonly responsiveness: Responsiveness;
   readonly texts: Record<string, string>;
 }
@@ -235,7 +239,9 @@ async function runPass(
   const latencies: number[] = [];
   const texts: Record<string, string> = {};
   let next = 0;
+  const loadAtStart = round1(loadavg()[0] ?? NaN);
   const probe = startProbe(probeFile);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: subject.concurrency }, async () => {
@@ -250,6 +256,7 @@ async function runPass(
     }),
   );
   const wallS = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const responsiveness = await probe.stop();
   const audioS = utterances.reduce((s, u) => s + u.durationS, 0);
   return {
@@ -260,6 +267,8 @@ async function runPass(
     wallS: Math.round(wallS * 100) / 100,
     throughput: Math.round((audioS / wallS) * 100) / 100,
     latencyMs: percentiles(latencies),
+    cpuSPerAudioS: Math.round(((cpu.user + cpu.system) / 1e6 / audioS) * 1000) / 1000,
+    loadAtStart,
     responsiveness,
     texts,
   };
@@ -268,6 +277,7 @@ async function runPass(
 interface WindowResult extends Subject {
   readonly windowS: number;
   readonly decodes: number;
+  readonly loadAtStart: number;
   readonly responsiveness: Responsiveness;
 }
 
@@ -282,6 +292,7 @@ async function runWindow(
   const deadline = performance.now() + windowS * 1000;
   let next = 0;
   let decodes = 0;
+  const loadAtStart = round1(loadavg()[0] ?? NaN);
   const probe = startProbe(probeFile);
   await Promise.all(
     Array.from({ length: subject.concurrency }, async () => {
@@ -292,7 +303,7 @@ async function runWindow(
       }
     }),
   );
-  return { ...subject, windowS, decodes, responsiveness: await probe.stop() };
+  return { ...subject, windowS, decodes, loadAtStart, responsiveness: await probe.stop() };
 }
 
 // ---- memory (child process) ------------------------------------------------------------------
@@ -427,25 +438,25 @@ async function main(): Promise<void> {
       );
     }
   };
-  await runBoth(libuv, { path: 'libuv', concurrency: 1 });
-  await runBoth(libuv, { path: 'libuv', concurrency: 2 });
-  windows.push(
-    await runWindow(
-      libuv,
-      { path: 'libuv', concurrency: 4 },
-      utterances,
-      config.windowS,
-      probeFile,
-    ),
-  );
-  for (const threads of [1, 2, 3, 4]) {
-    const subject: Subject = { path: 'threads', concurrency: threads };
-    const pool = await openEngine(config, subject);
+  // The two paths alternate at each concurrency, so that load from other work on this shared
+  // machine lands on both rather than on whichever ran later.
+  const withPool = async (threads: number, run: (pool: FileAsrEngine) => Promise<void>) => {
+    const pool = await openEngine(config, { path: 'threads', concurrency: threads });
     await warm(pool, clip, threads);
-    if (threads < 4) await runBoth(pool, subject);
-    else windows.push(await runWindow(pool, subject, utterances, config.windowS, probeFile));
+    await run(pool);
     await closeEngine(pool);
+  };
+  for (const c of [1, 2]) {
+    await runBoth(libuv, { path: 'libuv', concurrency: c });
+    await withPool(c, (pool) => runBoth(pool, { path: 'threads', concurrency: c }));
   }
+  await withPool(3, (pool) => runBoth(pool, { path: 'threads', concurrency: 3 }));
+  const libuv4: Subject = { path: 'libuv', concurrency: 4 };
+  windows.push(await runWindow(libuv, libuv4, utterances, config.windowS, probeFile));
+  await withPool(4, async (pool) => {
+    const pool4: Subject = { path: 'threads', concurrency: 4 };
+    windows.push(await runWindow(pool, pool4, utterances, config.windowS, probeFile));
+  });
   await closeEngine(libuv);
 
   const memory = [measureMemoryInChild('libuv', config), measureMemoryInChild('pool2', config)];
@@ -470,8 +481,10 @@ async function main(): Promise<void> {
       'audio s/wall s',
       'p50 ms',
       'p95 ms',
+      'CPU s/audio s',
       'readFile p50/p95 ms',
       'loop delay p50/p95 ms',
+      'load',
       'texts differ',
     ],
     passes.map((p, k) => [
@@ -480,23 +493,31 @@ async function main(): Promise<void> {
       p.throughput.toFixed(2),
       String(p.latencyMs.p50),
       String(p.latencyMs.p95),
+      p.cpuSPerAudioS.toFixed(3),
       `${p.responsiveness.readFileMs.p50} / ${p.responsiveness.readFileMs.p95}`,
       `${p.responsiveness.eventLoopDelayMs.p50} / ${p.responsiveness.eventLoopDelayMs.p95}`,
+      p.loadAtStart.toFixed(1),
       String(mismatches[k]),
     ]),
   );
   console.log('');
   console.log(`responsiveness (final pass, ${config.windowS} s window; idle = no decodes)`);
   printTable(
-    ['load', 'decodes', 'readFile p50/p95/max ms', 'loop delay p50/p95/max ms'],
+    ['running', 'decodes done', 'readFile p50/p95/max ms', 'loop delay p50/p95/max ms', 'load'],
     [
-      { name: 'idle', decodes: 0, r: idleResponsiveness },
-      ...windows.map((w) => ({ name: label(w), decodes: w.decodes, r: w.responsiveness })),
-    ].map(({ name, decodes, r }) => [
+      { name: 'idle', decodes: 0, r: idleResponsiveness, load: NaN },
+      ...windows.map((w) => ({
+        name: label(w),
+        decodes: w.decodes,
+        r: w.responsiveness,
+        load: w.loadAtStart,
+      })),
+    ].map(({ name, decodes, r, load }) => [
       name,
       String(decodes),
       `${r.readFileMs.p50} / ${r.readFileMs.p95} / ${r.readFileMs.max}`,
       `${r.eventLoopDelayMs.p50} / ${r.eventLoopDelayMs.p95} / ${r.eventLoopDelayMs.max}`,
+      Number.isNaN(load) ? '' : load.toFixed(1),
     ]),
   );
   console.log('');
