@@ -263,6 +263,7 @@ async function main(): Promise<void> {
         audioS,
         stepS,
         slo: SLO,
+        maxStreams,
         log,
       });
       result.peers = peers;

@@ -70,6 +70,8 @@ export async function runPoint(
     mode: 'stream',
     protocol: target.protocol,
     frameMs: target.frameMs,
+    // The same clock for every system: speech start and end measured on the audio sent.
+    speechTimes: 'client',
   });
   return runLoadtest(config);
 }

@@ -32,6 +32,10 @@ export function registerLoadtest(program: Command): void {
     .option('--mode <mode>', 'stream (default) | tts | rest')
     .option('--frame-ms <ms>', 'stream: audio per WebSocket frame, 20..100 (default 100)', Number)
     .option(
+      '--speech-times <source>',
+      "stream: 'server' (the server's own when its protocol has them) or 'client' (measured on the audio sent, the same for every protocol)",
+    )
+    .option(
       '--protocol <name>',
       'voxfleet (default) | whisperlive | whisperlivekit: a WhisperLive or WhisperLiveKit ' +
         '(--pcm-input) server at --target, stream mode only',

@@ -36,6 +36,8 @@ export interface LoadtestOptions {
   mode?: string;
   frameMs?: number;
   protocol?: string;
+  /** 'client': time speech from the audio sent, for every protocol (side-by-side runs). */
+  speechTimes?: string;
   model?: string;
   language?: string;
   out?: string;
@@ -51,6 +53,12 @@ export interface LoadtestConfig {
   readonly mode: LoadtestMode;
   readonly frameMs: number;
   readonly protocol: LoadtestProtocol;
+  /**
+   * Where speech start and end come from: 'server' uses the server's times when its protocol
+   * reports them (voxfleet), 'client' measures them on the audio sent, the same for every
+   * protocol, so a voxfleet run and a peer run are timed alike.
+   */
+  readonly speechTimes: 'server' | 'client';
   readonly model: string | undefined;
   readonly language: string | undefined;
   readonly out: string | undefined;
@@ -106,6 +114,9 @@ export function compileLoadtestConfig(
   const protocol = options.protocol ?? d.protocol;
   if (!(LOADTEST_PROTOCOLS as readonly string[]).includes(protocol))
     throw invalidArgument('protocol', `must be one of ${LOADTEST_PROTOCOLS.join(', ')}`, protocol);
+  const speechTimes = options.speechTimes ?? 'server';
+  if (speechTimes !== 'server' && speechTimes !== 'client')
+    throw invalidArgument('speech_times', "must be 'server' or 'client'", speechTimes);
   if (protocol !== 'voxfleet' && mode !== 'stream')
     throw invalidArgument('mode', `must be stream with protocol ${protocol}`, mode);
   if (protocol === 'whisperlivekit' && nonEmpty(options.model) !== undefined)
@@ -123,6 +134,7 @@ export function compileLoadtestConfig(
     mode: mode as LoadtestMode,
     frameMs,
     protocol: protocol as LoadtestProtocol,
+    speechTimes,
     model: nonEmpty(options.model),
     language: nonEmpty(options.language)?.toLowerCase(),
     out: nonEmpty(options.out),

@@ -72,6 +72,8 @@ export interface LoadtestResult {
     readonly rampS: number;
     readonly durationS: number;
     readonly frameMs: number;
+    /** Where speech times came from (see LoadtestConfig.speechTimes). */
+    readonly speechTimes?: 'server' | 'client';
     readonly model: string | null;
     readonly language: string | null;
   };

@@ -49,6 +49,8 @@ export interface TurnContext {
   readonly frameMs: number;
   /** Stream mode: the wire protocol spoken. */
   readonly protocol: StreamProtocol;
+  /** 'client': speech times from the audio sent even when the protocol reports its own. */
+  readonly speechTimes?: 'server' | 'client';
   /** The run's clock; record times are `clock.now() - t0Ms`. */
   readonly clock: LoadClock;
   readonly t0Ms: number;
@@ -108,7 +110,8 @@ export async function runStreamTurn(
   const stop = (): void => session.terminate();
   ctx.signal.addEventListener('abort', stop, { once: true });
   // Protocols that report no speech times: the client's own measure of the audio stands in.
-  const clientSpeech = protocol.speechTimes === 'client' ? prepared.speech : undefined;
+  const clientSpeech =
+    protocol.speechTimes === 'client' || ctx.speechTimes === 'client' ? prepared.speech : undefined;
   let failure: VoxfleetError | undefined;
   let sentAt = 0;
   let speechStartS = clientSpeech?.startS;
@@ -123,8 +126,9 @@ export async function runStreamTurn(
     let shown = false;
     for (const u of updates) {
       if (u.type === 'error') failure ??= u.error;
-      else if (u.type === 'speech_started') speechStartS ??= u.startS;
-      else if (u.type === 'partial') {
+      else if (u.type === 'speech_started') {
+        if (clientSpeech === undefined) speechStartS ??= u.startS;
+      } else if (u.type === 'partial') {
         // The client's own speech start counts, like speech_started, once its audio is out.
         const since = speechStartS === undefined ? undefined : at - spokenAt(speechStartS);
         const counts = since !== undefined && (clientSpeech === undefined || since >= 0);
@@ -132,7 +136,7 @@ export async function runStreamTurn(
         partial = u.text;
         shown = true;
       } else {
-        const endS = u.endS ?? clientSpeech?.endS;
+        const endS = clientSpeech?.endS ?? u.endS;
         if (endS !== undefined) lastFinal = { at, endS };
         if (u.text.trim() !== '') finals.push(u.text.trim());
         partial = '';
