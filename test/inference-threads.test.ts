@@ -17,7 +17,9 @@ import {
   type ThreadedFileAsrEngine,
   type WhisperEngineConfig,
 } from '../src/engines/index.js';
-import { DEV_AUDIO, MODELS_MIRROR } from './helpers/paths.js';
+import { openModelStore } from '../src/registry/index.js';
+import { loadModels } from '../src/worker/index.js';
+import { DEV_AUDIO, MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
 
 const sherpa = createRequire(import.meta.url)('sherpa-onnx-node') as {
   readWave(path: string, enableExternalBuffer: boolean): { samples: Float32Array };
@@ -146,4 +148,25 @@ test('a decode after close() rejects with SHUTTING_DOWN and leaves the input alo
     return true;
   });
   assert.ok(input.length > 0);
+});
+
+test('the model loader puts whisper on inference threads when inferenceThreads > 0', async () => {
+  const store = openModelStore(TEST_DATA_DIR);
+  const refs = ['whisper-tiny.en', 'silero-vad'];
+  for (const ref of refs) {
+    if (store.resolve(ref) === undefined) await store.pull(ref, { mirrorDir: MODELS_MIRROR });
+  }
+  const loaded = await loadModels(store, refs, {
+    tailPaddings: { 'whisper-tiny.en': 3000 },
+    inferenceThreads: 2,
+  });
+  const engine = loaded.models.asr[0]!.engine as ThreadedFileAsrEngine;
+  try {
+    assert.equal(engine.slots, 2);
+    const result = await engine.decode(samplesOf(IDS[2]), FINAL);
+    assert.equal(result.text, expected.get(IDS[2])!.text);
+  } finally {
+    await engine.closeAndWait();
+    loaded.vad.close();
+  }
 });
