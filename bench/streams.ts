@@ -12,8 +12,8 @@
  *   at real-time pace, ramped until the SLO breaks; then 2x the capacity offered at once.
  *
  * Writes bench/results/streams.json and prints a table. Options:
- *   --items N      clean dev utterances streamed (default 16, each <= 15 s)
- *   --step-s S     seconds of load per point (default 30)
+ *   --items N      clean dev utterances streamed (default 16, 1-15 s each, evenly spread)
+ *   --step-s S     seconds of load per point (default 60)
  *   --max N        highest stream count tried (default 32)
  *   --no-peers     skip WhisperLive / WhisperLiveKit
  *   --only LIST    comma list of parts: raw,naive,voxfleet,overload,peers
@@ -49,7 +49,7 @@ const ENDPOINTING_MS = 500;
 const { values: args } = parseArgs({
   options: {
     items: { type: 'string', default: '16' },
-    'step-s': { type: 'string', default: '30' },
+    'step-s': { type: 'string', default: '60' },
     max: { type: 'string', default: '32' },
     'no-peers': { type: 'boolean', default: false },
     only: { type: 'string', default: 'raw,naive,voxfleet,overload,peers' },
@@ -77,10 +77,16 @@ async function main(): Promise<void> {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as DevItem);
-  const items = all
-    .filter((i) => i.tags.includes('clean') && i.duration_s <= 15)
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .slice(0, Number(args.items));
+  // Clean utterances of 1-15 s, evenly spaced through the sorted list: read sentences, commands
+  // and single digits in the dev set's proportions.
+  const eligible = all
+    .filter((i) => i.tags.includes('clean') && i.duration_s >= 1 && i.duration_s <= 15)
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const want = Math.min(Number(args.items), eligible.length);
+  const items = Array.from(
+    { length: want },
+    (_, k) => eligible[Math.floor((k * eligible.length) / want)]!,
+  );
   const manifest = join(tmpdir(), `voxfleet-bench-streams-${process.pid}.jsonl`);
   writeFileSync(
     manifest,
@@ -114,9 +120,11 @@ async function main(): Promise<void> {
     decoder: whisper.config.modelConfig.whisper.decoder,
     tokens: whisper.config.modelConfig.tokens,
   };
+  const engineDefault = whisper.config.modelConfig.whisper.tailPaddings;
   const tails = {
-    final: SERVE_DEFAULTS.tailPaddings[MODEL] ?? -1,
-    partial: whisper.config.modelConfig.whisper.tailPaddings,
+    final: SERVE_DEFAULTS.tailPaddings[MODEL] ?? engineDefault,
+    live_final: SERVE_DEFAULTS.liveTailPaddings[MODEL] ?? engineDefault,
+    partial: engineDefault,
   };
 
   const result: Record<string, unknown> = {
@@ -135,9 +143,9 @@ async function main(): Promise<void> {
   if (parts.has('raw')) {
     const vad = createSileroVadEngine({ modelPath: vadSpec.config.sileroVad.model });
     const jobs = await policyDecodes(pcm, vad, DEFAULT_STREAMING_CONFIG, ENDPOINTING_MS);
-    const finalsOnly = jobs.filter((j) => j.pass === 'final');
+    const finalsOnly = jobs.filter((j) => j.pass === 'live_final');
     log(
-      `raw: replaying ${jobs.length} policy decodes (${finalsOnly.length} final-pass) on ${cores} lanes`,
+      `raw: replaying ${jobs.length} policy decodes (${finalsOnly.length} finals) on ${cores} lanes`,
     );
     const all_ = await replayOnEngine(jobs, files, tails, cores);
     const fin = await replayOnEngine(finalsOnly, files, tails, cores);
@@ -196,8 +204,11 @@ async function main(): Promise<void> {
           const point = judgePoint(await runPoint(target, n, stepS), baseline, SLO);
           curve.push(point);
           log(`voxfleet ${n} streams: ${describe(point)}`);
-          if (!point.pass) break;
-          best = n;
+          if (point.pass) best = n;
+          // The curve goes on past one miss (a p95 over few turns is one slow turn); two in a
+          // row, or refusals (admission says full), end it.
+          const previous = curve.at(-2);
+          if (!point.pass && (point.refused > 0 || previous?.pass === false)) break;
         }
         const at = async (fraction: number): Promise<LoadPoint | null> => {
           const n = Math.max(1, Math.round(best * fraction));

@@ -12,6 +12,7 @@
 import { ManualClock } from '../../src/core/index.js';
 import type {
   AsrDecodeOptions,
+  DecodePass,
   AsrDecodeResult,
   FileAsrEngine,
   VadEngine,
@@ -24,7 +25,7 @@ import {
 
 export interface DecodeJob {
   readonly samples: Float32Array;
-  readonly pass: 'partial' | 'final';
+  readonly pass: DecodePass;
 }
 
 const RATE = 16000;
@@ -100,7 +101,7 @@ export function naiveDecodes(items: readonly Float32Array[]): DecodeJob[] {
   for (const pcm of items) {
     for (let end = tick; end <= pcm.length; end += tick)
       jobs.push({ samples: pcm.subarray(Math.max(0, end - window), end), pass: 'partial' });
-    jobs.push({ samples: pcm.subarray(Math.max(0, pcm.length - window)), pass: 'final' });
+    jobs.push({ samples: pcm.subarray(Math.max(0, pcm.length - window)), pass: 'live_final' });
   }
   return jobs;
 }

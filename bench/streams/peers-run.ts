@@ -54,11 +54,11 @@ async function runPeer(name: PeerName, o: Parameters<typeof runPeers>[0]): Promi
     let best = singlePoint.pass ? 1 : 0;
     // Always measure 2 and 4 (the curve), go on while the SLO holds.
     for (const n of [2, 4, 8, 12, 16].filter((n) => n <= o.maxStreams)) {
-      if (n > 4 && curve.at(-1)?.pass !== true) break;
+      if (n > 4 && curve.at(-1)?.pass !== true && curve.at(-2)?.pass !== true) break;
       const point = judgePoint(await runPoint(target, n, o.stepS), baseline, o.slo);
       curve.push(point);
       o.log(`${name} ${n} streams: ${line(point)}`);
-      if (point.pass && best === curve.at(-2)?.streams) best = n;
+      if (point.pass) best = n;
     }
     return { single_stream: singlePoint, curve, max_streams: best };
   } catch (err) {

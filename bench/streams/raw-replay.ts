@@ -3,6 +3,7 @@
  * flight (one per core), back to back, no voxfleet code on the decode path.
  */
 import { loadSherpa, type SherpaOfflineRecognizer } from '../../src/engines/sherpa/binding.js';
+import type { DecodePass } from '../../src/engines/index.js';
 import type { DecodeJob } from './decode-lists.js';
 
 export interface WhisperFiles {
@@ -14,13 +15,13 @@ export interface WhisperFiles {
 export interface ReplayResult {
   readonly wallMs: number;
   readonly decodes: number;
-  readonly computeMsByPass: { readonly partial: number; readonly final: number };
+  readonly computeMsByPass: Readonly<Record<DecodePass, number>>;
 }
 
 export async function replayOnEngine(
   jobs: readonly DecodeJob[],
   files: WhisperFiles,
-  tails: { readonly final: number; readonly partial: number },
+  tails: Readonly<Record<DecodePass, number>>,
   lanes: number,
 ): Promise<ReplayResult> {
   const sherpa = loadSherpa();
@@ -41,7 +42,11 @@ export async function replayOnEngine(
         debug: 0,
       },
     });
-  const recognizers = { final: await make(tails.final), partial: await make(tails.partial) };
+  const recognizers: Record<DecodePass, SherpaOfflineRecognizer> = {
+    final: await make(tails.final),
+    live_final: await make(tails.live_final),
+    partial: await make(tails.partial),
+  };
   const decode = async (job: DecodeJob): Promise<number> => {
     const r = recognizers[job.pass];
     const stream = r.createStream();
@@ -53,10 +58,9 @@ export async function replayOnEngine(
   // Warm both recognizers so first-call allocation is not timed.
   const warm = jobs.find((j) => j.samples.length > 16000);
   if (warm !== undefined) {
-    await decode({ ...warm, pass: 'final' });
-    await decode({ ...warm, pass: 'partial' });
+    for (const pass of ['final', 'live_final', 'partial'] as const) await decode({ ...warm, pass });
   }
-  const computeMsByPass = { partial: 0, final: 0 };
+  const computeMsByPass: Record<DecodePass, number> = { partial: 0, live_final: 0, final: 0 };
   let next = 0;
   const started = performance.now();
   await Promise.all(

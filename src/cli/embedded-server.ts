@@ -34,7 +34,11 @@ export async function startEmbeddedServer(
   const store = openModelStore(config.dataDir);
   await ensureInstalled(store, config, hooks.onPullProgress);
   const [loaded] = await Promise.all([
-    loadModels(store, config.models, { tailPaddings: config.tailPaddings }),
+    loadModels(store, config.models, {
+      tailPaddings: config.tailPaddings,
+      liveTailPaddings: config.liveTailPaddings,
+      inferenceThreads: config.inferenceThreads,
+    }),
     // The shared resampler loads once, before the first request needs it.
     preloadResampler(),
   ]);

@@ -26,8 +26,12 @@ export interface ServeOptions {
   maxChannels?: number;
   idleTimeoutS?: number;
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Tail padding (10 ms frames) for final decodes, by model name; -1 = engine default. */
+  /** Tail padding (10 ms frames) for file decodes, by model name; -1 = engine default. */
   tailPaddings?: Readonly<Record<string, number>>;
+  /** The same for streaming finals; unset models use the engine default. */
+  liveTailPaddings?: Readonly<Record<string, number>>;
+  /** Whisper inference threads (0 = sherpa-onnx's async calls on the libuv pool). */
+  inferenceThreads?: number;
 }
 
 export interface ServeConfig {
@@ -48,6 +52,8 @@ export interface ServeConfig {
   readonly idleTimeoutMs: number;
   readonly logLevel: NonNullable<ServeOptions['logLevel']>;
   readonly tailPaddings: Readonly<Record<string, number>>;
+  readonly liveTailPaddings: Readonly<Record<string, number>>;
+  readonly inferenceThreads: number;
 }
 
 export const SERVE_DEFAULTS = Object.freeze({
@@ -95,6 +101,17 @@ export const SERVE_DEFAULTS = Object.freeze({
     string,
     number
   >),
+  /**
+   * Streaming finals use the engine default (-1, 10 s of padding) for every model: on tiny.en
+   * it halves the decode of a final against 3000, which is what keeps finals inside the latency
+   * budget under load, for ~0.8 points of WER (docs/benchmarks.md).
+   */
+  liveTailPaddings: Object.freeze({} as Record<string, number>),
+  /**
+   * One inference thread per decode slot: Whisper off the libuv pool, which then stays free for
+   * fs, dns and zlib (with decodes on it, a small file read waited up to 1.2 s; docs/benchmarks.md).
+   */
+  inferenceThreads: Math.max(1, availableParallelism()),
 });
 
 export function defaultDataDir(
@@ -151,7 +168,18 @@ export function compileServeConfig(
       (env.VOXFLEET_LOG_LEVEL as ServeConfig['logLevel'] | undefined) ??
       d.logLevel,
     tailPaddings: Object.freeze({ ...d.tailPaddings, ...options.tailPaddings }),
+    liveTailPaddings: Object.freeze({ ...d.liveTailPaddings, ...options.liveTailPaddings }),
+    inferenceThreads: nonNegativeInt(
+      'inference_threads',
+      options.inferenceThreads ?? d.inferenceThreads,
+    ),
   });
+}
+
+function nonNegativeInt(field: string, v: number): number {
+  if (!(Number.isInteger(v) && v >= 0 && v <= 256))
+    throw invalidArgument(field, 'must be an integer from 0 to 256', v);
+  return v;
 }
 
 function fraction(field: string, v: number): number {

@@ -1,6 +1,7 @@
 export type {
   AsrDecodeOptions,
   AsrDecodeResult,
+  DecodePass,
   FileAsrEngine,
   OnlineAsrEngine,
   OnlineAsrStream,

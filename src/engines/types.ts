@@ -4,15 +4,18 @@
  */
 import type { AsrTask } from '../core/index.js';
 
+export type DecodePass = 'partial' | 'live_final' | 'final';
+
 export interface AsrDecodeOptions {
   /** ISO 639-1; undefined lets a multilingual model detect the language. */
   readonly language?: string;
   readonly task: AsrTask;
   /**
-   * 'partial' decodes are re-decodes of an open utterance and favour speed; 'final' (the
-   * default) favours accuracy. Whisper uses a different tail padding for each.
+   * 'partial': a re-decode of an open utterance, favouring speed; 'live_final': a streaming
+   * final, where a person waits for it; 'final' (the default): a file segment, favouring
+   * accuracy. Whisper uses a tail padding per pass.
    */
-  readonly pass?: 'partial' | 'final';
+  readonly pass?: DecodePass;
 }
 
 export interface AsrDecodeResult {

@@ -14,8 +14,10 @@ import { describeModel, type InstalledModel, type ModelStore } from '../registry
 import { ModelSet, type LoadedAsrModel, type LoadedTtsModel } from './model-set.js';
 
 export interface ModelLoadTuning {
-  /** Tail padding for final decodes by model name; partials always use the engine default. */
+  /** Tail padding for file (final-pass) decodes by model name; partials use the engine default. */
   readonly tailPaddings: Readonly<Record<string, number>>;
+  /** Tail padding for streaming finals by model name; absent = the partials' (engine default). */
+  readonly liveTailPaddings?: Readonly<Record<string, number>>;
   /**
    * Whisper inference threads per model, each owning its recognizers and decoding one segment at
    * a time (docs/benchmarks.md); 0 or undefined = sherpa-onnx's decodeAsync on the libuv pool.
@@ -99,6 +101,9 @@ async function loadWhisper(
     multilingual: model.manifest.inputs.languages.includes('*'),
     tailPaddingsFinal: tuning.tailPaddings[model.name] ?? mc.whisper.tailPaddings,
     tailPaddingsPartial: mc.whisper.tailPaddings,
+    ...(tuning.liveTailPaddings?.[model.name] !== undefined
+      ? { tailPaddingsLiveFinal: tuning.liveTailPaddings[model.name] }
+      : {}),
     numThreads: mc.numThreads,
     maxRecognizers: 4,
   };

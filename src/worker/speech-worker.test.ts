@@ -22,6 +22,7 @@ const config: WorkerConfig = {
   chunking: { maxChunkS: 25, maxGapS: 1.5, padS: 0.1 },
   streaming: {
     partialEveryMs: 200,
+    firstPartialEveryMs: 200,
     maxUtteranceMs: 20_000,
     padMs: 100,
     phraseGapMs: 100,

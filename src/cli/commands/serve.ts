@@ -39,8 +39,18 @@ export function registerServe(program: Command): void {
     )
     .option(
       '--tail-paddings <model=frames,...>',
-      "final-pass Whisper tail padding per model, e.g. 'whisper-tiny.en=-1'",
+      "file decodes: Whisper tail padding per model, e.g. 'whisper-tiny.en=-1'",
       parseTailPaddings,
+    )
+    .option(
+      '--live-tail-paddings <model=frames,...>',
+      "streaming finals: Whisper tail padding per model, e.g. 'whisper-tiny.en=3000'",
+      parseTailPaddings,
+    )
+    .option(
+      '--inference-threads <n>',
+      'Whisper inference threads per model; 0 = the libuv pool (default: number of cores)',
+      toInt,
     )
     .option('--upload-limit-mb <mb>', 'largest file upload', Number)
     .option('--max-audio-s <s>', 'longest audio per file request', Number)

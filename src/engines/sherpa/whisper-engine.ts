@@ -4,7 +4,7 @@
  * one per (language, task, tail padding) actually asked for; the common cases (detect + transcribe, English)
  * stay warm. Decodes run on the libuv pool through decodeAsync, never on the event loop.
  */
-import type { AsrDecodeOptions, AsrDecodeResult, FileAsrEngine } from '../types.js';
+import type { AsrDecodeOptions, AsrDecodeResult, DecodePass, FileAsrEngine } from '../types.js';
 import { loadSherpa, type SherpaOfflineRecognizer } from './binding.js';
 
 export interface WhisperEngineConfig {
@@ -21,6 +21,8 @@ export interface WhisperEngineConfig {
   readonly tailPaddingsFinal: number;
   /** The same for partial re-decodes, which favour speed. */
   readonly tailPaddingsPartial: number;
+  /** The same for streaming finals (a person is waiting for them); defaults to the partials'. */
+  readonly tailPaddingsLiveFinal?: number;
   /** Intra-op threads per decode; 1 gives the best throughput with one decode per core. */
   readonly numThreads: number;
   /** Most recognizers (distinct language/task pairs) kept loaded at once. */
@@ -53,8 +55,7 @@ class WhisperEngine implements FileAsrEngine {
   async decode(samples: Float32Array, options: AsrDecodeOptions): Promise<AsrDecodeResult> {
     if (this.closed) throw new Error('whisper engine is closed');
     const language = this.config.multilingual ? (options.language ?? '') : 'en';
-    const tail =
-      options.pass === 'partial' ? this.config.tailPaddingsPartial : this.config.tailPaddingsFinal;
+    const tail = tailPaddingsFor(this.config, options.pass);
     const recognizer = await this.recognizerFor(language, options.task, tail);
     const stream = recognizer.createStream();
     stream.acceptWaveform({ samples, sampleRate: this.sampleRateHz });
@@ -111,6 +112,19 @@ class WhisperEngine implements FileAsrEngine {
     this.closed = true;
     this.recognizers.clear();
   }
+}
+
+/** The tail padding a pass decodes with. */
+export function tailPaddingsFor(
+  config: Pick<
+    WhisperEngineConfig,
+    'tailPaddingsFinal' | 'tailPaddingsPartial' | 'tailPaddingsLiveFinal'
+  >,
+  pass: DecodePass | undefined,
+): number {
+  if (pass === 'partial') return config.tailPaddingsPartial;
+  if (pass === 'live_final') return config.tailPaddingsLiveFinal ?? config.tailPaddingsPartial;
+  return config.tailPaddingsFinal;
 }
 
 /** sherpa-onnx reports the detected language as 'de' (1.13.8) or as Whisper's token '<|de|>'. */

@@ -11,7 +11,11 @@
  * array (its length) before calling.
  */
 import type { AsrDecodeOptions, AsrDecodeResult, FileAsrEngine } from '../types.js';
-import { parseLanguageTag, type WhisperEngineConfig } from '../sherpa/whisper-engine.js';
+import {
+  parseLanguageTag,
+  tailPaddingsFor,
+  type WhisperEngineConfig,
+} from '../sherpa/whisper-engine.js';
 import { spawnThread, threadEntryUrl } from './spawn-thread.js';
 import { ThreadPool, type ThreadPoolStats } from './thread-pool.js';
 import { prepareSamplesToPost } from './transferable-samples.js';
@@ -90,8 +94,7 @@ class WhisperThreadEngine implements ThreadedFileAsrEngine {
 
   async decode(samples: Float32Array, options: AsrDecodeOptions): Promise<AsrDecodeResult> {
     const language = this.config.multilingual ? (options.language ?? '') : 'en';
-    const tailPaddings =
-      options.pass === 'partial' ? this.config.tailPaddingsPartial : this.config.tailPaddingsFinal;
+    const tailPaddings = tailPaddingsFor(this.config, options.pass);
     const posted = prepareSamplesToPost(samples);
     const result = await this.pool.run(
       { samples: posted.samples, language, task: options.task, tailPaddings },

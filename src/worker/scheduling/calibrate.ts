@@ -8,7 +8,7 @@
  * for speech; TOKEN_ALLOWANCE covers that (Whisper's encoder dominates a short decode, and the
  * live measure replaces this prior within seconds of traffic).
  */
-import type { FileAsrEngine } from '../../engines/index.js';
+import type { DecodePass, FileAsrEngine } from '../../engines/index.js';
 
 const UTTERANCE_EVERY_S = 6.5;
 const FINAL_PROBE_S = 5;
@@ -17,7 +17,7 @@ const TOKEN_ALLOWANCE = 1.5;
 
 /** Slot-ms of finals and first partials per second of stream audio. */
 export async function measureStreamCost(engine: FileAsrEngine): Promise<number> {
-  const decodeMs = async (seconds: number, pass: 'final' | 'partial'): Promise<number> => {
+  const decodeMs = async (seconds: number, pass: DecodePass): Promise<number> => {
     const samples = probeAudio(Math.round(seconds * engine.sampleRateHz));
     // Real compute time, whatever clock the worker's timers use.
     const started = performance.now();
@@ -26,7 +26,7 @@ export async function measureStreamCost(engine: FileAsrEngine): Promise<number> 
   };
   await decodeMs(PARTIAL_PROBE_S, 'partial'); // warm-up: first calls allocate
   const perUtterance =
-    (await decodeMs(FINAL_PROBE_S, 'final')) + (await decodeMs(PARTIAL_PROBE_S, 'partial'));
+    (await decodeMs(FINAL_PROBE_S, 'live_final')) + (await decodeMs(PARTIAL_PROBE_S, 'partial'));
   return (perUtterance * TOKEN_ALLOWANCE) / UTTERANCE_EVERY_S;
 }
 

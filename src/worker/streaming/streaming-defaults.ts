@@ -7,6 +7,8 @@ import type { StreamingConfig } from './streaming-session.js';
 export const DEFAULT_STREAMING_CONFIG: StreamingConfig = Object.freeze({
   /** A partial per half second of new speech: captions feel live without doubling the work. */
   partialEveryMs: 500,
+  /** Retries of a first partial that came back empty, so the first caption is not late. */
+  firstPartialEveryMs: 200,
   /** Whisper's window is 30 s; 20 s leaves room for padding and keeps finals short to decode. */
   maxUtteranceMs: 20_000,
   /** Audio kept either side of speech so word onsets and endings are not clipped. */

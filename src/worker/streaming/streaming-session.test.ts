@@ -45,6 +45,7 @@ async function open(options: { interim?: boolean; endpointingMs?: number } = {})
       clock: new ManualClock(),
       config: {
         partialEveryMs: 200,
+        firstPartialEveryMs: 200,
         maxUtteranceMs: 20_000,
         padMs: 100,
         phraseGapMs: 100,
@@ -207,7 +208,7 @@ test('pauses shorter than the endpointing join phrases into one final; the specu
   const finals = events.filter((e) => e.type === 'final');
   assert.equal(finals.length, 1, 'one utterance');
   assert.equal(finals[0]!.words.length, finals[0]!.text.split(' ').length);
-  const finalPasses = engine.calls.filter((c) => c.options.pass === 'final');
+  const finalPasses = engine.calls.filter((c) => c.options.pass === 'live_final');
   // One speculative decode per phrase; the endpoint reused the second instead of decoding again.
   assert.equal(finalPasses.length, 2);
   assert.equal(events.filter((e) => e.type === 'speech_started').length, 1);

@@ -36,6 +36,12 @@ import { stripWavHeader } from './wav-preamble.js';
 export interface StreamingConfig {
   /** Re-decode the open utterance after this much new audio. */
   readonly partialEveryMs: number;
+  /**
+   * Until the utterance's first partial has text, retry after this much new audio: Whisper often
+   * returns nothing for the first few hundred ms of speech, and the first caption should not
+   * wait a whole `partialEveryMs` for the next try.
+   */
+  readonly firstPartialEveryMs: number;
   /** Longest utterance before a final is forced. */
   readonly maxUtteranceMs: number;
   /** Audio kept around each utterance for its decode; at most `phraseGapMs`. */
@@ -276,7 +282,9 @@ export class StreamingSession {
 
   private maybePartial(utt: OpenUtterance): void {
     if (!this.request.interimResults || this.partialInFlight || this.pendingFinals > 0) return;
-    const partialEvery = (this.deps.config.partialEveryMs / 1000) * this.rate;
+    const { partialEveryMs, firstPartialEveryMs } = this.deps.config;
+    const everyMs = utt.firstPartialSent ? partialEveryMs : firstPartialEveryMs;
+    const partialEvery = (everyMs / 1000) * this.rate;
     if (this.history.endSample - this.lastPartialEnd < partialEvery) return;
     const utterance = this.utterance;
     this.partialInFlight = true;
@@ -344,7 +352,7 @@ export class StreamingSession {
         this.deps.model.engine.decode(samples, {
           language: this.forcedLanguage(),
           task: 'transcribe',
-          pass: 'final',
+          pass: 'live_final',
         }),
       signal,
     );
