@@ -17,8 +17,10 @@
  *   --max N        highest stream count tried (default 32)
  *   --no-peers     skip WhisperLive / WhisperLiveKit
  *   --only LIST    comma list of parts: raw,naive,voxfleet,overload,peers
+ *   --keep-previous  parts not run now keep their figures from the existing output file, listed
+ *                  under `carried_over` with the time they were measured
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -54,6 +56,7 @@ const { values: args } = parseArgs({
     'no-peers': { type: 'boolean', default: false },
     only: { type: 'string', default: 'raw,naive,voxfleet,overload,peers' },
     out: { type: 'string', default: 'bench/results/streams.json' },
+    'keep-previous': { type: 'boolean', default: false },
   },
 });
 const parts = new Set(args.only.split(','));
@@ -281,6 +284,7 @@ async function main(): Promise<void> {
     }
   }
 
+  if (args['keep-previous'] && existsSync(args.out)) carryOver(result, args.out);
   result.wer = {
     voxfleet:
       (result.voxfleet as { single_stream?: LoadPoint } | undefined)?.single_stream?.wer ?? null,
@@ -302,6 +306,26 @@ async function main(): Promise<void> {
   writeFileSync(args.out, JSON.stringify(result, null, 2) + '\n');
   printTable(result);
   log(`wrote ${args.out}`);
+}
+
+/** Copies the fields of parts not measured in this run from an earlier output file. */
+function carryOver(result: Record<string, unknown>, path: string): void {
+  const previous = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  const fields: Record<string, readonly string[]> = {
+    raw: ['raw', 'raw_streams_per_core'],
+    naive: ['naive', 'naive_streams_per_core'],
+    voxfleet: ['voxfleet', 'voxfleet_streams_per_core', 'latency_ms'],
+    overload: ['overload'],
+    peers: ['peers'],
+  };
+  const carried: Record<string, unknown> = {};
+  for (const [part, keys] of Object.entries(fields)) {
+    if (parts.has(part) && !(part === 'peers' && args['no-peers'])) continue;
+    if (keys.every((k) => previous[k] === undefined)) continue;
+    for (const k of keys) if (previous[k] !== undefined) result[k] = previous[k];
+    carried[part] = previous.createdAt;
+  }
+  if (Object.keys(carried).length > 0) result.carried_over = carried;
 }
 
 function describe(p: LoadPoint): string {

@@ -5,6 +5,7 @@
  * is bounded in count (streams) and time (duration + drain) and stops by itself. Every wait
  * goes through the injected clock; tests drive virtual time.
  */
+import { setMaxListeners } from 'node:events';
 
 /** Milliseconds on a monotonic timeline, and a wait that ends early when `signal` aborts. */
 export interface LoadClock {
@@ -58,6 +59,8 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleOut
   const { clock, streams, rampMs, durationMs } = options;
   const t0 = clock.now();
   const abort = new AbortController();
+  // Every client listens on the run's signal (a few listeners each): no leak, just many clients.
+  setMaxListeners(0, abort.signal);
   const watchdogDone = new AbortController();
   let cutOff = false;
   let inFlight = 0;

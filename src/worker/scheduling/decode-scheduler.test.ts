@@ -87,6 +87,20 @@ test('withdrawPartial drops a pending offer', async () => {
   assert.equal(s.stats.pendingPartials, 0);
 });
 
+test('refresh partials leave one slot free for finals; first partials do not', async () => {
+  const s = scheduler(2);
+  const g = gate();
+  const running = s.offerPartial({}, false, async () => g.promise);
+  let second = false;
+  const waiting = s.offerPartial({}, false, async () => void (second = true));
+  assert.equal(second, false, 'the second refresh partial waits');
+  assert.equal(await s.offerPartial({}, true, async () => 'first'), 'first');
+  assert.equal(await s.run('final', async () => 'final'), 'final');
+  g.open();
+  await Promise.all([running, waiting]);
+  assert.equal(second, true);
+});
+
 test('a partial runs at once when a slot is free', async () => {
   const s = scheduler(2);
   assert.equal(await s.offerPartial({}, false, async () => 'now'), 'now');

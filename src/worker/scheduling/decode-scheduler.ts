@@ -8,7 +8,9 @@
  *   3. speech synthesis (a person is waiting for audio);
  *   4. file (batch) decodes, but never more than `batchSlots` at once, so live streams always
  *      keep the other slots: batch work can wait behind real time, never the reverse;
- *   5. refresh partials, stalest first.
+ *   5. refresh partials, stalest first, on at most `slots - 1` slots when there are two or more:
+ *      a decode cannot be interrupted, so a slot always kept from refresh partials is what lets
+ *      a final start at once instead of waiting out a running re-decode.
  *
  * Partials are optional: each session has at most one pending offer, a newer offer replaces it
  * (keeping the original offer time, so staleness accumulates and the stalest session goes
@@ -57,6 +59,7 @@ export class DecodeScheduler {
   readonly ledger: LoadLedger;
   private running = 0;
   private runningBatch = 0;
+  private runningRefresh = 0;
   private readonly queues: Record<QueuedClass, Job[]> = { final: [], speech: [], file: [] };
   private readonly offers = new Map<object, PartialOffer>();
 
@@ -162,6 +165,7 @@ export class DecodeScheduler {
       this.options.onDecode?.(cls, waitMs, runMs);
       this.running--;
       if (cls === 'file') this.runningBatch--;
+      if (cls === 'partial') this.runningRefresh--;
       this.dispatch();
     }
   }
@@ -173,6 +177,7 @@ export class DecodeScheduler {
       if (job === undefined) return;
       this.running++;
       if (job.cls === 'file') this.runningBatch++;
+      if (job.cls === 'partial') this.runningRefresh++;
       job.start();
     }
   }
@@ -184,7 +189,8 @@ export class DecodeScheduler {
     if (first !== undefined) return first;
     if (q.speech.length > 0) return q.speech.shift();
     if (q.file.length > 0 && this.runningBatch < this.batchSlots) return q.file.shift();
-    return this.takeOffer('partial');
+    const refreshSlots = Math.max(1, this.options.slots - 1);
+    return this.runningRefresh < refreshSlots ? this.takeOffer('partial') : undefined;
   }
 
   /** The oldest offer of `cls` (Map order is insertion order, but replaced offers keep age). */
