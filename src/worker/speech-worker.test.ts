@@ -24,6 +24,7 @@ const config: WorkerConfig = {
     partialEveryMs: 200,
     firstPartialEveryMs: 200,
     maxUtteranceMs: 20_000,
+    commitLongAfterMs: 20_000,
     padMs: 100,
     phraseGapMs: 100,
     vad: { threshold: 0.5, minSpeechMs: 100 },

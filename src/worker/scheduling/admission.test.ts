@@ -23,10 +23,10 @@ const window = (over: Partial<LedgerWindow> = {}): LedgerWindow => ({
 
 const input = { activeStreams: 0, window: window(), slots: 2, runningBatch: 0 };
 
-test('before evidence the prior decides: 2 slots x 1000 ms x 0.7 / 100 ms = 14 streams', () => {
-  assert.equal(judgeAdmission(options, input).capacity, 14);
-  assert.equal(judgeAdmission(options, { ...input, activeStreams: 13 }).admit, true);
-  const full = judgeAdmission(options, { ...input, activeStreams: 14 });
+test('before evidence the prior decides: (2 slots - 1 for partials) x 1000 ms x 0.7 / 100 ms = 7', () => {
+  assert.equal(judgeAdmission(options, input).capacity, 7);
+  assert.equal(judgeAdmission(options, { ...input, activeStreams: 6 }).admit, true);
+  const full = judgeAdmission(options, { ...input, activeStreams: 7 });
   assert.deepEqual([full.admit, full.reason], [false, 'headroom']);
 });
 
@@ -38,13 +38,18 @@ test('with enough stream audio the measured cost replaces the prior', () => {
   });
   const v = judgeAdmission(options, { ...input, window: w, activeStreams: 6 });
   assert.equal(v.costMsPerS, 30);
-  assert.equal(v.capacity, 46, 'refresh partials and file work are not counted as required');
+  assert.equal(v.capacity, 23, 'refresh partials and file work are not counted as required');
   assert.equal(v.admit, true);
 });
 
 test('batch work running takes its slots out of what real time can count on', () => {
-  const v = judgeAdmission(options, { ...input, runningBatch: 1 });
-  assert.equal(v.capacity, 7);
+  const four = { ...input, slots: 4 };
+  assert.equal(judgeAdmission(options, four).capacity, 21);
+  assert.equal(judgeAdmission(options, { ...four, runningBatch: 2 }).capacity, 7);
+});
+
+test('one slot: no slot is set aside for partials', () => {
+  assert.equal(judgeAdmission(options, { ...input, slots: 1 }).capacity, 7);
 });
 
 test('finals already waiting for slots refuse new streams whatever the estimate says', () => {

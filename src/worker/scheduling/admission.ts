@@ -6,10 +6,12 @@
  * partials are elastic: the scheduler thins them under load). The ledger says how many
  * slot-milliseconds that work took over the last seconds; divided by the stream-seconds that
  * were open, that is the measured cost of one stream. A new stream is admitted while
- * (streams + 1) x cost stays under `targetUtilisation` of the slots that real time can count on
- * (all slots minus those batch work holds right now), and while finals are not already waiting
- * for slots longer than `maxFinalWaitMs` at the 90th percentile (while streams are open). Until enough stream-seconds
- * have been seen, the cost measured by calibration at start-up stands in.
+ * (streams + 1) x cost stays under `targetUtilisation` of the slots that required work can count
+ * on: all slots, minus those batch work holds right now, minus one that refresh partials keep
+ * busy whenever streams are open (they fill any idle slot but one, and a running decode cannot be
+ * interrupted); and while finals are not already waiting for slots longer than
+ * `maxFinalWaitMs` at the 90th percentile (while streams are open). Until enough stream audio
+ * has been seen, the cost measured by calibration at start-up stands in.
  */
 import { VoxfleetError } from '../../core/index.js';
 import type { LedgerWindow } from './load-ledger.js';
@@ -50,7 +52,8 @@ export function judgeAdmission(options: AdmissionOptions, input: AdmissionInput)
   const required = w.busyMs.final + w.busyMs.first_partial;
   const measured = w.streamAudioS >= options.minEvidenceStreamS;
   const costMsPerS = measured ? required / w.streamAudioS : options.priorCostMsPerS;
-  const realtimeSlots = Math.max(1, input.slots - input.runningBatch);
+  const partialSlot = input.slots > 1 ? 1 : 0;
+  const realtimeSlots = Math.max(1, input.slots - input.runningBatch - partialSlot);
   // Slot-ms available per second of wall time = slots x 1000.
   const capacity = Math.floor(
     (realtimeSlots * 1000 * options.targetUtilisation) / Math.max(costMsPerS, 1e-6),

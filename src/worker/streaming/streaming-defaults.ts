@@ -11,6 +11,11 @@ export const DEFAULT_STREAMING_CONFIG: StreamingConfig = Object.freeze({
   firstPartialEveryMs: 200,
   /** Whisper's window is 30 s; 20 s leaves room for padding and keeps finals short to decode. */
   maxUtteranceMs: 20_000,
+  /**
+   * Past 6 s, a phrase end is a final: a 6 s phrase decodes in about 250 ms here, so the final
+   * left when the speaker stops stays short, and long monologues get finals as they go.
+   */
+  commitLongAfterMs: 6000,
   /** Audio kept either side of speech so word onsets and endings are not clipped. */
   padMs: 200,
   /**

@@ -18,7 +18,9 @@ function pcm16(parts: { ms: number; amp: number }[]): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
-async function open(options: { interim?: boolean; endpointingMs?: number } = {}) {
+async function open(
+  options: { interim?: boolean; endpointingMs?: number; commitLongAfterMs?: number } = {},
+) {
   const engine = new FakeAsrEngine();
   const events: StreamEvent[] = [];
   const session = await StreamingSession.open(
@@ -47,6 +49,7 @@ async function open(options: { interim?: boolean; endpointingMs?: number } = {})
         partialEveryMs: 200,
         firstPartialEveryMs: 200,
         maxUtteranceMs: 20_000,
+        commitLongAfterMs: options.commitLongAfterMs ?? 20_000,
         padMs: 100,
         phraseGapMs: 100,
         vad: { threshold: 0.5, minSpeechMs: 100 },
@@ -243,4 +246,19 @@ test('a final is sent once the endpointing silence has arrived, not before', asy
   await feed(session, pcm16([{ ms: 300, amp: 0 }]));
   assert.equal(events.filter((e) => e.type === 'final').length, 1);
   await session.close();
+});
+
+test('a long utterance is finalised at a phrase end without waiting for the endpoint', async () => {
+  const { session, events } = await open({ endpointingMs: 2000, commitLongAfterMs: 500 });
+  await feed(
+    session,
+    pcm16([
+      { ms: 700, amp: 0.5 },
+      { ms: 300, amp: 0 }, // a phrase gap, far below the 2 s endpointing
+    ]),
+  );
+  assert.equal(events.filter((e) => e.type === 'final').length, 1, 'final at the phrase end');
+  await feed(session, pcm16([{ ms: 300, amp: 0.5 }]));
+  await session.close();
+  assert.equal(events.filter((e) => e.type === 'final').length, 2);
 });

@@ -44,6 +44,12 @@ export interface StreamingConfig {
   readonly firstPartialEveryMs: number;
   /** Longest utterance before a final is forced. */
   readonly maxUtteranceMs: number;
+  /**
+   * An utterance at least this long is finalised at its next phrase end (a pause of
+   * `phraseGapMs`) without waiting for the endpointing silence: long speech gets its finals
+   * sentence by sentence, and the decode left when the speaker stops is a short one.
+   */
+  readonly commitLongAfterMs: number;
   /** Audio kept around each utterance for its decode; at most `phraseGapMs`. */
   readonly padMs: number;
   /**
@@ -259,7 +265,7 @@ export class StreamingSession {
     const utt = (this.utt ??= this.startUtterance(start));
     utt.from = Math.max(this.lastFinalEnd, Math.min(utt.from, start - this.padSamples));
     utt.phrases.push({ start, end });
-    const long = end - utt.from >= (this.deps.config.maxUtteranceMs / 1000) * this.rate;
+    const long = end - utt.from >= (this.deps.config.commitLongAfterMs / 1000) * this.rate;
     if (long || this.deps.config.phraseGapMs >= this.request.endpointingMs) {
       this.commit(utt);
       return;
