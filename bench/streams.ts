@@ -323,7 +323,8 @@ function carryOver(result: Record<string, unknown>, path: string): void {
     if (parts.has(part) && !(part === 'peers' && args['no-peers'])) continue;
     if (keys.every((k) => previous[k] === undefined)) continue;
     for (const k of keys) if (previous[k] !== undefined) result[k] = previous[k];
-    carried[part] = previous.createdAt;
+    const before = (previous.carried_over as Record<string, unknown> | undefined)?.[part];
+    carried[part] = before ?? previous.createdAt;
   }
   if (Object.keys(carried).length > 0) result.carried_over = carried;
 }
