@@ -32,6 +32,7 @@ import { DEFAULT_STREAMING_CONFIG } from '../src/worker/index.js';
 import { naiveDecodes, policyDecodes } from './streams/decode-lists.js';
 import { replayOnEngine } from './streams/raw-replay.js';
 import {
+  describePoint,
   judgePoint,
   runPoint,
   werOf,
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
         single.turns.filter((t) => t.error === undefined).map((t) => [t.itemId, t]),
       );
       const singlePoint = judgePoint(single, baseline, SLO);
-      log(`voxfleet 1 stream: ${describe(singlePoint)}`);
+      log(`voxfleet 1 stream: ${describePoint(singlePoint)}`);
       const curve: LoadPoint[] = [singlePoint];
       let best = singlePoint.pass ? 1 : 0;
       if (parts.has('voxfleet')) {
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
         )) {
           const point = judgePoint(await runPoint(target, n, stepS), baseline, SLO);
           curve.push(point);
-          log(`voxfleet ${n} streams: ${describe(point)}`);
+          log(`voxfleet ${n} streams: ${describePoint(point)}`);
           if (point.pass) best = n;
           // The curve goes on past one miss (a p95 over few turns is one slow turn); two in a
           // row, or refusals (admission says full), end it.
@@ -327,17 +328,6 @@ function carryOver(result: Record<string, unknown>, path: string): void {
     carried[part] = before ?? previous.createdAt;
   }
   if (Object.keys(carried).length > 0) result.carried_over = carried;
-}
-
-function describe(p: LoadPoint): string {
-  const f = p.finalMs;
-  const fp = p.firstPartialMs;
-  return (
-    `${p.pass ? 'PASS' : 'FAIL'} final p50/p95 ${f ? `${f.p50.toFixed(0)}/${f.p95.toFixed(0)}` : '-'} ms, ` +
-    `first partial p50/p95 ${fp ? `${fp.p50.toFixed(0)}/${fp.p95.toFixed(0)}` : '-'} ms, ` +
-    `WER ${p.wer?.toFixed(1) ?? '-'} % (single ${p.baselineWer?.toFixed(1) ?? '-'}), turns ${p.completed}/${p.turns}` +
-    (p.reason ? ` — ${p.reason}` : '')
-  );
 }
 
 function printTable(r: Record<string, unknown>): void {

@@ -6,7 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { peersInstalled, startPeer, type PeerName } from '../peers/start-peer.js';
-import { judgePoint, runPoint, type LoadPoint, type StreamSlo } from './ramp.js';
+import { describePoint, judgePoint, runPoint, type LoadPoint, type StreamSlo } from './ramp.js';
 
 export interface PeerResult {
   readonly single_stream: LoadPoint | null;
@@ -50,14 +50,14 @@ async function runPeer(name: PeerName, o: Parameters<typeof runPeers>[0]): Promi
     );
     const singlePoint = judgePoint(single, baseline, o.slo);
     curve.push(singlePoint);
-    o.log(`${name} 1 stream: ${line(singlePoint)}`);
+    o.log(`${name} 1 stream: ${describePoint(singlePoint)}`);
     let best = singlePoint.pass ? 1 : 0;
     // Always measure 2 and 4 (the curve), go on while the SLO holds.
     for (const n of [2, 4, 8, 12, 16].filter((n) => n <= o.maxStreams)) {
       if (n > 4 && curve.at(-1)?.pass !== true && curve.at(-2)?.pass !== true) break;
       const point = judgePoint(await runPoint(target, n, o.stepS), baseline, o.slo);
       curve.push(point);
-      o.log(`${name} ${n} streams: ${line(point)}`);
+      o.log(`${name} ${n} streams: ${describePoint(point)}`);
       if (point.pass) best = n;
     }
     return { single_stream: singlePoint, curve, max_streams: best };
@@ -72,15 +72,4 @@ async function runPeer(name: PeerName, o: Parameters<typeof runPeers>[0]): Promi
   } finally {
     await server.close();
   }
-}
-
-function line(p: LoadPoint): string {
-  const f = p.finalMs;
-  const fp = p.firstPartialMs;
-  return (
-    `${p.pass ? 'PASS' : 'FAIL'} final p50/p95 ${f ? `${f.p50.toFixed(0)}/${f.p95.toFixed(0)}` : '-'} ms, ` +
-    `first partial p50/p95 ${fp ? `${fp.p50.toFixed(0)}/${fp.p95.toFixed(0)}` : '-'} ms, ` +
-    `WER ${p.wer?.toFixed(1) ?? '-'} %, turns ${p.completed}/${p.turns}` +
-    (p.reason ? ` — ${p.reason}` : '')
-  );
 }

@@ -125,3 +125,15 @@ export function judgePoint(
     );
   return { ...point, pass: true };
 }
+
+/** One line for the progress log. */
+export function describePoint(p: LoadPoint): string {
+  const f = p.finalMs;
+  const fp = p.firstPartialMs;
+  return (
+    `${p.pass ? 'PASS' : 'FAIL'} final p50/p95 ${f ? `${f.p50.toFixed(0)}/${f.p95.toFixed(0)}` : '-'} ms, ` +
+    `first partial p50/p95 ${fp ? `${fp.p50.toFixed(0)}/${fp.p95.toFixed(0)}` : '-'} ms, ` +
+    `WER ${p.wer?.toFixed(1) ?? '-'} % (single ${p.baselineWer?.toFixed(1) ?? '-'}), turns ${p.completed}/${p.turns}` +
+    (p.reason ? ` — ${p.reason}` : '')
+  );
+}
