@@ -129,7 +129,6 @@ export class SpeechWorker implements WorkerEndpoint {
         window: this.scheduler.ledger.window(),
         slots: this.scheduler.slots,
         runningBatch: this.scheduler.stats.runningBatch,
-        queuedFinals: this.scheduler.stats.queuedFinals,
       },
     );
   }

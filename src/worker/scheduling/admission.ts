@@ -10,7 +10,7 @@
  * on: all slots, minus those batch work holds right now, minus one that refresh partials keep
  * busy whenever streams are open (they fill any idle slot but one, and a running decode cannot be
  * interrupted); and while finals are not already waiting for slots longer than
- * `maxFinalWaitMs` at the 90th percentile with finals queued right now. Until enough stream audio
+ * `maxFinalWaitMs` at the 90th percentile (while streams are open). Until enough stream audio
  * has been seen, the cost measured by calibration at start-up stands in.
  */
 import { VoxfleetError } from '../../core/index.js';
@@ -36,8 +36,6 @@ export interface AdmissionInput {
   readonly window: LedgerWindow;
   readonly slots: number;
   readonly runningBatch: number;
-  /** Finals waiting for a slot now. */
-  readonly queuedFinals: number;
 }
 
 export interface AdmissionVerdict {
@@ -64,9 +62,8 @@ export function judgeAdmission(options: AdmissionOptions, input: AdmissionInput)
   if (input.activeStreams >= options.maxStreams)
     return { ...base, admit: false, reason: 'max_streams' };
   if (input.activeStreams + 1 > capacity) return { ...base, admit: false, reason: 'headroom' };
-  // Long waits in the window count only while finals are queueing now: a burst that has
-  // drained (or streams that have gone) says nothing about the streams to come.
-  if (input.queuedFinals > 0 && percentile(w.finalWaitsMs, 0.9) > options.maxFinalWaitMs)
+  // Waits left over from streams that have all gone say nothing about the streams to come.
+  if (input.activeStreams > 0 && percentile(w.finalWaitsMs, 0.9) > options.maxFinalWaitMs)
     return { ...base, admit: false, reason: 'final_wait' };
   return { ...base, admit: true };
 }

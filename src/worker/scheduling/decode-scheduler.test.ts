@@ -29,7 +29,6 @@ test('a freed slot goes to finals, then first partials, speech, file, refresh pa
     running: 1,
     runningBatch: 1,
     queued: 3,
-    queuedFinals: 1,
     pendingPartials: 2,
   });
   g.open();

@@ -52,8 +52,6 @@ export interface SchedulerStats {
   readonly running: number;
   readonly runningBatch: number;
   readonly queued: number;
-  /** Finals waiting for a slot right now. */
-  readonly queuedFinals: number;
   readonly pendingPartials: number;
 }
 
@@ -77,7 +75,6 @@ export class DecodeScheduler {
       running: this.running,
       runningBatch: this.runningBatch,
       queued: this.queues.final.length + this.queues.speech.length + this.queues.file.length,
-      queuedFinals: this.queues.final.length,
       pendingPartials: this.offers.size,
     };
   }
