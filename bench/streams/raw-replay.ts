@@ -3,6 +3,7 @@
  * flight (one per core), back to back, no voxfleet code on the decode path.
  */
 import { loadSherpa, type SherpaOfflineRecognizer } from '../../src/engines/sherpa/binding.js';
+import { whisperRecognizerConfig } from '../../src/engines/sherpa/whisper-recognizers.js';
 import type { DecodePass } from '../../src/engines/index.js';
 import type { DecodeJob } from './decode-lists.js';
 
@@ -26,22 +27,17 @@ export async function replayOnEngine(
 ): Promise<ReplayResult> {
   const sherpa = loadSherpa();
   const make = (tailPaddings: number): Promise<SherpaOfflineRecognizer> =>
-    sherpa.OfflineRecognizer.createAsync({
-      featConfig: { sampleRate: 16000, featureDim: 80 },
-      modelConfig: {
-        whisper: {
-          encoder: files.encoder,
-          decoder: files.decoder,
-          language: 'en',
-          task: 'transcribe',
-          tailPaddings,
+    sherpa.OfflineRecognizer.createAsync(
+      whisperRecognizerConfig(
+        {
+          encoderPath: files.encoder,
+          decoderPath: files.decoder,
+          tokensPath: files.tokens,
+          numThreads: 1,
         },
-        tokens: files.tokens,
-        numThreads: 1,
-        provider: 'cpu',
-        debug: 0,
-      },
-    });
+        { language: 'en', task: 'transcribe', tailPaddings },
+      ),
+    );
   const recognizers: Record<DecodePass, SherpaOfflineRecognizer> = {
     final: await make(tails.final),
     live_final: await make(tails.live_final),

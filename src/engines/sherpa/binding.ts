@@ -17,6 +17,9 @@ export interface SherpaOfflineResult {
 export interface SherpaOfflineRecognizer {
   createStream(): SherpaOfflineStream;
   decodeAsync(stream: SherpaOfflineStream): Promise<SherpaOfflineResult>;
+  /** Decodes on the calling thread (inference threads use it; the event loop never does). */
+  decode(stream: SherpaOfflineStream): void;
+  getResult(stream: SherpaOfflineStream): SherpaOfflineResult;
 }
 
 export interface SherpaSpeechSegment {
@@ -52,7 +55,10 @@ export interface SherpaOfflineTts {
 }
 
 export interface SherpaModule {
-  OfflineRecognizer: { createAsync(config: object): Promise<SherpaOfflineRecognizer> };
+  OfflineRecognizer: {
+    new (config: object): SherpaOfflineRecognizer;
+    createAsync(config: object): Promise<SherpaOfflineRecognizer>;
+  };
   OfflineTts: { createAsync(config: object): Promise<SherpaOfflineTts> };
   Vad: new (config: object, bufferSizeInSeconds: number) => SherpaVad;
   GenerationConfig: new (options: { silenceScale: number; speed: number; sid: number }) => unknown;

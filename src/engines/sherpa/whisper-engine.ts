@@ -1,11 +1,16 @@
 /**
- * Whisper through sherpa-onnx's OfflineRecognizer. The language and task are fixed per
- * recognizer in sherpa-onnx 1.13.8, so a multilingual model keeps a small LRU of recognizers,
- * one per (language, task, tail padding) actually asked for; the common cases (detect + transcribe, English)
- * stay warm. Decodes run on the libuv pool through decodeAsync, never on the event loop.
+ * Whisper through sherpa-onnx's OfflineRecognizer, with a small LRU of recognizers (one per
+ * language, task and tail padding asked for: whisper-recognizers.ts); the common cases (detect +
+ * transcribe, English) stay warm. Decodes run on the libuv pool through decodeAsync, never on the event loop.
  */
 import type { AsrDecodeOptions, AsrDecodeResult, DecodePass, FileAsrEngine } from '../types.js';
 import { loadSherpa, type SherpaOfflineRecognizer } from './binding.js';
+import {
+  RecognizerLru,
+  WHISPER_MAX_INPUT_S,
+  WHISPER_SAMPLE_RATE_HZ,
+  whisperRecognizerConfig,
+} from './whisper-recognizers.js';
 
 export interface WhisperEngineConfig {
   readonly encoderPath: string;
@@ -29,10 +34,6 @@ export interface WhisperEngineConfig {
   readonly maxRecognizers: number;
 }
 
-const WHISPER_SAMPLE_RATE_HZ = 16000;
-/** Whisper's input window; sherpa-onnx truncates anything longer. */
-const WHISPER_MAX_INPUT_S = 30;
-
 export async function createWhisperEngine(config: WhisperEngineConfig): Promise<FileAsrEngine> {
   const engine = new WhisperEngine(config);
   // Load the default recognizer now, so start-up fails fast and the first request is warm.
@@ -47,10 +48,12 @@ export async function createWhisperEngine(config: WhisperEngineConfig): Promise<
 class WhisperEngine implements FileAsrEngine {
   readonly sampleRateHz = WHISPER_SAMPLE_RATE_HZ;
   readonly maxInputS = WHISPER_MAX_INPUT_S;
-  private readonly recognizers = new Map<string, Promise<SherpaOfflineRecognizer>>();
+  private readonly recognizers: RecognizerLru<Promise<SherpaOfflineRecognizer>>;
   private closed = false;
 
-  constructor(private readonly config: WhisperEngineConfig) {}
+  constructor(private readonly config: WhisperEngineConfig) {
+    this.recognizers = new RecognizerLru(config.maxRecognizers);
+  }
 
   async decode(samples: Float32Array, options: AsrDecodeOptions): Promise<AsrDecodeResult> {
     if (this.closed) throw new Error('whisper engine is closed');
@@ -72,40 +75,13 @@ class WhisperEngine implements FileAsrEngine {
     task: 'transcribe' | 'translate',
     tailPaddings: number,
   ): Promise<SherpaOfflineRecognizer> {
-    const key = `${language}|${task}|${tailPaddings}`;
-    const hit = this.recognizers.get(key);
-    if (hit !== undefined) {
-      // Refresh LRU order.
-      this.recognizers.delete(key);
-      this.recognizers.set(key, hit);
-      return hit;
-    }
-    const created = loadSherpa().OfflineRecognizer.createAsync({
-      featConfig: { sampleRate: WHISPER_SAMPLE_RATE_HZ, featureDim: 80 },
-      modelConfig: {
-        whisper: {
-          encoder: this.config.encoderPath,
-          decoder: this.config.decoderPath,
-          language,
-          task,
-          tailPaddings,
-        },
-        tokens: this.config.tokensPath,
-        numThreads: this.config.numThreads,
-        provider: 'cpu',
-        debug: 0,
-      },
+    return this.recognizers.getOrCreate({ language, task, tailPaddings }, () => {
+      const created = loadSherpa().OfflineRecognizer.createAsync(
+        whisperRecognizerConfig(this.config, { language, task, tailPaddings }),
+      );
+      created.catch(() => this.recognizers.forget(created));
+      return created;
     });
-    this.recognizers.set(key, created);
-    created.catch(() => this.recognizers.delete(key));
-    while (this.recognizers.size > this.config.maxRecognizers) {
-      const oldest = this.recognizers.keys().next().value;
-      if (oldest === undefined) break;
-      // Dropping the reference lets the addon's finalizer free the native recognizer once
-      // in-flight decodes holding it finish.
-      this.recognizers.delete(oldest);
-    }
-    return created;
   }
 
   close(): void {

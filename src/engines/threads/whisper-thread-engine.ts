@@ -16,6 +16,7 @@ import {
   tailPaddingsFor,
   type WhisperEngineConfig,
 } from '../sherpa/whisper-engine.js';
+import { WHISPER_MAX_INPUT_S, WHISPER_SAMPLE_RATE_HZ } from '../sherpa/whisper-recognizers.js';
 import { spawnThread, threadEntryUrl } from './spawn-thread.js';
 import { ThreadPool, type ThreadPoolStats } from './thread-pool.js';
 import { prepareSamplesToPost } from './transferable-samples.js';
@@ -45,10 +46,6 @@ export interface ThreadedFileAsrEngine extends FileAsrEngine {
   /** `close()`, resolving once every thread has exited (no handle left behind). */
   closeAndWait(): Promise<void>;
 }
-
-const WHISPER_SAMPLE_RATE_HZ = 16000;
-/** Whisper's input window; sherpa-onnx truncates anything longer. */
-const WHISPER_MAX_INPUT_S = 30;
 
 /** Starts the threads and loads the default recognizer in each; rejects if one cannot load. */
 export async function createWhisperThreadEngine(

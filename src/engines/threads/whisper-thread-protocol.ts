@@ -1,23 +1,14 @@
 /** What the whisper engine sends to its inference threads and what comes back. */
+import type { WhisperModelFiles, WhisperRecognizerKey } from '../sherpa/whisper-recognizers.js';
+
+export type { WhisperRecognizerKey };
 
 /** The thread's `workerData`: what every recognizer it loads shares. */
-export interface WhisperThreadData {
-  readonly encoderPath: string;
-  readonly decoderPath: string;
-  readonly tokensPath: string;
-  /** Intra-op threads per decode inside the thread; 1 = the thread is the slot. */
-  readonly numThreads: number;
+export interface WhisperThreadData extends WhisperModelFiles {
   /** Most recognizers (language/task/tail padding) one thread keeps loaded. */
   readonly maxRecognizers: number;
   /** Loaded at start-up, so a model that cannot load fails the pool's start. */
   readonly warm: WhisperRecognizerKey;
-}
-
-export interface WhisperRecognizerKey {
-  /** '' = detect (multilingual models). */
-  readonly language: string;
-  readonly task: 'transcribe' | 'translate';
-  readonly tailPaddings: number;
 }
 
 export interface WhisperThreadRequest extends WhisperRecognizerKey {
