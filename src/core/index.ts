@@ -53,3 +53,4 @@ export {
 export type { SpeechEncoder } from './audio/speech-encoder.js';
 export { encodeWav, floatToInt16, toPcm16 } from './audio/wav-writer.js';
 export { isNonSpeechTag, stripNonSpeechTags } from './text/non-speech-tags.js';
+export { mapLimited } from './map-limited.js';

@@ -8,6 +8,7 @@ import {
   VoxfleetError,
   decodeAudioFile,
   decodeRawPcm,
+  mapLimited,
   resample,
   type AudioLimits,
   type FileTranscriptionRequest,
@@ -17,7 +18,6 @@ import {
 import type { SpeechSegment, VadEngine, VadOptions } from '../engines/index.js';
 import { planChunks, type Chunk, type ChunkPlanOptions, type Span } from './chunk-plan.js';
 import type { DecodeScheduler } from './scheduling/decode-scheduler.js';
-import { mapLimited } from './map-limited.js';
 import type { LoadedAsrModel, ModelSet } from './model-set.js';
 import { cleanTranscript } from './transcript-cleanup.js';
 import { estimateWordTimings } from './word-timings.js';

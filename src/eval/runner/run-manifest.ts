@@ -2,6 +2,7 @@
  * Runs manifest items through one path of one server, `concurrency` requests at a time, and
  * collects per-utterance transcripts and timings in manifest order.
  */
+import { mapLimited } from '../../core/index.js';
 import type { ManifestItem } from '../manifest.js';
 import type { EvalPath } from './eval-config.js';
 import { transcribeItem, type UtteranceRun } from './transcribe-item.js';
@@ -49,30 +50,22 @@ export async function runManifest(
   options: RunManifestOptions,
 ): Promise<ManifestRun> {
   const now = options.now ?? (() => performance.now());
-  const results = new Array<UtteranceRun | undefined>(items.length);
   const started = now();
-  let next = 0;
   let done = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      const result = await transcribeItem(items[index]!, {
-        baseUrl: options.baseUrl,
-        path: options.path,
-        model: options.model,
-        language: options.language,
-        frameMs: options.frameMs,
-        now,
-      });
-      results[index] = result;
-      options.onUtterance?.(++done, items.length, result);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(options.concurrency, items.length) }, () => lane()),
-  );
+  const utterances = await mapLimited(items, options.concurrency, async (item) => {
+    const result = await transcribeItem(item, {
+      baseUrl: options.baseUrl,
+      path: options.path,
+      model: options.model,
+      language: options.language,
+      frameMs: options.frameMs,
+      now,
+    });
+    options.onUtterance?.(++done, items.length, result);
+    return result;
+  });
   return {
-    utterances: results.filter((r): r is UtteranceRun => r !== undefined),
+    utterances,
     wallMs: now() - started,
   };
 }

@@ -1,7 +1,7 @@
 /**
- * `Promise.all(items.map(fn))` with at most `limit` calls in flight. A long file's chunks are
- * fed to the scheduler a few at a time, so one two-hour upload neither fills the batch queue
- * (refusing everyone else) nor holds hundreds of pending decodes. The first failure stops
+ * `Promise.all(items.map(fn))` with at most `limit` calls in flight. The worker feeds a long
+ * file's chunks to its scheduler a few at a time (so one two-hour upload neither fills the batch
+ * queue nor holds hundreds of pending decodes); eval runs a manifest `concurrency` at a time. The first failure stops
  * further calls and rejects; results keep the order of `items`.
  */
 export async function mapLimited<T, R>(
