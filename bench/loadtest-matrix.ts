@@ -5,12 +5,12 @@
  * bench/results/loadtest-matrix.json and prints one row per (system, streams).
  *   --duration-s S   seconds of load per run (default 40)     --streams LIST (default 1,4,16)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileLoadtestConfig, describeMachine, runLoadtest } from '../src/eval/index.js';
 import { peersInstalled, startPeer, type PeerName } from './peers/start-peer.js';
+import { DEV_DIR, selectBenchItems, writeBenchManifest } from './streams/bench-items.js';
 import { startServeProcess } from './streams/serve-process.js';
 
 const { values: args } = parseArgs({
@@ -20,31 +20,10 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'bench/results/loadtest-matrix.json' },
   },
 });
-const DEV = resolve('../shared/audio/dev');
 const counts = args.streams.split(',').map(Number);
 
-interface DevItem {
-  id: string;
-  audio: string;
-  duration_s: number;
-  tags: string[];
-}
-
-const eligible = readFileSync(join(DEV, 'manifest.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as DevItem)
-  .filter((i) => i.tags.includes('clean') && i.duration_s >= 1 && i.duration_s <= 15)
-  .sort((a, b) => a.id.localeCompare(b.id));
-const items = Array.from(
-  { length: 16 },
-  (_, k) => eligible[Math.floor((k * eligible.length) / 16)]!,
-);
-const manifest = join(tmpdir(), `voxfleet-loadtest-matrix-${process.pid}.jsonl`);
-writeFileSync(
-  manifest,
-  items.map((i) => JSON.stringify({ ...i, audio: join(DEV, i.audio) })).join('\n') + '\n',
-);
+const items = selectBenchItems(16);
+const manifest = writeBenchManifest(items, 'loadtest-matrix');
 
 const rows: Record<string, unknown>[] = [];
 async function measure(system: string, url: string, protocol: string): Promise<void> {
@@ -101,7 +80,7 @@ try {
 if (peersInstalled()) {
   for (const name of ['whisperlivekit', 'whisperlive'] as PeerName[]) {
     const peer = await startPeer(name, {
-      warmupWav: join(DEV, 'jfk.wav'),
+      warmupWav: join(DEV_DIR, 'jfk.wav'),
       maxClients: Math.max(...counts),
       language: 'en',
     });

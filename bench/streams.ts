@@ -21,7 +21,6 @@
  *                  under `carried_over` with the time they were measured
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SERVE_DEFAULTS, decodeAudioFile, resample } from '../src/core/index.js';
@@ -29,6 +28,7 @@ import { createSileroVadEngine } from '../src/engines/index.js';
 import { describeMachine } from '../src/eval/index.js';
 import { openModelStore } from '../src/registry/index.js';
 import { DEFAULT_STREAMING_CONFIG } from '../src/worker/index.js';
+import { DEV_DIR, selectBenchItems, writeBenchManifest } from './streams/bench-items.js';
 import { naiveDecodes, policyDecodes } from './streams/decode-lists.js';
 import { replayOnEngine } from './streams/raw-replay.js';
 import {
@@ -45,7 +45,6 @@ import { startServeProcess } from './streams/serve-process.js';
 
 const MODEL = 'whisper-tiny.en';
 const SHARED = resolve('../shared');
-const DEV = join(SHARED, 'audio/dev');
 const SLO: StreamSlo = { finalP95Ms: 800, firstPartialP95Ms: 600, werSlackPts: 1 };
 const ENDPOINTING_MS = 500;
 
@@ -66,36 +65,11 @@ const maxStreams = Number(args.max);
 const machine = describeMachine();
 const cores = machine.cores;
 
-interface DevItem {
-  id: string;
-  audio: string;
-  text: string;
-  duration_s: number;
-  tags: string[];
-}
-
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const all = readFileSync(join(DEV, 'manifest.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as DevItem);
-  // Clean utterances of 1-15 s, evenly spaced through the sorted list: read sentences, commands
-  // and single digits in the dev set's proportions.
-  const eligible = all
-    .filter((i) => i.tags.includes('clean') && i.duration_s >= 1 && i.duration_s <= 15)
-    .sort((a, b) => a.id.localeCompare(b.id));
-  const want = Math.min(Number(args.items), eligible.length);
-  const items = Array.from(
-    { length: want },
-    (_, k) => eligible[Math.floor((k * eligible.length) / want)]!,
-  );
-  const manifest = join(tmpdir(), `voxfleet-bench-streams-${process.pid}.jsonl`);
-  writeFileSync(
-    manifest,
-    items.map((i) => JSON.stringify({ ...i, audio: join(DEV, i.audio) })).join('\n') + '\n',
-  );
+  const items = selectBenchItems(Number(args.items));
+  const manifest = writeBenchManifest(items, 'bench-streams');
   const audioS = items.reduce((s, i) => s + i.duration_s, 0);
   log(
     `${items.length} clean utterances, ${audioS.toFixed(0)} s; ${machine.cpuModel}, ${cores} cores`,
@@ -103,7 +77,7 @@ async function main(): Promise<void> {
 
   const pcm = await Promise.all(
     items.map(async (i) => {
-      const decoded = await decodeAudioFile(new Uint8Array(readFileSync(join(DEV, i.audio))), {
+      const decoded = await decodeAudioFile(new Uint8Array(readFileSync(join(DEV_DIR, i.audio))), {
         maxDurationS: 600,
         maxChannels: 2,
       });
