@@ -39,6 +39,7 @@ import {
   type WhisperEngineConfig,
 } from '../src/engines/index.js';
 import { readManifest, type ManifestItem } from '../src/eval/index.js';
+import { printTable } from './print-table.js';
 
 const sherpa = createRequire(import.meta.url)('sherpa-onnx-node') as {
   readWave(
@@ -376,16 +377,6 @@ function label(s: Subject): string {
   return s.path === 'libuv'
     ? `libuv decodeAsync, ${s.concurrency} at once`
     : `${s.concurrency}-thread pool`;
-}
-
-function printTable(head: readonly string[], rows: readonly (readonly string[])[]): void {
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
-      .join('  ');
-  console.log(line(head));
-  for (const row of rows) console.log(line(row));
 }
 
 async function main(): Promise<void> {

@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { normalizeText, readManifest, scoreBySlice } from '../src/eval/index.js';
 import type { CorpusWordErrorRate, ManifestItem, SliceScore } from '../src/eval/index.js';
+import { printTable } from './print-table.js';
 
 // ---- the slice of sherpa-onnx-node (CommonJS, untyped) this script uses ----------------------
 
@@ -297,14 +298,7 @@ function printSlices(
       pct(n.wer),
     ];
   });
-  const head = ['slice', 'utts', 'ref words', 'WER plain', 'ref words (num)', 'WER num'];
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
-      .join('  ');
-  console.log(line(head));
-  for (const row of rows) console.log(line(row));
+  printTable(['slice', 'utts', 'ref words', 'WER plain', 'ref words (num)', 'WER num'], rows);
 }
 
 async function main(): Promise<void> {
