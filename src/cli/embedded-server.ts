@@ -60,6 +60,8 @@ export async function startEmbeddedServer(
         targetUtilisation: config.targetUtilisation,
         // Finals waiting a quarter second for a slot already cost a third of the latency budget.
         maxFinalWaitMs: 250,
+        // A first partial is due within 600 ms of speech and takes ~250 ms without a queue.
+        maxFirstPartialWaitMs: 200,
         minEvidenceStreamS: 30,
         retryAfterMs: 2000,
       },

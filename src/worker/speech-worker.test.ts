@@ -14,6 +14,7 @@ const config: WorkerConfig = {
   admission: {
     targetUtilisation: 0.7,
     maxFinalWaitMs: 250,
+    maxFirstPartialWaitMs: 200,
     minEvidenceStreamS: 30,
     retryAfterMs: 2000,
   },

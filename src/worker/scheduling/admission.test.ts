@@ -6,6 +6,7 @@ import type { LedgerWindow } from './load-ledger.js';
 const options: AdmissionOptions = {
   targetUtilisation: 0.7,
   maxFinalWaitMs: 250,
+  maxFirstPartialWaitMs: 200,
   maxStreams: 64,
   priorCostMsPerS: 100,
   minEvidenceStreamS: 30,
@@ -16,6 +17,7 @@ const window = (over: Partial<LedgerWindow> = {}): LedgerWindow => ({
   spanMs: 10_000,
   busyMs: { final: 0, first_partial: 0, partial: 0, speech: 0, file: 0 },
   finalWaitsMs: [],
+  firstPartialWaitsMs: [],
   decodes: 0,
   streamAudioS: 0,
   ...over,
@@ -56,6 +58,14 @@ test('finals already waiting for slots refuse new streams whatever the estimate 
   const w = window({ finalWaitsMs: [10, 20, 400, 500, 600, 700, 800, 900, 1000, 1100] });
   const v = judgeAdmission(options, { ...input, window: w, activeStreams: 1 });
   assert.deepEqual([v.admit, v.reason], [false, 'final_wait']);
+});
+
+test('first partials already waiting refuse new streams too', () => {
+  const w = window({ firstPartialWaitsMs: [10, 20, 300, 300, 300, 300, 300, 300, 300, 300] });
+  const v = judgeAdmission(options, { ...input, window: w, activeStreams: 2 });
+  assert.deepEqual([v.admit, v.reason], [false, 'first_partial_wait']);
+  const idle = judgeAdmission(options, { ...input, window: w, activeStreams: 0 });
+  assert.equal(idle.admit, true, 'waits of streams that have all gone say nothing');
 });
 
 test('the hard cap holds even with headroom', () => {

@@ -9,9 +9,11 @@
  * (streams + 1) x cost stays under `targetUtilisation` of the slots that required work can count
  * on: all slots, minus those batch work holds right now, minus one that refresh partials keep
  * busy whenever streams are open (they fill any idle slot but one, and a running decode cannot be
- * interrupted); and while finals are not already waiting for slots longer than
- * `maxFinalWaitMs` at the 90th percentile (while streams are open). Until enough stream audio
- * has been seen, the cost measured by calibration at start-up stands in.
+ * interrupted); and while finals and first partials are not already waiting for slots longer
+ * than `maxFinalWaitMs` / `maxFirstPartialWaitMs` at the 90th percentile (while streams are
+ * open): the estimate says where the knee should be, the waits say the queue has started to
+ * build. Until enough stream audio has been seen, the cost measured by calibration at start-up
+ * stands in.
  */
 import { VoxfleetError } from '../../core/index.js';
 import type { LedgerWindow } from './load-ledger.js';
@@ -21,6 +23,8 @@ export interface AdmissionOptions {
   readonly targetUtilisation: number;
   /** Finals waiting longer than this (p90 over the window) mean the worker is already full. */
   readonly maxFinalWaitMs: number;
+  /** First partials waiting longer than this (p90 over the window) mean the same. */
+  readonly maxFirstPartialWaitMs: number;
   /** Hard cap, for memory: streams held at once whatever the headroom. */
   readonly maxStreams: number;
   /** Slot-ms of required work per second of stream audio, from start-up calibration. */
@@ -44,7 +48,7 @@ export interface AdmissionVerdict {
   readonly costMsPerS: number;
   /** Streams the real-time slots can carry at the target utilisation. */
   readonly capacity: number;
-  readonly reason?: 'max_streams' | 'headroom' | 'final_wait';
+  readonly reason?: 'max_streams' | 'headroom' | 'final_wait' | 'first_partial_wait';
 }
 
 export function judgeAdmission(options: AdmissionOptions, input: AdmissionInput): AdmissionVerdict {
@@ -65,6 +69,11 @@ export function judgeAdmission(options: AdmissionOptions, input: AdmissionInput)
   // Waits left over from streams that have all gone say nothing about the streams to come.
   if (input.activeStreams > 0 && percentile(w.finalWaitsMs, 0.9) > options.maxFinalWaitMs)
     return { ...base, admit: false, reason: 'final_wait' };
+  if (
+    input.activeStreams > 0 &&
+    percentile(w.firstPartialWaitsMs, 0.9) > options.maxFirstPartialWaitMs
+  )
+    return { ...base, admit: false, reason: 'first_partial_wait' };
   return { ...base, admit: true };
 }
 
@@ -72,8 +81,8 @@ export function overCapacity(verdict: AdmissionVerdict, retryAfterMs: number): V
   const why =
     verdict.reason === 'max_streams'
       ? 'it holds its configured maximum of streams'
-      : verdict.reason === 'final_wait'
-        ? 'finals are already waiting for decode slots'
+      : verdict.reason === 'final_wait' || verdict.reason === 'first_partial_wait'
+        ? 'live decodes are already waiting for slots'
         : `its measured headroom is ${verdict.capacity} streams`;
   return new VoxfleetError('OVER_CAPACITY', `this worker is full: ${why}`, { retryAfterMs });
 }

@@ -153,5 +153,28 @@ test('the ledger records busy time by class and how long finals waited', async (
   assert.deepEqual(w.finalWaitsMs, [300]);
   assert.equal(w.decodes, 2);
   clock.advance(11_000);
+  const later = s.ledger.window();
+  assert.deepEqual(
+    later.finalWaitsMs,
+    [],
+    'waits leave after 10 s: a queue counts only while it is there',
+  );
+  assert.equal(later.busyMs.final, 100, 'busy time stays 30 s: the cost estimate must not swing');
+  clock.advance(20_000);
   assert.equal(s.ledger.window().decodes, 0, 'old seconds leave the window');
+});
+
+test('first partials have their waits recorded apart from finals', async () => {
+  const clock = new ManualClock(10_000);
+  const s = scheduler(1, 1, 10, clock);
+  const g = gate();
+  const running = s.run('final', async () => {
+    await g.promise;
+    clock.advance(200);
+  });
+  const first = s.offerPartial({}, true, async () => void clock.advance(50));
+  g.open();
+  await Promise.all([running, first]);
+  const w = s.ledger.window();
+  assert.deepEqual([w.finalWaitsMs, w.firstPartialWaitsMs], [[0], [200]]);
 });

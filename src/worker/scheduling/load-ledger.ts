@@ -1,8 +1,13 @@
 /**
- * What the decode slots did over the last few seconds: busy time by class of work, how long
- * finals waited for a slot, and how many stream-seconds of audio were open. Admission control
- * reads it to know the worker's real-time headroom from measurement rather than from a fixed
- * connection count. Time comes from the injected clock, in one-second buckets.
+ * What the decode slots did over the last seconds: busy time by class of work, how long finals
+ * and first partials waited for a slot, and how many stream-seconds of audio were open. Admission
+ * control reads it to know the worker's real-time headroom from measurement rather than from a
+ * fixed connection count. Time comes from the injected clock, in one-second buckets.
+ *
+ * Two spans: busy time and audio over `costWindowS` (30 s), because one utterance's cost per
+ * second varies five-fold with its length (every Whisper decode pays the same padding) and a
+ * short window made the capacity estimate swing by a stream or two under steady load; waits over
+ * the last `waitWindowS` (10 s), because a queue that has started to build must count at once.
  */
 import type { Clock } from '../../core/index.js';
 
@@ -12,16 +17,19 @@ interface Bucket {
   second: number;
   busyMs: Record<WorkClass, number>;
   finalWaitsMs: number[];
+  firstPartialWaitsMs: number[];
   decodes: number;
   streamAudioS: number;
 }
 
 export interface LedgerWindow {
-  /** Window length actually covered, ms. */
+  /** Cost window actually covered, ms. */
   readonly spanMs: number;
   readonly busyMs: Readonly<Record<WorkClass, number>>;
-  /** Waits of finals for a slot, ms, oldest first. */
+  /** Waits of finals for a slot over the (shorter) wait window, ms, oldest first. */
   readonly finalWaitsMs: readonly number[];
+  /** Waits of first partials for a slot over the wait window, ms, oldest first. */
+  readonly firstPartialWaitsMs: readonly number[];
   readonly decodes: number;
   /** Seconds of live-stream audio received within the window (all streams together). */
   readonly streamAudioS: number;
@@ -41,8 +49,10 @@ export class LoadLedger {
 
   constructor(
     private readonly clock: Clock,
-    /** Seconds of history kept. */
-    private readonly windowS = 10,
+    /** Seconds over which busy time and stream audio are summed. */
+    private readonly costWindowS = 30,
+    /** Seconds over which slot waits are kept. */
+    private readonly waitWindowS = 10,
   ) {
     this.startedMs = clock.now();
   }
@@ -53,6 +63,7 @@ export class LoadLedger {
     b.busyMs[cls] += runMs;
     b.decodes++;
     if (cls === 'final') b.finalWaitsMs.push(waitMs);
+    if (cls === 'first_partial') b.firstPartialWaitsMs.push(waitMs);
   }
 
   /** Live-stream audio received; silent audio counts too (it is what streams cost on average). */
@@ -64,30 +75,42 @@ export class LoadLedger {
     this.prune();
     const busyMs = ZERO();
     const finalWaitsMs: number[] = [];
+    const firstPartialWaitsMs: number[] = [];
     let decodes = 0;
     let streamAudioS = 0;
+    const waitsFrom = Math.floor(this.clock.now() / 1000) - this.waitWindowS;
     for (const b of this.buckets) {
       for (const k of Object.keys(busyMs) as WorkClass[]) busyMs[k] += b.busyMs[k];
-      finalWaitsMs.push(...b.finalWaitsMs);
+      if (b.second > waitsFrom) {
+        finalWaitsMs.push(...b.finalWaitsMs);
+        firstPartialWaitsMs.push(...b.firstPartialWaitsMs);
+      }
       decodes += b.decodes;
       streamAudioS += b.streamAudioS;
     }
-    const spanMs = Math.min(this.windowS * 1000, this.clock.now() - this.startedMs);
-    return { spanMs, busyMs, finalWaitsMs, decodes, streamAudioS };
+    const spanMs = Math.min(this.costWindowS * 1000, this.clock.now() - this.startedMs);
+    return { spanMs, busyMs, finalWaitsMs, firstPartialWaitsMs, decodes, streamAudioS };
   }
 
   private bucket(): Bucket {
     const second = Math.floor(this.clock.now() / 1000);
     const last = this.buckets.at(-1);
     if (last?.second === second) return last;
-    const b: Bucket = { second, busyMs: ZERO(), finalWaitsMs: [], decodes: 0, streamAudioS: 0 };
+    const b: Bucket = {
+      second,
+      busyMs: ZERO(),
+      finalWaitsMs: [],
+      firstPartialWaitsMs: [],
+      decodes: 0,
+      streamAudioS: 0,
+    };
     this.buckets.push(b);
     this.prune();
     return b;
   }
 
   private prune(): void {
-    const oldest = Math.floor(this.clock.now() / 1000) - this.windowS;
+    const oldest = Math.floor(this.clock.now() / 1000) - this.costWindowS;
     while ((this.buckets[0]?.second ?? Infinity) <= oldest) this.buckets.shift();
   }
 }
