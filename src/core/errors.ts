@@ -47,6 +47,8 @@ export const ERROR_CATALOG = Object.freeze({
   OVER_CAPACITY: spec(503, true),
   NOT_READY: spec(503, true),
   SHUTTING_DOWN: spec(503, true),
+  // A worker stopped answering mid-call (missed heartbeats, gone from the fabric).
+  WORKER_LOST: spec(503, true),
   CANCELLED: spec(499),
   // Placement
   RESIDENCY_UNAVAILABLE: spec(503, true),
