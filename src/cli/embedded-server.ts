@@ -9,6 +9,7 @@ import { buildGateway } from '../gateway/index.js';
 import { openModelStore, type ModelStore, type PullProgress } from '../registry/index.js';
 import { Telemetry } from '../telemetry/index.js';
 import { DEFAULT_STREAMING_CONFIG, SpeechWorker, loadModels } from '../worker/index.js';
+import { findConsoleDir } from './console-dir.js';
 
 export interface EmbeddedServer {
   readonly app: FastifyInstance;
@@ -60,8 +61,8 @@ export async function startEmbeddedServer(
         targetUtilisation: config.targetUtilisation,
         // Finals waiting a quarter second for a slot already cost a third of the latency budget.
         maxFinalWaitMs: 250,
-        // A first partial is due within 600 ms of speech and takes ~250 ms without a queue.
-        maxFirstPartialWaitMs: 200,
+        // A first partial is due within 600 ms of speech; ~250 ms of that go to detection and decode.
+        maxFirstPartialWaitMs: 300,
         minEvidenceStreamS: 30,
         retryAfterMs: 2000,
       },
@@ -76,6 +77,7 @@ export async function startEmbeddedServer(
   await worker.calibrate();
   const fabric = new InProcessFabric();
   fabric.register(worker);
+  const consoleDir = config.console ? findConsoleDir() : undefined;
   const app = await buildGateway(
     { fabric, telemetry, ...(hooks.clock ? { clock: hooks.clock } : {}) },
     {
@@ -84,10 +86,13 @@ export async function startEmbeddedServer(
       maxFrameBytes: 1024 * 1024,
       idleTimeoutMs: config.idleTimeoutMs,
       logger: { level: config.logLevel, ...(hooks.logStream ? { stream: hooks.logStream } : {}) },
+      consoleDir,
     },
   );
   const address = await app.listen({ host: config.host, port: config.port });
   const startupMs = performance.now() - started;
+  if (config.console && consoleDir === undefined)
+    app.log.warn('the web console is not built (npm run build): / serves nothing');
   app.log.info({ startupMs: Math.round(startupMs), models: config.models }, 'voxfleet ready');
   return {
     app,

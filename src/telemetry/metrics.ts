@@ -90,7 +90,7 @@ export class Telemetry {
     });
     this.admissionRefusals = new Counter({
       name: 'voxfleet_stream_admission_refusals_total',
-      help: 'Streams refused with OVER_CAPACITY, by reason (headroom, final_wait, max_streams).',
+      help: 'Streams refused with OVER_CAPACITY, by reason (headroom, final_wait, first_partial_wait, max_streams).',
       labelNames: ['reason'],
       registers: [r],
     });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ManualClock, type StreamEvent } from '../../core/index.js';
 import { EnergyVad, FakeAsrEngine } from '../../engines/testing/fake-engines.js';
 import { DecodeScheduler } from '../scheduling/decode-scheduler.js';
-import { StreamingSession } from './streaming-session.js';
+import { StreamingSession, type StreamingObserver } from './streaming-session.js';
 
 const RATE = 16000;
 
@@ -19,9 +19,17 @@ function pcm16(parts: { ms: number; amp: number }[]): Uint8Array {
 }
 
 async function open(
-  options: { interim?: boolean; endpointingMs?: number; commitLongAfterMs?: number } = {},
+  options: {
+    interim?: boolean;
+    endpointingMs?: number;
+    commitLongAfterMs?: number;
+    clock?: ManualClock;
+    engine?: FakeAsrEngine;
+    observer?: StreamingObserver;
+  } = {},
 ) {
-  const engine = new FakeAsrEngine();
+  const engine = options.engine ?? new FakeAsrEngine();
+  const clock = options.clock ?? new ManualClock();
   const events: StreamEvent[] = [];
   const session = await StreamingSession.open(
     {
@@ -42,9 +50,10 @@ async function open(
         slots: 1,
         batchSlots: 1,
         maxQueued: 10,
-        clock: new ManualClock(),
+        clock,
       }),
-      clock: new ManualClock(),
+      clock,
+      ...(options.observer ? { observer: options.observer } : {}),
       config: {
         partialEveryMs: 200,
         firstPartialEveryMs: 200,
@@ -216,6 +225,31 @@ test('pauses shorter than the endpointing join phrases into one final; the specu
   assert.equal(finalPasses.length, 2);
   assert.equal(events.filter((e) => e.type === 'speech_started').length, 1);
   await session.close();
+});
+
+test('a reused speculative final reports the slot time its decode took, not the time since the endpoint', async () => {
+  const clock = new ManualClock();
+  const engine = new FakeAsrEngine((samples, options) => {
+    if (options.pass === 'live_final') clock.advance(70);
+    return 'w1 w2';
+  });
+  const decodes: number[] = [];
+  const { session } = await open({
+    endpointingMs: 600,
+    clock,
+    engine,
+    observer: { final: (_latency, _audio, decodeMs) => decodes.push(decodeMs) },
+  });
+  await feed(
+    session,
+    pcm16([
+      { ms: 100, amp: 0 },
+      { ms: 500, amp: 0.5 },
+      { ms: 900, amp: 0 },
+    ]),
+  );
+  await session.close();
+  assert.deepEqual(decodes, [70]);
 });
 
 test('a pause longer than the endpointing gives two finals', async () => {

@@ -78,6 +78,12 @@ export interface StreamingSessionDeps {
 
 export type StreamingState = 'open' | 'closing' | 'closed';
 
+/** A final's decode and the slot time it took (a reused speculation ran before the commit). */
+interface TimedDecode {
+  readonly decoded: AsrDecodeResult;
+  readonly decodeMs: number;
+}
+
 /** The utterance being spoken: phrases the VAD closed so far, and the speculative final. */
 interface OpenUtterance {
   /** First sample of the utterance's audio (padding included). */
@@ -88,7 +94,7 @@ interface OpenUtterance {
   /** The decode of [from, last phrase end + pad] started when the last phrase closed. */
   speculative?: {
     readonly phrases: number;
-    readonly result: Promise<AsrDecodeResult>;
+    readonly result: Promise<TimedDecode>;
     /** Withdraws the decode if it has not started (the utterance went on). */
     readonly cancel: AbortController;
   };
@@ -341,11 +347,7 @@ export class StreamingSession {
   }
 
   /** Decodes [from, phraseEnd + pad) for a final, as a final-class job. */
-  private decodeFinal(
-    from: number,
-    phraseEnd: number,
-    cancel?: AbortSignal,
-  ): Promise<AsrDecodeResult> {
+  private decodeFinal(from: number, phraseEnd: number, cancel?: AbortSignal): Promise<TimedDecode> {
     const samples = this.history.slice(
       from,
       Math.min(this.history.endSample, phraseEnd + this.padSamples),
@@ -354,12 +356,15 @@ export class StreamingSession {
       cancel === undefined ? this.lifetime.signal : AbortSignal.any([cancel, this.lifetime.signal]);
     const result = this.deps.scheduler.run(
       'final',
-      () =>
-        this.deps.model.engine.decode(samples, {
+      async () => {
+        const startedMs = this.deps.clock.now();
+        const decoded = await this.deps.model.engine.decode(samples, {
           language: this.forcedLanguage(),
           task: 'transcribe',
           pass: 'live_final',
-        }),
+        });
+        return { decoded, decodeMs: this.deps.clock.now() - startedMs };
+      },
       signal,
     );
     result.catch(() => undefined); // a discarded speculation must not surface as unhandled
@@ -377,19 +382,19 @@ export class StreamingSession {
     const from = utt.from;
     this.lastFinalEnd = to;
     const reuse = utt.speculative?.phrases === utt.phrases.length;
-    const decodeStart = this.deps.clock.now();
     const result =
       reuse && utt.speculative !== undefined
         ? utt.speculative.result
         : this.decodeFinal(from, last.end);
-    const endArrivedMs = this.history.arrivalOf(Math.max(last.start, last.end - 1)) ?? decodeStart;
+    const endArrivedMs =
+      this.history.arrivalOf(Math.max(last.start, last.end - 1)) ?? this.deps.clock.now();
     const speech = utt.phrases.map((p) => ({
       startS: p.start / this.rate,
       endS: p.end / this.rate,
     }));
     this.pendingFinals++;
     this.finals = this.finals.then(async () => {
-      const decoded = await result;
+      const { decoded, decodeMs } = await result;
       if (this.isClosed()) return;
       const text = cleanTranscript(decoded.text);
       const now = this.deps.clock.now();
@@ -402,7 +407,7 @@ export class StreamingSession {
           words: estimateWordTimings(text, speech),
           language: decoded.language,
         });
-        this.deps.observer?.final?.(now - endArrivedMs, (to - from) / this.rate, now - decodeStart);
+        this.deps.observer?.final?.(now - endArrivedMs, (to - from) / this.rate, decodeMs);
       }
       this.emit({ type: 'utterance_end', end_s: round(to / this.rate) });
     });
