@@ -50,6 +50,8 @@ export const ERROR_CATALOG = Object.freeze({
   // A worker stopped answering mid-call (missed heartbeats, gone from the fabric).
   WORKER_LOST: spec(503, true),
   CANCELLED: spec(499),
+  // A caller's own deadline passed (`voxfleet eval --timeout-s`); the request was aborted.
+  REQUEST_TIMEOUT: spec(504, true),
   // Placement
   RESIDENCY_UNAVAILABLE: spec(503, true),
   // Faults
