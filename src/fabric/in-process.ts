@@ -19,12 +19,7 @@ export class InProcessFabric implements FabricClient {
   }
 
   models(): ModelDescriptor[] {
-    const seen = new Map<string, ModelDescriptor>();
-    for (const w of this.workers()) {
-      if (w.state !== 'ready') continue;
-      for (const m of w.models) seen.set(`${m.name}@${m.version}`, m);
-    }
-    return [...seen.values()];
+    return readyModels(this.workers());
   }
 
   // async, so a refusal is always a rejected promise, never a synchronous throw.
@@ -57,6 +52,16 @@ export class InProcessFabric implements FabricClient {
     if (best !== undefined) return best.endpoint;
     throw new VoxfleetError('NOT_READY', 'no worker is ready', { retryAfterMs: 1000 });
   }
+}
+
+/** Models served by at least one ready worker, de-duplicated by name and version. */
+export function readyModels(workers: readonly WorkerStatus[]): ModelDescriptor[] {
+  const seen = new Map<string, ModelDescriptor>();
+  for (const w of workers) {
+    if (w.state !== 'ready') continue;
+    for (const m of w.models) seen.set(`${m.name}@${m.version}`, m);
+  }
+  return [...seen.values()];
 }
 
 /**

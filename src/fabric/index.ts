@@ -1,4 +1,8 @@
-export { InProcessFabric, pickWorkerOrder } from './in-process.js';
+export { InProcessFabric, pickWorkerOrder, readyModels } from './in-process.js';
+export { NatsFabric, NATS_FABRIC_DEFAULTS } from './nats/nats-fabric.js';
+export type { NatsFabricOptions } from './nats/nats-fabric.js';
+export { NatsWorkerHost, WORKER_HOST_DEFAULTS } from './nats/worker-host.js';
+export type { NatsWorkerHostOptions, WorkerHostState } from './nats/worker-host.js';
 export type {
   FabricClient,
   StreamChannel,

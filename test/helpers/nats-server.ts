@@ -1,0 +1,95 @@
+/**
+ * Starts a real `nats-server` (JetStream on, store in a fresh temp folder) on a free loopback
+ * port, the nats.js launcher pattern. The port is chosen by the server itself (`-p -1`) and read
+ * back from its ports file, so two test files never race for one port. Callers stop it in a
+ * top-level `after`; a process exit kills it too, so a crashed test leaves no server behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface NatsServer {
+  readonly url: string;
+  readonly storeDir: string;
+  stop(): Promise<void>;
+}
+
+/** Debian installs it under /usr/sbin, which is not on every user's PATH. */
+export function natsServerBinary(): string {
+  const fromEnv = process.env.NATS_SERVER_BIN;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/bin'])) {
+    const candidate = join(dir, 'nats-server');
+    if (dir !== '' && existsSync(candidate)) return candidate;
+  }
+  throw new Error('nats-server not found: install the Debian package or set NATS_SERVER_BIN');
+}
+
+export async function startNatsServer(
+  options: { readyTimeoutMs?: number } = {},
+): Promise<NatsServer> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
+  const root = mkdtempSync(join(tmpdir(), 'vf-nats-'));
+  const storeDir = join(root, 'store');
+  const child = spawn(
+    natsServerBinary(),
+    ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', storeDir, '--ports_file_dir', root],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    // Keep the tail only: enough to explain a failed start.
+    stderr = (stderr + d.toString('utf8')).slice(-4000);
+  });
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
+    await killAndWait(child);
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    const url = await waitForPortsFile(child, root, readyTimeoutMs, () => stderr);
+    return { url, storeDir, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function waitForPortsFile(
+  child: ChildProcess,
+  dir: string,
+  timeoutMs: number,
+  stderr: () => string,
+): Promise<string> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`nats-server exited (${child.exitCode}): ${stderr()}`);
+    const file = readdirSync(dir).find((f) => f.endsWith('.ports'));
+    if (file !== undefined) {
+      try {
+        const ports = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nats?: string[] };
+        const url = ports.nats?.[0];
+        if (url !== undefined) return url;
+      } catch {
+        // written but not complete yet: read again on the next turn
+      }
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`nats-server did not start within ${timeoutMs} ms: ${stderr()}`);
+}
+
+async function killAndWait(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
