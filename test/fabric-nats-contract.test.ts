@@ -4,8 +4,7 @@
  * have. Each run uses its own region so runs never see each other's workers.
  */
 import { after, before } from 'node:test';
-import { NatsFabric, NatsWorkerHost } from '../src/fabric/index.js';
-import { connectToNats } from '../src/fabric/nats/connection.js';
+import { NatsFabric, NatsWorkerHost, connectToNats } from '../src/fabric/index.js';
 import { fabricContract } from '../src/fabric/testing/fabric-contract.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 

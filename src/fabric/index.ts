@@ -1,4 +1,6 @@
 export { InProcessFabric, pickWorkerOrder, readyModels } from './in-process.js';
+export { connectToNats } from './nats/connection.js';
+export type { NatsConnection } from './nats/connection.js';
 export { NatsFabric, NATS_FABRIC_DEFAULTS } from './nats/nats-fabric.js';
 export type { NatsFabricOptions } from './nats/nats-fabric.js';
 export { NatsWorkerHost, WORKER_HOST_DEFAULTS } from './nats/worker-host.js';

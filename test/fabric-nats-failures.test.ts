@@ -1,0 +1,174 @@
+/**
+ * How the NATS fabric behaves when workers go away, on a real nats-server: missed heartbeats,
+ * a worker that never answers, a worker whose subscriptions are gone, drain and destroy.
+ * Timeouts run on a ManualClock: no test sleeps to prove one.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock, VoxfleetError, type StreamEvent } from '../src/core/index.js';
+import {
+  NatsFabric,
+  NatsWorkerHost,
+  connectToNats,
+  type NatsConnection,
+} from '../src/fabric/index.js';
+import { openDiscoveryBucket } from '../src/fabric/nats/discovery.js';
+import { FakeWorker } from '../src/fabric/testing/fake-worker.js';
+import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+
+let nats: NatsServer;
+const connections: NatsConnection[] = [];
+before(async () => {
+  nats = await startNatsServer();
+});
+after(async () => {
+  await Promise.all(connections.map((c) => c.close()));
+  await nats?.stop();
+});
+
+let regions = 0;
+async function connection(name: string): Promise<NatsConnection> {
+  const c = await connectToNats(nats.url, name);
+  connections.push(c);
+  return c;
+}
+
+const streamRequest = {
+  sessionId: 's',
+  encoding: 'pcm_s16le' as const,
+  sampleRateHz: 16000,
+  interimResults: true,
+  endpointingMs: 500,
+};
+
+async function setUp(workers: FakeWorker[], heartbeatMs = 1000) {
+  const region = `fail-${++regions}`;
+  const clock = new ManualClock();
+  const hosts = await Promise.all(
+    workers.map(async (endpoint) =>
+      NatsWorkerHost.start({
+        connection: await connection(endpoint.status().id),
+        endpoint,
+        zone: 'test',
+        region,
+        heartbeatMs,
+        // The workers' own clock: it stands still, so they announce only when told to.
+        clock: new ManualClock(),
+      }),
+    ),
+  );
+  const gateway = await connection('gateway');
+  const fabric = await NatsFabric.start({ connection: gateway, region, clock });
+  await fabric.waitForWorkers((ws) => ws.length === workers.length, 5000);
+  return { region, clock, hosts, fabric, gateway };
+}
+
+test('a worker that misses three heartbeats is dropped and its stream ends with WORKER_LOST', async () => {
+  const { clock, hosts, fabric } = await setUp([new FakeWorker('w-silent')]);
+  const events: StreamEvent[] = [];
+  const channel = await fabric.openStream(streamRequest, (e) => events.push(e));
+  // The worker's clock stands still: it sends no more heartbeats. The gateway's moves on.
+  // (The announcement's age in transit, a few wall-clock ms, counts against it too.)
+  clock.advance(2900);
+  assert.equal(fabric.workers().length, 1, 'three missed periods are tolerated');
+  clock.advance(350);
+  assert.equal(fabric.workers().length, 0);
+  await channel.done;
+  const last = events.at(-1);
+  assert.equal(last?.type, 'error');
+  assert.equal(last.type === 'error' && last.code, 'WORKER_LOST');
+  await assert.rejects(
+    fabric.openStream(streamRequest, () => undefined),
+    { code: 'NOT_READY' },
+  );
+  await fabric.close();
+  await hosts[0]!.destroy();
+});
+
+test('a worker that never answers the open: WORKER_LOST after openTimeoutMs on the clock', async () => {
+  const region = `fail-${++regions}`;
+  const clock = new ManualClock();
+  const ghost = await connection('ghost');
+  // Subscribed (so no "no responders"), announced, but never replies.
+  ghost.subscribe(`vf.test.${region}.worker.w-mute.*`, { callback: () => undefined });
+  await ghost.flush();
+  const bucket = await openDiscoveryBucket(ghost);
+  const status = new FakeWorker('w-mute').status();
+  await bucket.put(
+    `test.${region}.w-mute`,
+    JSON.stringify({ status, zone: 'test', region, heartbeatMs: 60_000 }),
+  );
+  const fabric = await NatsFabric.start({
+    connection: await connection('gateway'),
+    region,
+    clock,
+    openTimeoutMs: 2000,
+  });
+  await fabric.waitForWorkers((ws) => ws.length === 1, 5000);
+  const opening = fabric.openStream(streamRequest, () => undefined);
+  clock.advance(1999);
+  clock.advance(1);
+  await assert.rejects(opening, (err) => {
+    assert.ok(err instanceof VoxfleetError);
+    assert.equal(err.code, 'WORKER_LOST');
+    assert.ok(err.retryable);
+    return true;
+  });
+  await bucket.delete(`test.${region}.w-mute`);
+  await fabric.close();
+});
+
+test('a worker with no subscription left is forgotten and the call goes to the next one', async () => {
+  const live = new FakeWorker('w-live', { activeStreams: 5 });
+  const { region, fabric, hosts, gateway } = await setUp([live]);
+  // An announcement for a worker that is not there: its open finds no responder.
+  const bucket = await openDiscoveryBucket(gateway);
+  const ghost = new FakeWorker('w-ghost').status();
+  await bucket.put(
+    `test.${region}.w-ghost`,
+    JSON.stringify({ status: ghost, zone: 'test', region, heartbeatMs: 60_000 }),
+  );
+  await fabric.waitForWorkers((ws) => ws.length === 2, 5000);
+  const channel = await fabric.openStream(streamRequest, () => undefined);
+  assert.equal(live.streams.length, 1, 'the idle ghost was tried first, then the live worker');
+  assert.deepEqual(
+    fabric.workers().map((w) => w.id),
+    ['w-live'],
+  );
+  channel.abort();
+  await fabric.close();
+  await hosts[0]!.destroy();
+});
+
+test('close() drains: announced at once, no new calls, the open stream finishes, then it leaves', async () => {
+  const worker = new FakeWorker('w-drain');
+  const { fabric, hosts } = await setUp([worker]);
+  const host = hosts[0]!;
+  const events: StreamEvent[] = [];
+  const channel = await fabric.openStream(streamRequest, (e) => events.push(e));
+  const closing = host.close();
+  await fabric.waitForWorkers((ws) => ws[0]?.state === 'draining', 5000);
+  await assert.rejects(
+    fabric.openStream(streamRequest, () => undefined),
+    { code: 'NOT_READY' },
+  );
+  channel.pushAudio(new Uint8Array(3200));
+  channel.control({ type: 'close' });
+  await channel.done;
+  await closing;
+  assert.equal(events.at(-1)?.type, 'closed');
+  assert.equal(host.hostState, 'stopped');
+  await fabric.waitForWorkers((ws) => ws.length === 0, 5000);
+  await fabric.close();
+});
+
+test('destroy() ends open streams at once with WORKER_LOST, without waiting for heartbeats', async () => {
+  const { fabric, hosts } = await setUp([new FakeWorker('w-destroy')]);
+  const events: StreamEvent[] = [];
+  const channel = await fabric.openStream(streamRequest, (e) => events.push(e));
+  await hosts[0]!.destroy();
+  await channel.done;
+  const last = events.at(-1);
+  assert.equal(last?.type === 'error' && last.code, 'WORKER_LOST');
+  await fabric.close();
+});
