@@ -5,11 +5,13 @@ import { Command, CommanderError } from 'commander';
 import { VoxfleetError } from '../core/index.js';
 import { registerCapacity } from './commands/capacity.js';
 import { registerEval } from './commands/eval.js';
+import { registerGateway } from './commands/gateway.js';
 import { registerLoadtest } from './commands/loadtest.js';
 import { registerModels } from './commands/models.js';
 import { registerServe } from './commands/serve.js';
 import { registerSynthesize } from './commands/synthesize.js';
 import { registerTranscribe } from './commands/transcribe.js';
+import { registerWorker } from './commands/worker.js';
 
 export { startEmbeddedServer } from './embedded-server.js';
 export type { EmbeddedServer, EmbeddedServerHooks } from './embedded-server.js';
@@ -22,6 +24,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerServe(program);
+  registerWorker(program);
+  registerGateway(program);
   registerModels(program);
   registerTranscribe(program);
   registerSynthesize(program);

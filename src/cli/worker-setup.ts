@@ -1,0 +1,81 @@
+/**
+ * Builds a SpeechWorker from the serve config: installs missing models (mirror first), loads
+ * them, and measures what a stream costs on this machine. `voxfleet serve` puts it behind the
+ * in-process fabric; `voxfleet worker` serves it over NATS. One place, so both run the same worker.
+ */
+import { newId, preloadResampler, type Clock, type ServeConfig } from '../core/index.js';
+import { openModelStore, type ModelStore, type PullProgress } from '../registry/index.js';
+import type { Telemetry } from '../telemetry/index.js';
+import { DEFAULT_STREAMING_CONFIG, SpeechWorker, loadModels } from '../worker/index.js';
+
+export interface WorkerSetupHooks {
+  readonly onPullProgress?: (progress: PullProgress) => void;
+  readonly clock?: Clock;
+  /** The worker's id on the fabric; a fresh one when absent. */
+  readonly workerId?: string;
+}
+
+export async function startSpeechWorker(
+  config: ServeConfig,
+  telemetry: Telemetry,
+  hooks: WorkerSetupHooks = {},
+): Promise<SpeechWorker> {
+  const store = openModelStore(config.dataDir);
+  await ensureInstalled(store, config, hooks.onPullProgress);
+  const [loaded] = await Promise.all([
+    loadModels(store, config.models, {
+      tailPaddings: config.tailPaddings,
+      liveTailPaddings: config.liveTailPaddings,
+      inferenceThreads: config.inferenceThreads,
+    }),
+    // The shared resampler loads once, before the first request needs it.
+    preloadResampler(),
+  ]);
+  const worker = new SpeechWorker(
+    {
+      models: loaded.models,
+      vad: loaded.vad,
+      telemetry,
+      ...(hooks.clock ? { clock: hooks.clock } : {}),
+    },
+    {
+      id: hooks.workerId ?? newId('wrk'),
+      decodeConcurrency: config.decodeConcurrency,
+      batchSlots: config.batchSlots,
+      maxQueuedDecodes: 256,
+      maxStreams: config.maxStreams,
+      admission: {
+        targetUtilisation: config.targetUtilisation,
+        // Finals waiting a quarter second for a slot already cost a third of the latency budget.
+        maxFinalWaitMs: 250,
+        // A first partial is due within 600 ms of speech; ~250 ms of that go to detection and decode.
+        maxFirstPartialWaitMs: 300,
+        minEvidenceStreamS: 30,
+        retryAfterMs: 2000,
+      },
+      limits: { maxDurationS: config.maxAudioS, maxChannels: config.maxChannels },
+      // Files: phrases of up to 25 s joined across pauses of up to 1.5 s (never cut mid-speech).
+      fileVad: { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 500, maxSpeechMs: 25_000 },
+      chunking: { maxChunkS: 25, maxGapS: 1.5, padS: 0.25 },
+      streaming: DEFAULT_STREAMING_CONFIG,
+      maxTtsInputChars: 4096,
+    },
+  );
+  await worker.calibrate();
+  return worker;
+}
+
+async function ensureInstalled(
+  store: ModelStore,
+  config: ServeConfig,
+  onProgress?: (p: PullProgress) => void,
+): Promise<void> {
+  for (const ref of config.models) {
+    if (store.resolve(ref) !== undefined) continue;
+    await store.pull(ref, {
+      ...(config.mirrorDir !== undefined ? { mirrorDir: config.mirrorDir } : {}),
+      ...(config.registryUrl !== undefined ? { registryUrl: config.registryUrl } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+  }
+}
