@@ -3,13 +3,14 @@
  * gateway and worker code runs split across processes when the fabric is NATS.
  */
 import type { FastifyInstance } from 'fastify';
-import { newId, preloadResampler, type Clock, type ServeConfig } from '../core/index.js';
+import type { Clock, ServeConfig } from '../core/index.js';
 import { InProcessFabric } from '../fabric/index.js';
 import { buildGateway } from '../gateway/index.js';
-import { openModelStore, type ModelStore, type PullProgress } from '../registry/index.js';
+import type { PullProgress } from '../registry/index.js';
 import { Telemetry } from '../telemetry/index.js';
-import { DEFAULT_STREAMING_CONFIG, SpeechWorker, loadModels } from '../worker/index.js';
+import type { SpeechWorker } from '../worker/index.js';
 import { findConsoleDir } from './console-dir.js';
+import { startLocalWorker } from './local-worker.js';
 
 export interface EmbeddedServer {
   readonly app: FastifyInstance;
@@ -32,48 +33,12 @@ export async function startEmbeddedServer(
   hooks: EmbeddedServerHooks = {},
 ): Promise<EmbeddedServer> {
   const started = performance.now();
-  const store = openModelStore(config.dataDir);
-  await ensureInstalled(store, config, hooks.onPullProgress);
-  const [loaded] = await Promise.all([
-    loadModels(store, config.models, {
-      tailPaddings: config.tailPaddings,
-      liveTailPaddings: config.liveTailPaddings,
-      inferenceThreads: config.inferenceThreads,
-    }),
-    // The shared resampler loads once, before the first request needs it.
-    preloadResampler(),
-  ]);
   const telemetry = new Telemetry();
-  const worker = new SpeechWorker(
-    {
-      models: loaded.models,
-      vad: loaded.vad,
-      telemetry,
-      ...(hooks.clock ? { clock: hooks.clock } : {}),
-    },
-    {
-      id: newId('wrk'),
-      decodeConcurrency: config.decodeConcurrency,
-      batchSlots: config.batchSlots,
-      maxQueuedDecodes: 256,
-      maxStreams: config.maxStreams,
-      admission: {
-        targetUtilisation: config.targetUtilisation,
-        // Finals waiting a quarter second for a slot already cost a third of the latency budget.
-        maxFinalWaitMs: 250,
-        // A first partial is due within 600 ms of speech; ~250 ms of that go to detection and decode.
-        maxFirstPartialWaitMs: 300,
-        minEvidenceStreamS: 30,
-        retryAfterMs: 2000,
-      },
-      limits: { maxDurationS: config.maxAudioS, maxChannels: config.maxChannels },
-      // Files: phrases of up to 25 s joined across pauses of up to 1.5 s (never cut mid-speech).
-      fileVad: { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 500, maxSpeechMs: 25_000 },
-      chunking: { maxChunkS: 25, maxGapS: 1.5, padS: 0.25 },
-      streaming: DEFAULT_STREAMING_CONFIG,
-      maxTtsInputChars: 4096,
-    },
-  );
+  const worker = await startLocalWorker(config, {
+    telemetry,
+    ...(hooks.onPullProgress ? { onPullProgress: hooks.onPullProgress } : {}),
+    ...(hooks.clock ? { clock: hooks.clock } : {}),
+  });
   await worker.calibrate();
   const fabric = new InProcessFabric();
   fabric.register(worker);
@@ -106,19 +71,4 @@ export async function startEmbeddedServer(
       await fabric.close();
     },
   };
-}
-
-async function ensureInstalled(
-  store: ModelStore,
-  config: ServeConfig,
-  onProgress?: (p: PullProgress) => void,
-): Promise<void> {
-  for (const ref of config.models) {
-    if (store.resolve(ref) !== undefined) continue;
-    await store.pull(ref, {
-      ...(config.mirrorDir !== undefined ? { mirrorDir: config.mirrorDir } : {}),
-      ...(config.registryUrl !== undefined ? { registryUrl: config.registryUrl } : {}),
-      ...(onProgress ? { onProgress } : {}),
-    });
-  }
 }

@@ -4,7 +4,7 @@
  * a progress bar. The caller drains it with `close()` when the run ends.
  */
 import type { Command } from 'commander';
-import { compileServeConfig, type ServeOptions } from '../core/index.js';
+import { compileServeConfig, type ServeConfig, type ServeOptions } from '../core/index.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
 import { createPullProgressBar } from './progress.js';
 
@@ -20,22 +20,27 @@ export interface LocalTargetOptions {
 export async function startLocalTarget(options: LocalTargetOptions): Promise<EmbeddedServer> {
   const pull = createPullProgressBar();
   try {
-    return await startEmbeddedServer(
-      compileServeConfig({
-        logLevel: 'warn',
-        ...options.serve,
-        host: '127.0.0.1',
-        port: 0,
-        models: options.models,
-        ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-        ...(options.mirror !== undefined ? { mirrorDir: options.mirror } : {}),
-        ...(options.registryUrl !== undefined ? { registryUrl: options.registryUrl } : {}),
-      }),
-      { onPullProgress: pull.update, logStream: process.stderr },
-    );
+    return await startEmbeddedServer(compileLocalServeConfig(options), {
+      onPullProgress: pull.update,
+      logStream: process.stderr,
+    });
   } finally {
     pull.stop();
   }
+}
+
+/** The serve config of a local target: loopback, a free port, the run's models and store. */
+export function compileLocalServeConfig(options: LocalTargetOptions): ServeConfig {
+  return compileServeConfig({
+    logLevel: 'warn',
+    ...options.serve,
+    host: '127.0.0.1',
+    port: 0,
+    models: options.models,
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.mirror !== undefined ? { mirrorDir: options.mirror } : {}),
+    ...(options.registryUrl !== undefined ? { registryUrl: options.registryUrl } : {}),
+  });
 }
 
 /** The model-store flags of the commands that can start a local target. */

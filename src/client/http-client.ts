@@ -1,5 +1,10 @@
 /** REST calls to a voxfleet server (or any OpenAI-compatible one) for files and speech. */
-import { VoxfleetError, errorFromWire, type FileTranscriptionResult } from '../core/index.js';
+import {
+  VoxfleetError,
+  errorFromWire,
+  toVoxfleetError,
+  type FileTranscriptionResult,
+} from '../core/index.js';
 
 export interface TranscribeFileOptions {
   readonly model?: string;
@@ -7,6 +12,8 @@ export interface TranscribeFileOptions {
   readonly responseFormat?: 'json' | 'text' | 'verbose_json' | 'srt' | 'vtt';
   readonly timestampGranularities?: readonly ('word' | 'segment')[];
   readonly fileName?: string;
+  /** Aborts the upload or the wait for the answer; the call rejects with the abort reason. */
+  readonly signal?: AbortSignal;
 }
 
 export async function transcribeBytes(
@@ -23,6 +30,7 @@ export async function transcribeBytes(
   const res = await request(new URL('/v1/audio/transcriptions', baseUrl), {
     method: 'POST',
     body: form,
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
   });
   return res.text();
 }
@@ -64,6 +72,8 @@ async function request(url: URL, init: RequestInit): Promise<Response> {
   try {
     res = await fetch(url, init);
   } catch (err) {
+    // An abort is the caller's decision (a deadline, a cancel), not an unreachable server.
+    if (init.signal?.aborted === true) throw toVoxfleetError(init.signal.reason);
     throw new VoxfleetError('NOT_READY', `cannot reach ${url.origin}: ${(err as Error).message}`);
   }
   if (!res.ok) {

@@ -3,7 +3,13 @@
  * Works in Node with the `ws` package.
  */
 import WebSocket from 'ws';
-import { VoxfleetError, errorFromWire, type RawEncoding, type StreamEvent } from '../core/index.js';
+import {
+  VoxfleetError,
+  errorFromWire,
+  toVoxfleetError,
+  type RawEncoding,
+  type StreamEvent,
+} from '../core/index.js';
 
 export interface ListenOptions {
   readonly model?: string;
@@ -33,22 +39,38 @@ export class ListenSession {
     });
   }
 
-  /** Opens the socket, sends `start` and resolves once the server says `ready`. */
-  static open(baseUrl: string, options: ListenOptions = {}): Promise<ListenSession> {
+  /**
+   * Opens the socket, sends `start` and resolves once the server says `ready`. An abort of
+   * `signal` before then drops the socket and rejects with the abort reason.
+   */
+  static open(
+    baseUrl: string,
+    options: ListenOptions = {},
+    signal?: AbortSignal,
+  ): Promise<ListenSession> {
     const url = new URL('/v1/listen', baseUrl.replace(/^http/, 'ws'));
     const socket = new WebSocket(url);
     const session = new ListenSession(socket);
     return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        off();
+        socket.terminate();
+        reject(toVoxfleetError(signal?.reason));
+      };
       const off = session.onEvent((event) => {
         if (event.type === 'ready') {
           off();
+          signal?.removeEventListener('abort', onAbort);
           session.ready = event;
           resolve(session);
         } else if (event.type === 'error') {
           off();
+          signal?.removeEventListener('abort', onAbort);
           reject(errorFromWire(event));
         }
       });
+      if (signal?.aborted === true) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
       socket.once('error', (err) =>
         reject(new VoxfleetError('NOT_READY', `cannot reach ${url.origin}: ${err.message}`)),
       );
@@ -101,7 +123,8 @@ export class ListenSession {
 
 /**
  * Streams 16-bit PCM through a session at `pace` x real time in frames of `frameMs`, then
- * finishes it; resolves with every event received. `sleep` is injectable for tests.
+ * finishes it; resolves with every event received. `sleep` is injectable for tests. An abort of
+ * `signal` stops sending and drops the socket; the events received so far are returned.
  */
 export async function streamPcm16(
   session: ListenSession,
@@ -111,15 +134,20 @@ export async function streamPcm16(
     frameMs?: number;
     pace?: number;
     sleep?: (ms: number) => Promise<void>;
+    signal?: AbortSignal;
   },
 ): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
   session.onEvent((e) => events.push(e));
+  const { signal } = options;
+  const drop = (): void => session.terminate();
+  if (signal?.aborted === true) drop();
+  signal?.addEventListener('abort', drop, { once: true });
   const frameBytes = Math.round(((options.frameMs ?? 100) / 1000) * options.sampleRateHz) * 2;
   const pace = options.pace ?? 1;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const t0 = performance.now();
-  for (let off = 0, i = 1; off < pcm.length; off += frameBytes, i++) {
+  for (let off = 0, i = 1; off < pcm.length && signal?.aborted !== true; off += frameBytes, i++) {
     session.sendAudio(pcm.subarray(off, Math.min(pcm.length, off + frameBytes)));
     if (Number.isFinite(pace)) {
       const due = (i * (options.frameMs ?? 100)) / pace;
@@ -127,6 +155,10 @@ export async function streamPcm16(
       if (wait > 0) await sleep(wait);
     }
   }
-  await session.finish();
+  try {
+    await session.finish();
+  } finally {
+    signal?.removeEventListener('abort', drop);
+  }
   return events;
 }

@@ -9,10 +9,12 @@ import {
   localServeModels,
   resolveCompareSource,
   writeEvalOutputs,
+  type EvalConfig,
   type EvalOptions,
+  type EvalTarget,
   type EvaluateOptions,
 } from '../../eval/index.js';
-import type { EmbeddedServer } from '../embedded-server.js';
+import { startEngineTarget } from '../engine-target.js';
 import {
   addStoreFlags,
   pickStoreOptions,
@@ -26,15 +28,20 @@ type EvalCliOpts = EvalOptions & StoreFlags;
 export function registerEval(program: Command): void {
   addStoreFlags(program.command('eval'))
     .description(
-      'WER/CER per tag slice, real-time factor and latency of a manifest through a server; ' +
-        'compare two models or runs with bootstrap intervals (docs/eval.md)',
+      'WER/CER per tag slice, real-time factor and latency of a manifest through a server ' +
+        '(or the engine in this process); compare two models or runs with bootstrap intervals ' +
+        '(docs/eval.md)',
     )
     .requiredOption('--manifest <file>', 'JSON Lines manifest: {"id","audio","text","tags":[]}')
     .option(
       '--target <url|local>',
       "server URL, or 'local' to start the embedded server here (env VOXFLEET_URL; default http://127.0.0.1:8080)",
     )
-    .option('--path <path>', 'rest | ws (as fast as possible) | ws-realtime (real-time pace)')
+    .option(
+      '--path <path>',
+      'rest | ws (as fast as possible) | ws-realtime (real-time pace) | engine (no server: the ' +
+        "worker's file pipeline in this process, models from --data-dir/--mirror/--registry-url)",
+    )
     .option('--model <name>', "model or alias (default: the server's choice by language)")
     .option('--language <code>', 'ISO 639-1 code sent with every request (default: per item)')
     .option('--concurrency <n>', 'requests at once (default 2; ws-realtime 1)', toInt)
@@ -56,24 +63,22 @@ export function registerEval(program: Command): void {
     .option('--limit <n>', 'first N items (after --tags)', toInt)
     .option('--tags <list>', 'only items with any of these comma-separated tags', toList)
     .option('--frame-ms <ms>', 'WebSocket frame size (default 100)', toInt)
+    .option(
+      '--timeout-s <s>',
+      'abort a request after this long, record REQUEST_TIMEOUT, go on ' +
+        '(default max(60, 10 x the audio) s; 600 s when the manifest has no duration_s)',
+      Number,
+    )
     .addHelpText(
       'after',
       '\nExit status: 0 done; 1 an error, or some request failed; 3 --max-regression exceeded.',
     )
     .action(async (o: EvalCliOpts) => {
       const config = compileEvalConfig(o);
-      const source =
-        config.compare === undefined ? undefined : resolveCompareSource(config.compare);
-      let server: EmbeddedServer | undefined;
-      if (config.target === 'local') {
-        server = await startLocalTarget({
-          models: localServeModels(config, source?.kind === 'model' ? source.model : undefined),
-          ...pickStoreOptions(o),
-        });
-      }
+      const target = await openTarget(config, o);
       try {
         const evaluation = await evaluate(config, {
-          baseUrl: server?.url ?? config.target,
+          target: target.target,
           ...createEvalProgress(),
         });
         const outputs = await writeEvalOutputs(
@@ -86,9 +91,35 @@ export function registerEval(program: Command): void {
           process.stdout.write(`      ${outputs.baselineJson}\n`);
         process.exitCode = exitCodeFor(evaluation);
       } finally {
-        await server?.close();
+        await target.close();
       }
     });
+}
+
+/**
+ * What the run measures: the engine in this process (--path engine), the embedded server
+ * started here (--target local), or a server already running.
+ */
+async function openTarget(
+  config: EvalConfig,
+  flags: StoreFlags,
+): Promise<{ target: EvalTarget; close: () => Promise<void> }> {
+  if (config.target !== 'local')
+    return { target: { kind: 'server', baseUrl: config.target }, close: async () => undefined };
+  const source = config.compare === undefined ? undefined : resolveCompareSource(config.compare);
+  const local = {
+    models: localServeModels(config, source?.kind === 'model' ? source.model : undefined),
+    ...pickStoreOptions(flags),
+  };
+  if (config.path === 'engine') {
+    const engine = await startEngineTarget(local);
+    return {
+      target: { kind: 'in-process', transcriber: engine.transcriber },
+      close: () => engine.close(),
+    };
+  }
+  const server = await startLocalTarget(local);
+  return { target: { kind: 'server', baseUrl: server.url }, close: () => server.close() };
 }
 
 /** A progress bar per run on a terminal; one line per run otherwise. */

@@ -106,6 +106,7 @@ function summarize(run: ManifestRun, ok: readonly UtteranceRun[]): RunSummary {
   return {
     utterances: run.utterances.length,
     failed: run.utterances.length - ok.length,
+    timedOut: run.utterances.filter((u) => u.error?.code === 'REQUEST_TIMEOUT').length,
     audioS,
     wallS,
     throughputX: wallS > 0 ? audioS / wallS : 0,

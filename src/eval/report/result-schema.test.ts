@@ -69,3 +69,22 @@ test('text that is not JSON is refused', () => {
       /r\.json: not valid JSON/.test(err.message),
   );
 });
+
+test('timeouts are counted; files from before deadlines existed read with timeoutS null, timedOut 0', () => {
+  const timed = fixtureResult([
+    { id: 'a', ref: 'x', hyp: 'x' },
+    { id: 'b', ref: 'y', hyp: '', error: { code: 'REQUEST_TIMEOUT', message: 'no answer' } },
+    { id: 'c', ref: 'z', hyp: '', error: { code: 'OVER_CAPACITY', message: 'busy' } },
+  ]);
+  assert.equal(timed.summary.failed, 2);
+  assert.equal(timed.summary.timedOut, 1);
+  const oldConfig: Record<string, unknown> = { ...timed.config };
+  const oldSummary: Record<string, unknown> = { ...timed.summary };
+  delete oldConfig.timeoutS;
+  delete oldSummary.timedOut;
+  const old = parseEvalResult({ ...timed, config: oldConfig, summary: oldSummary });
+  assert.equal(old.config.timeoutS, null);
+  assert.equal(old.summary.timedOut, 0);
+  rejects({ ...timed, config: { ...timed.config, timeoutS: -1 } }, /^config\.timeoutS$/);
+  rejects({ ...timed, config: { ...timed.config, path: 'grpc' } }, /^config\.path$/);
+});

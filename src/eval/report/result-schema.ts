@@ -100,13 +100,15 @@ const evalResultSchema = z.object({
     manifest: z.string(),
     target: z.string(),
     url: z.string(),
-    path: z.enum(['rest', 'ws', 'ws-realtime']),
+    path: z.enum(['rest', 'ws', 'ws-realtime', 'engine']),
     model: z.string().nullable(),
     language: z.string().nullable(),
     concurrency: count,
     frameMs: count,
     limit: count.nullable(),
     tags: z.array(z.string()),
+    // Absent from files written before per-request deadlines existed.
+    timeoutS: z.number().positive().nullable().default(null),
   }),
   served: z.object({
     model: z.string().nullable(),
@@ -130,6 +132,7 @@ const evalResultSchema = z.object({
   summary: z.object({
     utterances: count,
     failed: count,
+    timedOut: count.default(0),
     audioS: z.number().nonnegative(),
     wallS: z.number().nonnegative(),
     throughputX: z.number().nonnegative(),

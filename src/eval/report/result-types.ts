@@ -79,6 +79,8 @@ export interface RunSummary {
   readonly utterances: number;
   /** Utterances whose request failed (listed in `utterances` with `error`). */
   readonly failed: number;
+  /** Of those, the ones aborted at their deadline (REQUEST_TIMEOUT); 0 in files from before. */
+  readonly timedOut: number;
   /** Audio of the scored utterances, seconds. */
   readonly audioS: number;
   /** Wall time of the whole run, every request in flight together, seconds. */
@@ -98,9 +100,9 @@ export interface ResultConfig {
   readonly manifest: string;
   /** What was asked for: a URL or 'local'. */
   readonly target: string;
-  /** The URL requests went to. */
+  /** The URL requests went to ('in-process ...' for the engine path). */
   readonly url: string;
-  readonly path: 'rest' | 'ws' | 'ws-realtime';
+  readonly path: 'rest' | 'ws' | 'ws-realtime' | 'engine';
   /** Model asked for; null = the server's default for the language. */
   readonly model: string | null;
   readonly language: string | null;
@@ -108,6 +110,8 @@ export interface ResultConfig {
   readonly frameMs: number;
   readonly limit: number | null;
   readonly tags: readonly string[];
+  /** Every request's deadline in seconds; null = scaled to each item's audio (docs/eval.md). */
+  readonly timeoutS: number | null;
 }
 
 export interface ServedInfo {

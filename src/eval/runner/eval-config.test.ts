@@ -34,7 +34,10 @@ test('--max-regression is in percentage points; tags are trimmed; language lower
 test('bad input names the option and the rule', () => {
   const cases: [Parameters<typeof compileEvalConfig>[0], RegExp][] = [
     [{}, /'manifest' is required/],
-    [{ manifest: 'm', path: 'grpc' }, /'path' must be one of rest, ws, ws-realtime \(got "grpc"\)/],
+    [
+      { manifest: 'm', path: 'grpc' },
+      /'path' must be one of rest, ws, ws-realtime, engine \(got "grpc"\)/,
+    ],
     [{ manifest: 'm', numbers: 'roman' }, /'numbers' must be 'spell' or 'keep'/],
     [{ manifest: 'm', target: 'localhost:8080' }, /'target' must be an http\(s\) URL or 'local'/],
     [{ manifest: 'm', concurrency: 0 }, /'concurrency' must be an integer >= 1 \(got 0\)/],
@@ -71,4 +74,37 @@ test('--target local loads what the run needs: the serve defaults, or the named 
     'whisper-base',
     'silero-vad',
   ]);
+});
+
+test('--path engine runs here: target local, a server URL refused; --timeout-s > 0 seconds', () => {
+  const engine = compileEvalConfig(
+    { manifest: 'm', path: 'engine' },
+    { VOXFLEET_URL: 'http://h:1' },
+  );
+  assert.equal(engine.target, 'local');
+  assert.equal(engine.concurrency, 2);
+  assert.equal(engine.timeoutS, undefined);
+  assert.equal(
+    compileEvalConfig({ manifest: 'm', path: 'engine', target: 'local' }, {}).target,
+    'local',
+  );
+  assert.equal(compileEvalConfig({ manifest: 'm', timeoutS: 2.5 }, {}).timeoutS, 2.5);
+  const refused: [Parameters<typeof compileEvalConfig>[0], RegExp][] = [
+    [
+      { manifest: 'm', path: 'engine', target: 'http://h:1' },
+      /'target' must be 'local' \(or absent\) with --path engine \(got "http:\/\/h:1"\)/,
+    ],
+    [{ manifest: 'm', timeoutS: 0 }, /'timeout_s' must be a number of seconds > 0 \(got 0\)/],
+    [{ manifest: 'm', timeoutS: Number.NaN }, /'timeout_s'/],
+  ];
+  for (const [options, message] of refused) {
+    assert.throws(
+      () => compileEvalConfig(options, {}),
+      (err: unknown) =>
+        err instanceof VoxfleetError &&
+        err.code === 'INVALID_ARGUMENT' &&
+        message.test(err.message),
+      String(message),
+    );
+  }
 });

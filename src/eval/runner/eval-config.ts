@@ -6,13 +6,15 @@ import { SERVE_DEFAULTS, invalidArgument } from '../../core/index.js';
 import type { NumberMode } from '../normalize-text.js';
 
 /**
- * How audio reaches the server:
+ * How audio reaches the model:
  * - 'rest': one `POST /v1/audio/transcriptions` per file;
  * - 'ws': `/v1/listen`, frames sent as fast as the socket takes them (no partials asked for);
- * - 'ws-realtime': `/v1/listen` at real-time pace, recording first-partial and final latency.
+ * - 'ws-realtime': `/v1/listen` at real-time pace, recording first-partial and final latency;
+ * - 'engine': no server: the worker's file pipeline in this process (model quality without
+ *   serving, to tell a serving bug from a model error).
  */
-export type EvalPath = 'rest' | 'ws' | 'ws-realtime';
-export const EVAL_PATHS: readonly EvalPath[] = ['rest', 'ws', 'ws-realtime'];
+export type EvalPath = 'rest' | 'ws' | 'ws-realtime' | 'engine';
+export const EVAL_PATHS: readonly EvalPath[] = ['rest', 'ws', 'ws-realtime', 'engine'];
 
 export interface EvalOptions {
   manifest?: string;
@@ -36,6 +38,8 @@ export interface EvalOptions {
   maxRegression?: number;
   /** Slices with fewer paired utterances are not gated. */
   gateMinUtterances?: number;
+  /** Seconds one request may take before it is aborted; default per item (timeoutMsFor). */
+  timeoutS?: number;
 }
 
 export interface EvalConfig {
@@ -56,6 +60,8 @@ export interface EvalConfig {
   /** As a fraction of WER (0.005 = half a point); undefined = no gate. */
   readonly maxRegressionWer: number | undefined;
   readonly gateMinUtterances: number;
+  /** Every request's deadline in seconds; undefined = scaled to each item's audio. */
+  readonly timeoutS: number | undefined;
 }
 
 export const EVAL_DEFAULTS = Object.freeze({
@@ -76,6 +82,12 @@ export const EVAL_DEFAULTS = Object.freeze({
   resamples: 1000,
   /** Utterances a slice needs to be gated: an interval from fewer says little ('all' always is). */
   gateMinUtterances: 5,
+  /** Shortest default deadline per request, seconds (model warm-up, a queue on a busy server). */
+  minTimeoutS: 60,
+  /** Default deadline per second of audio, seconds: 10x real time (ws-realtime needs 1x). */
+  timeoutSPerAudioS: 10,
+  /** Default deadline when the manifest gives no `duration_s`, seconds. */
+  unknownDurationTimeoutS: 600,
 });
 
 /** Validates eval options once and fills every default; bad input names the option. */
@@ -92,7 +104,14 @@ export function compileEvalConfig(
   const numbers = options.numbers ?? d.numbers;
   if (numbers !== 'spell' && numbers !== 'keep')
     throw invalidArgument('numbers', "must be 'spell' or 'keep'", numbers);
-  const target = options.target ?? env.VOXFLEET_URL ?? d.target;
+  // The engine path runs in this process: a server URL given with it would be silently unused.
+  if (path === 'engine' && options.target !== undefined && options.target !== 'local')
+    throw invalidArgument(
+      'target',
+      "must be 'local' (or absent) with --path engine",
+      options.target,
+    );
+  const target = path === 'engine' ? 'local' : (options.target ?? env.VOXFLEET_URL ?? d.target);
   if (target !== 'local' && !/^https?:\/\/\S+$/.test(target))
     throw invalidArgument('target', "must be an http(s) URL or 'local'", target);
   const concurrency =
@@ -117,6 +136,9 @@ export function compileEvalConfig(
     );
   const gateMinUtterances = options.gateMinUtterances ?? d.gateMinUtterances;
   positiveInteger('gate_min_utterances', gateMinUtterances);
+  const timeoutS = options.timeoutS;
+  if (timeoutS !== undefined && !(Number.isFinite(timeoutS) && timeoutS > 0))
+    throw invalidArgument('timeout_s', 'must be a number of seconds > 0', timeoutS);
   const tags = (options.tags ?? []).map((t) => t.trim()).filter((t) => t !== '');
   return Object.freeze({
     manifest: options.manifest,
@@ -135,6 +157,7 @@ export function compileEvalConfig(
     resamples,
     maxRegressionWer: maxRegression === undefined ? undefined : maxRegression / 100,
     gateMinUtterances,
+    timeoutS,
   });
 }
 

@@ -1,12 +1,13 @@
 /**
- * The whole of `voxfleet eval` against one server URL: read and filter the manifest, run it
- * through the chosen path, score it, and compare with a baseline (a second model run on the
- * same audio, or a previous result.json). The caller owns the server (`--target local` is
- * started and stopped by the CLI) and the output files.
+ * The whole of `voxfleet eval` against one target (a server URL, or the in-process transcriber
+ * of the engine path): read and filter the manifest, run it through the chosen path, score it,
+ * and compare with a baseline (a second model run on the same audio, or a previous
+ * result.json). The caller owns the target (`--target local` and the engine path are started
+ * and stopped by the CLI) and the output files.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { VoxfleetError, invalidArgument } from '../../core/index.js';
+import { VoxfleetError, invalidArgument, type Clock } from '../../core/index.js';
 import { compareResults } from '../compare/compare-results.js';
 import { resolveCompareSource } from '../compare/compare-source.js';
 import { readManifest } from '../manifest.js';
@@ -14,6 +15,7 @@ import { buildEvalResult } from '../report/build-result.js';
 import { parseEvalResultJson } from '../report/result-schema.js';
 import type { EvalResult } from '../report/result-types.js';
 import type { EvalConfig } from './eval-config.js';
+import { describeTarget, type EvalTarget } from './eval-target.js';
 import { runManifest, selectItems } from './run-manifest.js';
 import {
   describeMachine,
@@ -24,14 +26,16 @@ import {
 import type { UtteranceRun } from './transcribe-item.js';
 
 export interface EvaluateOptions {
-  /** Where requests go (for `--target local`, the embedded server's URL). */
-  readonly baseUrl: string;
+  /** Where requests go: a server (for `--target local`, the embedded one), or in-process. */
+  readonly target: EvalTarget;
   /** Progress of each run; `label` is the model under test or the compared model. */
   readonly onProgress?: (label: string, done: number, total: number, u: UtteranceRun) => void;
   /** Called before each run starts. */
   readonly onRunStart?: (label: string, total: number) => void;
   readonly now?: () => number;
   readonly date?: () => Date;
+  /** Runs the per-request deadline timers; the system clock by default. */
+  readonly clock?: Clock;
 }
 
 export interface Evaluation {
@@ -55,11 +59,20 @@ export async function evaluate(config: EvalConfig, options: EvaluateOptions): Pr
   const source = config.compare === undefined ? undefined : resolveCompareSource(config.compare);
   // A bad baseline file fails before minutes of transcription, not after.
   const previous = source?.kind === 'result' ? await readResultFile(source.path) : undefined;
-  const servedModels = await fetchServedModels(options.baseUrl);
-  // A model the server does not serve would fail every request: say so before the run.
-  requireServed(servedModels, config.model, 'model', options.baseUrl);
-  if (source?.kind === 'model')
-    requireServed(servedModels, source.model, 'compare', options.baseUrl);
+  const { target } = options;
+  if ((config.path === 'engine') !== (target.kind === 'in-process'))
+    throw new VoxfleetError(
+      'INTERNAL',
+      `--path ${config.path} cannot run on a ${target.kind} target`,
+    );
+  const url = describeTarget(target);
+  const servedModels =
+    target.kind === 'server'
+      ? await fetchServedModels(target.baseUrl)
+      : [...target.transcriber.models];
+  // A model the target does not serve would fail every request: say so before the run.
+  requireServed(servedModels, config.model, 'model', url);
+  if (source?.kind === 'model') requireServed(servedModels, source.model, 'compare', url);
   const machine = describeMachine();
   const date = options.date ?? (() => new Date());
 
@@ -68,12 +81,14 @@ export async function evaluate(config: EvalConfig, options: EvaluateOptions): Pr
     options.onRunStart?.(label, items.length);
     const createdAt = date();
     const run = await runManifest(items, {
-      baseUrl: options.baseUrl,
+      target,
       path: config.path,
       model,
       language: config.language,
       concurrency: config.concurrency,
       frameMs: config.frameMs,
+      timeoutS: config.timeoutS,
+      ...(options.clock ? { clock: options.clock } : {}),
       ...(options.onProgress
         ? {
             onUtterance: (d: number, t: number, u: UtteranceRun) =>
@@ -86,7 +101,7 @@ export async function evaluate(config: EvalConfig, options: EvaluateOptions): Pr
       config: {
         manifest: resolve(config.manifest),
         target: config.target,
-        url: options.baseUrl,
+        url,
         path: config.path,
         model: model ?? null,
         language: config.language ?? null,
@@ -94,6 +109,7 @@ export async function evaluate(config: EvalConfig, options: EvaluateOptions): Pr
         frameMs: config.frameMs,
         limit: config.limit ?? null,
         tags: config.tags,
+        timeoutS: config.timeoutS ?? null,
       },
       numbers: config.numbers,
       run,
@@ -142,14 +158,14 @@ function requireServed(
   models: readonly ServedModel[],
   ref: string | undefined,
   field: string,
-  baseUrl: string,
+  where: string,
 ): void {
   if (ref === undefined || models.length === 0 || findServedModel(models, ref) !== undefined)
     return;
   const list = models.map((m) => m.id).join(', ');
   throw new VoxfleetError(
     'MODEL_NOT_FOUND',
-    `--${field} '${ref}' is not served by ${baseUrl} (it serves ${list})`,
+    `--${field} '${ref}' is not served by ${where} (it serves ${list})`,
     { field },
   );
 }

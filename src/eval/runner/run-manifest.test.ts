@@ -99,7 +99,7 @@ test('REST: results in manifest order, at most `concurrency` in flight, failures
   const progress: number[] = [];
   maxInFlight = 0;
   const run = await runManifest(items, {
-    baseUrl: url,
+    target: { kind: 'server', baseUrl: url },
     path: 'rest',
     model: undefined,
     language: undefined,
@@ -140,7 +140,9 @@ test('evaluate refuses a model the server does not serve, before running anythin
   for (const options of [{ model: 'whisper-large' }, { compare: 'whisper-base' }]) {
     maxInFlight = 0;
     await assert.rejects(
-      evaluate(compileEvalConfig({ manifest, target: url, ...options }, {}), { baseUrl: url }),
+      evaluate(compileEvalConfig({ manifest, target: url, ...options }, {}), {
+        target: { kind: 'server', baseUrl: url },
+      }),
       (err: unknown) =>
         err instanceof VoxfleetError &&
         err.code === 'MODEL_NOT_FOUND' &&

@@ -1,10 +1,12 @@
 /**
- * Runs manifest items through one path of one server, `concurrency` requests at a time, and
- * collects per-utterance transcripts and timings in manifest order.
+ * Runs manifest items through one path of one target, `concurrency` requests at a time, and
+ * collects per-utterance transcripts and timings in manifest order. A failed or timed-out
+ * request is recorded with its error code; the run goes on.
  */
-import { mapLimited } from '../../core/index.js';
+import { mapLimited, type Clock } from '../../core/index.js';
 import type { ManifestItem } from '../manifest.js';
 import type { EvalPath } from './eval-config.js';
+import type { EvalTarget } from './eval-target.js';
 import { transcribeItem, type UtteranceRun } from './transcribe-item.js';
 
 export interface SelectItemsOptions {
@@ -26,12 +28,16 @@ export function selectItems(
 }
 
 export interface RunManifestOptions {
-  readonly baseUrl: string;
+  readonly target: EvalTarget;
   readonly path: EvalPath;
   readonly model: string | undefined;
   readonly language: string | undefined;
   readonly concurrency: number;
   readonly frameMs: number;
+  /** Every request's deadline in seconds; undefined = scaled to each item's audio. */
+  readonly timeoutS?: number | undefined;
+  /** Runs the deadline timers; the system clock by default. */
+  readonly clock?: Clock;
   /** Called after each utterance, in completion order. */
   readonly onUtterance?: (done: number, total: number, utterance: UtteranceRun) => void;
   /** Milliseconds on a monotonic timeline; performance.now by default. */
@@ -54,12 +60,14 @@ export async function runManifest(
   let done = 0;
   const utterances = await mapLimited(items, options.concurrency, async (item) => {
     const result = await transcribeItem(item, {
-      baseUrl: options.baseUrl,
+      target: options.target,
       path: options.path,
       model: options.model,
       language: options.language,
       frameMs: options.frameMs,
+      timeoutS: options.timeoutS,
       now,
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     options.onUtterance?.(++done, items.length, result);
     return result;

@@ -10,6 +10,11 @@
  *   `firstPartialMs` = first `partial` after the first `speech_started`, minus when that speech
  *   started; `finalMs` = the last `final`, minus when its last word (or the final) ended.
  * Decoding and resampling the file for the WebSocket paths happen before the clock starts.
+ * - 'engine': the in-process transcriber's call (transcribe-in-process.ts).
+ *
+ * Every request runs under a deadline (request-deadline.ts), counted from when the file has been
+ * read: past it the request is aborted (HTTP abort, WebSocket dropped) and the utterance is
+ * recorded with REQUEST_TIMEOUT.
  */
 import { readFile } from 'node:fs/promises';
 import { ListenSession, streamPcm16, transcribeBytes } from '../../client/index.js';
@@ -18,12 +23,17 @@ import {
   decodeAudioFile,
   errorFromWire,
   resample,
+  systemClock,
   toPcm16,
   toVoxfleetError,
+  type Clock,
   type StreamEvent,
 } from '../../core/index.js';
 import type { ManifestItem } from '../manifest.js';
 import type { EvalPath } from './eval-config.js';
+import type { EvalTarget } from './eval-target.js';
+import { runWithDeadline, timeoutMsFor } from './request-deadline.js';
+import { transcribeInProcess, type Outcome } from './transcribe-in-process.js';
 
 /** The rate audio is sent at over the WebSocket (resampled on the client). */
 const STREAM_RATE_HZ = 16000;
@@ -53,23 +63,22 @@ export interface UtteranceRun {
 }
 
 export interface TranscribeItemOptions {
-  readonly baseUrl: string;
+  readonly target: EvalTarget;
   readonly path: EvalPath;
   readonly model: string | undefined;
   readonly language: string | undefined;
   readonly frameMs: number;
+  /** Every request's deadline in seconds; undefined = scaled to the item's audio. */
+  readonly timeoutS: number | undefined;
   /** Milliseconds on a monotonic timeline; performance.now by default. */
   readonly now?: () => number;
+  /** Runs the deadline timers; the system clock by default. */
+  readonly clock?: Clock;
 }
 
-interface Outcome {
-  hyp: string;
-  durationS: number;
-  latencyMs: number;
-  firstPartialMs?: number;
-  finalMs?: number;
-  model?: string;
-  modelVersion?: string;
+/** Where a server path sends its request. */
+interface ServerRequestOptions extends TranscribeItemOptions {
+  readonly baseUrl: string;
 }
 
 /** Transcribes one item; a failed request comes back with `error` set, it does not throw. */
@@ -88,10 +97,11 @@ export async function transcribeItem(
   };
   try {
     const bytes = new Uint8Array(await readFile(item.audioPath));
-    const outcome =
-      options.path === 'rest'
-        ? await transcribeRest(bytes, item, language, options)
-        : await transcribeStream(bytes, language, options);
+    const outcome = await runWithDeadline(
+      (signal) => transcribeBytesVia(bytes, item, language, options, signal),
+      timeoutMsFor(item.durationS, options.timeoutS),
+      options.clock ?? systemClock,
+    );
     return { ...base, ...outcome };
   } catch (err) {
     const e = toVoxfleetError(err);
@@ -105,17 +115,41 @@ export async function transcribeItem(
   }
 }
 
-async function transcribeRest(
+/** The path's request; the target must fit the path (eval-config.ts checks it). */
+function transcribeBytesVia(
   bytes: Uint8Array,
   item: ManifestItem,
   language: string | undefined,
   options: TranscribeItemOptions,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const { target } = options;
+  if (options.path === 'engine') {
+    if (target.kind !== 'in-process')
+      throw new VoxfleetError('INTERNAL', 'the engine path needs an in-process transcriber');
+    return transcribeInProcess(target.transcriber, bytes, item, language, options, signal);
+  }
+  if (target.kind !== 'server')
+    throw new VoxfleetError('INTERNAL', `the ${options.path} path needs a server URL`);
+  const server = { ...options, baseUrl: target.baseUrl };
+  return options.path === 'rest'
+    ? transcribeRest(bytes, item, language, server, signal)
+    : transcribeStream(bytes, language, server, signal);
+}
+
+async function transcribeRest(
+  bytes: Uint8Array,
+  item: ManifestItem,
+  language: string | undefined,
+  options: ServerRequestOptions,
+  signal: AbortSignal,
 ): Promise<Outcome> {
   const now = options.now ?? (() => performance.now());
   const started = now();
   const body = await transcribeBytes(options.baseUrl, bytes, {
     responseFormat: 'verbose_json',
     fileName: item.audioPath,
+    signal,
     ...(options.model !== undefined ? { model: options.model } : {}),
     ...(language !== undefined ? { language } : {}),
   });
@@ -140,18 +174,23 @@ async function transcribeRest(
 async function transcribeStream(
   bytes: Uint8Array,
   language: string | undefined,
-  options: TranscribeItemOptions,
+  options: ServerRequestOptions,
+  signal: AbortSignal,
 ): Promise<Outcome> {
   const now = options.now ?? (() => performance.now());
   const audio = await resample(await decodeAudioFile(bytes, CLIENT_AUDIO_LIMITS), STREAM_RATE_HZ);
   const pcm = toPcm16(audio.samples);
   const realtime = options.path === 'ws-realtime';
-  const session = await ListenSession.open(options.baseUrl, {
-    sampleRateHz: STREAM_RATE_HZ,
-    interimResults: realtime,
-    ...(options.model !== undefined ? { model: options.model } : {}),
-    ...(language !== undefined ? { language } : {}),
-  });
+  const session = await ListenSession.open(
+    options.baseUrl,
+    {
+      sampleRateHz: STREAM_RATE_HZ,
+      interimResults: realtime,
+      ...(options.model !== undefined ? { model: options.model } : {}),
+      ...(language !== undefined ? { language } : {}),
+    },
+    signal,
+  );
   const timing = realtime ? trackLatency(session, now) : undefined;
   let failure: VoxfleetError | undefined;
   session.onEvent((e) => {
@@ -163,6 +202,7 @@ async function transcribeStream(
     sampleRateHz: STREAM_RATE_HZ,
     frameMs: options.frameMs,
     pace: realtime ? 1 : Infinity,
+    signal,
   });
   const latencyMs = now() - started;
   if (failure !== undefined) throw failure;

@@ -51,6 +51,7 @@ export function fixtureResult(
       frameMs: 100,
       limit: null,
       tags: [],
+      timeoutS: null,
     },
     numbers: options.numbers ?? 'spell',
     run: { utterances: utterances.map(fixtureRun), wallMs: options.wallMs ?? 1000 },

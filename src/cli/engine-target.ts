@@ -1,0 +1,62 @@
+/**
+ * `voxfleet eval --path engine`: the embedded server's worker without its gateway, in this
+ * process. Models come from the same store as `--target local` (installed from the mirror or
+ * registry when missing, hash-checked on load) and files go through the worker's own file
+ * pipeline (decode, resample, VAD chunking, engine), so the only thing left out is serving:
+ * HTTP, multipart parsing, the fabric.
+ */
+import type { InProcessTranscriber } from '../eval/index.js';
+import { compileLocalServeConfig, type LocalTargetOptions } from './local-target.js';
+import { startLocalWorker } from './local-worker.js';
+import { createPullProgressBar } from './progress.js';
+
+export interface EngineTarget {
+  readonly transcriber: InProcessTranscriber;
+  /** Lets a running decode finish, then frees the models. */
+  close(): Promise<void>;
+}
+
+export async function startEngineTarget(options: LocalTargetOptions): Promise<EngineTarget> {
+  const config = compileLocalServeConfig(options);
+  const pull = createPullProgressBar();
+  const worker = await startLocalWorker(config, { onPullProgress: pull.update }).finally(() =>
+    pull.stop(),
+  );
+  // The embedded server calibrates before it takes traffic, which also warms the engine: the
+  // same here, so the first utterances' times compare with --target local's.
+  try {
+    await worker.calibrate();
+  } catch (err) {
+    worker.destroy();
+    throw err;
+  }
+  const models = worker.status().models.map((m) => ({
+    id: m.name,
+    version: m.version,
+    kind: m.kind,
+    aliases: m.aliases,
+  }));
+  // A request given up at its deadline may still be decoding (a decode cannot be interrupted):
+  // the engines are freed only after it ends.
+  const inFlight = new Set<Promise<unknown>>();
+  return {
+    transcriber: {
+      models,
+      description: `in-process engine (${config.dataDir})`,
+      transcribe(request, { signal }) {
+        const call = worker.transcribe(request, { signal });
+        const settled = call.then(
+          () => undefined,
+          () => undefined,
+        );
+        inFlight.add(settled);
+        void settled.then(() => inFlight.delete(settled));
+        return call;
+      },
+    },
+    async close() {
+      await Promise.all(inFlight);
+      await worker.close();
+    },
+  };
+}
