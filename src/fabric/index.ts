@@ -1,4 +1,8 @@
 export { InProcessFabric, pickWorkerOrder, readyModels } from './in-process.js';
+export { withStreamFailover } from './failover/with-stream-failover.js';
+export { DEFAULT_FAILOVER_POLICY } from './failover/failover-policy.js';
+export type { FailoverPolicy } from './failover/failover-policy.js';
+export type { FailoverObserver } from './failover/failover-stream.js';
 export { connectToNats } from './nats/connection.js';
 export type { NatsConnection } from './nats/connection.js';
 export { NatsFabric, NATS_FABRIC_DEFAULTS } from './nats/nats-fabric.js';

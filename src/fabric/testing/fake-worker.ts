@@ -25,6 +25,8 @@ export interface FakeStreamRecord {
   readonly frames: Uint8Array[];
   readonly controls: StreamControl[];
   aborted: boolean;
+  /** Sends an event as this session (a test scripting the worker, e.g. its loss). */
+  emit(event: StreamEvent): void;
 }
 
 export class FakeWorker implements WorkerEndpoint {
@@ -97,7 +99,13 @@ export class FakeWorker implements WorkerEndpoint {
     onEvent: (event: StreamEvent) => void,
   ): Promise<StreamChannel> {
     if (this.refuseWith) throw this.refuseWith;
-    const record: FakeStreamRecord = { request, frames: [], controls: [], aborted: false };
+    const record: FakeStreamRecord = {
+      request,
+      frames: [],
+      controls: [],
+      aborted: false,
+      emit: (event) => onEvent(event),
+    };
     this.streams.push(record);
     let bytes = 0;
     let ended = false;

@@ -1,0 +1,43 @@
+/**
+ * When and how often a stream is reopened on another worker: data plus pure functions, so the
+ * policy is unit-tested without I/O.
+ */
+import type { ErrorCode } from '../../core/index.js';
+
+export interface FailoverPolicy {
+  /** Reopen attempts per loss before the stream ends with the last error. */
+  readonly maxAttempts: number;
+  /** Wait before attempt n (0-based); the first is immediate, a lost worker is not a busy one. */
+  readonly backoffMs: readonly number[];
+  /** Audio held since the last final; longer without a final and the stream cannot fail over. */
+  readonly maxBufferedS: number;
+  /** Trim grid for the replay buffer (ms), see ReplayBuffer. */
+  readonly trimGridMs: number;
+}
+
+export const DEFAULT_FAILOVER_POLICY: FailoverPolicy = Object.freeze({
+  maxAttempts: 4,
+  backoffMs: Object.freeze([0, 250, 1000, 2000]),
+  // Whisper utterances are forced to end at 20 s; 60 s leaves room for silence between them.
+  maxBufferedS: 60,
+  trimGridMs: 32,
+});
+
+/** A lost worker is failed over; errors the stream itself caused are the client's to see. */
+export function isFailoverCause(code: ErrorCode): boolean {
+  return code === 'WORKER_LOST';
+}
+
+/** Whether reopening may be tried again after this refusal (the fleet is busy or changing). */
+export function isRetryableOpen(code: ErrorCode): boolean {
+  return (
+    code === 'WORKER_LOST' ||
+    code === 'NOT_READY' ||
+    code === 'OVER_CAPACITY' ||
+    code === 'SHUTTING_DOWN'
+  );
+}
+
+export function delayFor(policy: FailoverPolicy, attempt: number): number {
+  return policy.backoffMs[Math.min(attempt, policy.backoffMs.length - 1)] ?? 0;
+}

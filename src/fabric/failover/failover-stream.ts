@@ -1,0 +1,182 @@
+/**
+ * A stream that survives the loss of its worker. It stays on one worker while that worker
+ * lives (sticky); it keeps the audio since the last final (ReplayBuffer); when the worker is
+ * lost it opens the session on another worker, replays the buffer, and shifts the new worker's
+ * times onto the stream's timeline. The client sees one stream: `ready` once, no final twice,
+ * no word lost (unless no worker can be found within the policy's attempts).
+ */
+import {
+  errorFromWire,
+  systemClock,
+  toVoxfleetError,
+  type Clock,
+  type StreamControl,
+  type StreamEvent,
+  type StreamOpenRequest,
+} from '../../core/index.js';
+import type { FabricClient, StreamChannel } from '../contract.js';
+import {
+  delayFor,
+  isFailoverCause,
+  isRetryableOpen,
+  type FailoverPolicy,
+} from './failover-policy.js';
+import { BYTES_PER_SAMPLE, ReplayBuffer, wavHeaderLength } from './replay-buffer.js';
+import { shiftEvent } from './shift-event.js';
+
+export interface FailoverObserver {
+  /** A stream's worker was lost and the stream was reopened elsewhere after `gapMs`. */
+  failedOver?(sessionId: string, gapMs: number, replayedS: number): void;
+}
+
+type Phase = 'live' | 'reopening' | 'ended';
+
+export class FailoverStream implements StreamChannel {
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  private phase: Phase = 'live';
+  private inner: StreamChannel | undefined;
+  /** Counts sessions, so events of a lost one arriving late are ignored. */
+  private generation = 0;
+  private readonly buffer: ReplayBuffer;
+  private firstFrame = true;
+  /** A replay's `speech_started` for an utterance the client already heard start is dropped. */
+  private speechOpen = false;
+
+  private constructor(
+    private readonly fabric: FabricClient,
+    private readonly request: StreamOpenRequest,
+    private readonly onEvent: (event: StreamEvent) => void,
+    private readonly policy: FailoverPolicy,
+    private readonly clock: Clock,
+    private readonly observer: FailoverObserver,
+  ) {
+    this.done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+    this.buffer = new ReplayBuffer({
+      encoding: request.encoding,
+      sampleRateHz: request.sampleRateHz,
+      maxBufferedS: policy.maxBufferedS,
+      trimGridMs: policy.trimGridMs,
+    });
+  }
+
+  /** Opens on the fabric's choice of worker; refusals reach the caller as from the fabric. */
+  static async open(
+    fabric: FabricClient,
+    request: StreamOpenRequest,
+    onEvent: (event: StreamEvent) => void,
+    policy: FailoverPolicy,
+    observer: FailoverObserver = {},
+    clock: Clock = systemClock,
+  ): Promise<FailoverStream> {
+    const stream = new FailoverStream(fabric, request, onEvent, policy, clock, observer);
+    stream.inner = await fabric.openStream(request, stream.listener(0, 0));
+    return stream;
+  }
+
+  pushAudio(frame: Uint8Array): void {
+    if (this.phase === 'ended') return;
+    const header = this.firstFrame ? wavHeaderLength(frame) : 0;
+    this.firstFrame = false;
+    this.buffer.pushAudio(header > 0 ? frame.subarray(header) : frame);
+    if (this.phase === 'live') this.inner?.pushAudio(frame);
+  }
+
+  control(message: StreamControl): void {
+    if (this.phase === 'ended') return;
+    this.buffer.pushControl(message);
+    if (this.phase === 'live') this.inner?.control(message);
+  }
+
+  abort(): void {
+    if (this.phase === 'ended') return;
+    this.inner?.abort();
+    this.end();
+  }
+
+  private listener(generation: number, offsetS: number): (event: StreamEvent) => void {
+    return (raw) => {
+      if (generation !== this.generation || this.phase === 'ended') return;
+      if (raw.type === 'error' && isFailoverCause(raw.code) && this.buffer.replayable) {
+        void this.failOver(1);
+        return;
+      }
+      const event = shiftEvent(raw, offsetS);
+      if (generation > 0 && event.type === 'ready') return;
+      if (event.type === 'speech_started') {
+        if (this.speechOpen && generation > 0) return;
+        this.speechOpen = true;
+      }
+      if (event.type === 'final') this.buffer.trimTo(event.end_s);
+      if (event.type === 'final' || event.type === 'utterance_end') this.speechOpen = false;
+      this.onEvent(event);
+      if (event.type === 'closed' || event.type === 'error') this.end();
+    };
+  }
+
+  /** Reopens on another worker (attempt 1..maxAttempts) and replays what was not finalised. */
+  private async failOver(attempt: number): Promise<void> {
+    const lostAt = this.clock.now();
+    this.phase = 'reopening';
+    this.inner = undefined;
+    const generation = ++this.generation;
+    let lastError = errorFromWire({ code: 'WORKER_LOST', message: 'the worker was lost' });
+    for (let n = attempt; n <= this.policy.maxAttempts; n++) {
+      const waitMs = delayFor(this.policy, n - 1);
+      if (waitMs > 0) await new Promise<void>((r) => this.clock.setTimeout(r, waitMs));
+      if (this.isEnded()) return;
+      const offsetS = this.buffer.offsetS;
+      try {
+        const inner = await this.fabric.openStream(
+          this.request,
+          this.listener(generation, offsetS),
+        );
+        if (this.isEnded()) {
+          inner.abort();
+          return;
+        }
+        this.inner = inner;
+        this.phase = 'live';
+        const replay = this.buffer.replay();
+        let replayedBytes = 0;
+        for (const item of replay) {
+          if (item.kind === 'audio') {
+            replayedBytes += item.bytes.length;
+            inner.pushAudio(item.bytes);
+          } else inner.control(item.message);
+        }
+        this.observer.failedOver?.(
+          this.request.sessionId,
+          this.clock.now() - lostAt,
+          replayedBytes / this.bytesPerSecond(),
+        );
+        return;
+      } catch (err) {
+        lastError = toVoxfleetError(err);
+        if (!isRetryableOpen(lastError.code)) break;
+      }
+    }
+    this.onEvent({
+      type: 'error',
+      code: lastError.code,
+      message: lastError.message,
+      retryable: lastError.retryable,
+    });
+    this.end();
+  }
+
+  private bytesPerSecond(): number {
+    return this.request.sampleRateHz * BYTES_PER_SAMPLE[this.request.encoding];
+  }
+
+  /** A method, not a field read: `phase` changes while failOver() awaits. */
+  private isEnded(): boolean {
+    return this.phase === 'ended';
+  }
+
+  private end(): void {
+    if (this.phase === 'ended') return;
+    this.phase = 'ended';
+    this.resolveDone();
+  }
+}

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ReplayBuffer, wavHeaderLength } from './replay-buffer.js';
+
+const buffer = (maxBufferedS = 60): ReplayBuffer =>
+  new ReplayBuffer({ encoding: 'pcm_s16le', sampleRateHz: 16000, maxBufferedS, trimGridMs: 32 });
+
+const frame = (samples: number, value: number): Uint8Array =>
+  new Uint8Array(samples * 2).fill(value);
+
+const audioBytes = (b: ReplayBuffer): number =>
+  b.replay().reduce((n, i) => n + (i.kind === 'audio' ? i.bytes.length : 0), 0);
+
+test('a final trims the audio before it, on the 32 ms grid, and sets the replay offset', () => {
+  const b = buffer();
+  for (let i = 0; i < 10; i++) b.pushAudio(frame(1600, i));
+  b.trimTo(0.5); // 8000 samples -> 7680 on the grid
+  assert.equal(b.offsetS, 7680 / 16000);
+  assert.equal(audioBytes(b), (16000 - 7680) * 2);
+  const first = b.replay()[0];
+  assert.ok(first?.kind === 'audio');
+  // 7680 = 4 frames of 1600 + 1280 samples into the fifth (value 4)
+  assert.equal(first.bytes.length, (1600 - 1280) * 2);
+  assert.equal(first.bytes[0], 4);
+});
+
+test('an earlier final never moves the head back; finalize controls go, close stays', () => {
+  const b = buffer();
+  b.pushAudio(frame(16000, 1));
+  b.pushControl({ type: 'finalize' });
+  b.pushAudio(frame(8000, 2));
+  b.pushControl({ type: 'close' });
+  b.trimTo(1.0);
+  const offset = b.offsetS;
+  b.trimTo(0.2);
+  assert.equal(b.offsetS, offset);
+  assert.deepEqual(
+    b.replay().map((i) => (i.kind === 'control' ? i.message.type : 'audio')),
+    ['audio', 'audio', 'close'],
+  );
+});
+
+test('more than maxBufferedS without a final: the stream can no longer fail over', () => {
+  const b = buffer(1);
+  b.pushAudio(frame(16000, 0));
+  assert.ok(b.replayable);
+  b.pushAudio(frame(1, 0));
+  assert.equal(b.replayable, false);
+  assert.equal(b.replay().length, 0);
+});
+
+test('wavHeaderLength finds the data chunk, and is 0 for raw audio', () => {
+  const header = new Uint8Array(44);
+  header.set([82, 73, 70, 70], 0);
+  header.set([87, 65, 86, 69, 102, 109, 116, 32], 8);
+  new DataView(header.buffer).setUint32(16, 16, true);
+  header.set([100, 97, 116, 97], 36);
+  assert.equal(wavHeaderLength(header), 44);
+  assert.equal(wavHeaderLength(new Uint8Array(100)), 0);
+});
