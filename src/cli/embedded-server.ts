@@ -10,7 +10,7 @@ import type { PullProgress } from '../registry/index.js';
 import { Telemetry } from '../telemetry/index.js';
 import type { SpeechWorker } from '../worker/index.js';
 import { findConsoleDir } from './console-dir.js';
-import { startLocalWorker } from './local-worker.js';
+import { startSpeechWorker } from './worker-setup.js';
 
 export interface EmbeddedServer {
   readonly app: FastifyInstance;
@@ -34,12 +34,10 @@ export async function startEmbeddedServer(
 ): Promise<EmbeddedServer> {
   const started = performance.now();
   const telemetry = new Telemetry();
-  const worker = await startLocalWorker(config, {
-    telemetry,
+  const worker = await startSpeechWorker(config, telemetry, {
     ...(hooks.onPullProgress ? { onPullProgress: hooks.onPullProgress } : {}),
     ...(hooks.clock ? { clock: hooks.clock } : {}),
   });
-  await worker.calibrate();
   const fabric = new InProcessFabric();
   fabric.register(worker);
   const consoleDir = config.console ? findConsoleDir() : undefined;

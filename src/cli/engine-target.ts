@@ -6,9 +6,10 @@
  * HTTP, multipart parsing, the fabric.
  */
 import type { InProcessTranscriber } from '../eval/index.js';
+import { Telemetry } from '../telemetry/index.js';
 import { compileLocalServeConfig, type LocalTargetOptions } from './local-target.js';
-import { startLocalWorker } from './local-worker.js';
 import { createPullProgressBar } from './progress.js';
+import { startSpeechWorker } from './worker-setup.js';
 
 export interface EngineTarget {
   readonly transcriber: InProcessTranscriber;
@@ -19,17 +20,11 @@ export interface EngineTarget {
 export async function startEngineTarget(options: LocalTargetOptions): Promise<EngineTarget> {
   const config = compileLocalServeConfig(options);
   const pull = createPullProgressBar();
-  const worker = await startLocalWorker(config, { onPullProgress: pull.update }).finally(() =>
-    pull.stop(),
-  );
-  // The embedded server calibrates before it takes traffic, which also warms the engine: the
-  // same here, so the first utterances' times compare with --target local's.
-  try {
-    await worker.calibrate();
-  } catch (err) {
-    worker.destroy();
-    throw err;
-  }
+  // The same worker `voxfleet serve` runs, started the same way: its start-up calibration also
+  // warms the engine, so the first utterances' times compare with --target local's.
+  const worker = await startSpeechWorker(config, new Telemetry(), {
+    onPullProgress: pull.update,
+  }).finally(() => pull.stop());
   const models = worker.status().models.map((m) => ({
     id: m.name,
     version: m.version,
