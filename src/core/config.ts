@@ -32,6 +32,8 @@ export interface ServeOptions {
   liveTailPaddings?: Readonly<Record<string, number>>;
   /** Whisper inference threads (0 = sherpa-onnx's async calls on the libuv pool). */
   inferenceThreads?: number;
+  /** Serve the web console at `/` (false: `--no-console`). */
+  console?: boolean;
 }
 
 export interface ServeConfig {
@@ -54,6 +56,7 @@ export interface ServeConfig {
   readonly tailPaddings: Readonly<Record<string, number>>;
   readonly liveTailPaddings: Readonly<Record<string, number>>;
   readonly inferenceThreads: number;
+  readonly console: boolean;
 }
 
 export const SERVE_DEFAULTS = Object.freeze({
@@ -112,6 +115,8 @@ export const SERVE_DEFAULTS = Object.freeze({
    * fs, dns and zlib (with decodes on it, a small file read waited up to 1.2 s; docs/benchmarks.md).
    */
   inferenceThreads: Math.max(1, availableParallelism()),
+  /** The web console at `/`: on, since the server listens on loopback unless told otherwise. */
+  console: true,
 });
 
 export function defaultDataDir(
@@ -173,6 +178,7 @@ export function compileServeConfig(
       'inference_threads',
       options.inferenceThreads ?? d.inferenceThreads,
     ),
+    console: options.console ?? d.console,
   });
 }
 

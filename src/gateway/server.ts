@@ -1,14 +1,22 @@
 /**
  * The edge: one fastify app serving the OpenAI-compatible REST API, the /v1/listen WebSocket,
- * health, readiness and metrics. It talks to workers only through the fabric.
+ * health, readiness, metrics, the fleet feed and the web console. It talks to workers only
+ * through the fabric.
  */
 import fastifyMultipart from '@fastify/multipart';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { VoxfleetError, type Clock } from '../core/index.js';
+import { VoxfleetError, systemClock, type Clock } from '../core/index.js';
 import type { FabricClient } from '../fabric/index.js';
-import { buildLoggerConfig, type LoggerOptions, type Telemetry } from '../telemetry/index.js';
+import {
+  MetricsHistory,
+  buildLoggerConfig,
+  type LoggerOptions,
+  type Telemetry,
+} from '../telemetry/index.js';
 import { sendError } from './http-errors.js';
+import { registerConsoleRoutes } from './routes/console-assets.js';
+import { FLEET_HISTORY, registerFleetRoutes } from './routes/fleet.js';
 import { registerListenRoute } from './routes/listen.js';
 import { registerOperationalRoutes } from './routes/operational.js';
 import { registerSpeechRoute } from './routes/speech.js';
@@ -23,6 +31,8 @@ export interface GatewayConfig {
   readonly maxFrameBytes: number;
   readonly idleTimeoutMs: number;
   readonly logger: LoggerOptions;
+  /** The built web console served at `/`; undefined serves none (`--no-console`). */
+  readonly consoleDir: string | undefined;
 }
 
 export interface GatewayDeps {
@@ -70,6 +80,15 @@ export async function buildGateway(
     idleTimeoutMs: config.idleTimeoutMs,
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
+  const history = new MetricsHistory(deps.telemetry, deps.clock ?? systemClock, FLEET_HISTORY);
+  await history.start();
+  app.addHook('onClose', async () => history.stop());
+  registerFleetRoutes(app, {
+    fabric: deps.fabric,
+    history,
+    rollingWindowMs: FLEET_HISTORY.rollingWindowMs,
+  });
+  if (config.consoleDir !== undefined) registerConsoleRoutes(app, config.consoleDir);
   return app;
 }
 

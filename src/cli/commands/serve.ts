@@ -56,6 +56,7 @@ export function registerServe(program: Command): void {
     .option('--max-audio-s <s>', 'longest audio per file request', Number)
     .option('--idle-timeout-s <s>', 'close streams idle this long', Number)
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent')
+    .option('--no-console', 'do not serve the web console at /')
     .action(async (opts: ServeOptions & { mirror?: string }) => {
       const { mirror, ...rest } = opts;
       const config = compileServeConfig({
