@@ -24,6 +24,8 @@ done
 text="$("$NODE_LTS" bin/voxfleet.js transcribe --url "http://127.0.0.1:$port" "$shared/audio/dev/jfk.wav")"
 echo "smoke: transcribed: ${#text} characters"
 echo "$text" | grep -qi "country" || { echo "smoke: transcript is wrong"; exit 1; }
+index="$(curl -fsS "http://127.0.0.1:$port/")"
+grep -q "<title>voxfleet console</title>" <<<"$index" || { echo "smoke: / does not serve the console"; exit 1; }
 "$NODE_LTS" bin/voxfleet.js synthesize --url "http://127.0.0.1:$port" "The smoke test speaks." -o "$work/out.wav"
 size=$(stat -c %s "$work/out.wav")
 [ "$size" -gt 20000 ] || { echo "smoke: synthesized audio too small ($size bytes)"; exit 1; }
