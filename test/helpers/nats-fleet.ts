@@ -8,6 +8,7 @@ import {
   NatsFabric,
   NatsWorkerHost,
   connectToNats,
+  withStreamFailover,
   type NatsConnection,
 } from '../../src/fabric/index.js';
 import { startGatewayServer, type GatewayServer } from '../../src/cli/gateway-server.js';
@@ -61,7 +62,7 @@ export async function startNatsFleet(
   const gatewayConnection = await connectToNats(natsUrl, 'gateway');
   const fabric = await NatsFabric.start({ connection: gatewayConnection, region: options.region });
   await fabric.waitForWorkers((ws) => ws.length === options.workers, 10_000);
-  const gateway = await startGatewayServer(fabric, new Telemetry(), config);
+  const gateway = await startGatewayServer(withStreamFailover(fabric), new Telemetry(), config);
   return {
     url: gateway.url,
     gateway,

@@ -21,18 +21,18 @@ export function addPlacementOptions(command: Command, withZone: boolean): Comman
   command
     .option(
       '--nats <url>',
-      `NATS server URL (env VOXFLEET_NATS_URL; default ${FLEET_DEFAULTS.natsUrl})`,
+      'NATS server URL (env VOXFLEET_NATS_URL)',
       process.env.VOXFLEET_NATS_URL ?? FLEET_DEFAULTS.natsUrl,
     )
     .option(
       '--region <name>',
-      `region, e.g. eu-west (env VOXFLEET_REGION; default ${FLEET_DEFAULTS.region})`,
+      'region, e.g. eu-west (env VOXFLEET_REGION)',
       process.env.VOXFLEET_REGION ?? FLEET_DEFAULTS.region,
     );
   if (!withZone) return command;
   return command.option(
     '--zone <name>',
-    `residency zone, e.g. eu (env VOXFLEET_ZONE; default ${FLEET_DEFAULTS.zone})`,
+    'residency zone, e.g. eu (env VOXFLEET_ZONE)',
     process.env.VOXFLEET_ZONE ?? FLEET_DEFAULTS.zone,
   );
 }

@@ -1,6 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { compileServeConfig, type ServeOptions } from '../../core/index.js';
-import { NATS_FABRIC_DEFAULTS, NatsFabric, connectToNats } from '../../fabric/index.js';
+import {
+  NATS_FABRIC_DEFAULTS,
+  NatsFabric,
+  connectToNats,
+  withStreamFailover,
+} from '../../fabric/index.js';
 import { Telemetry } from '../../telemetry/index.js';
 import { startGatewayServer } from '../gateway-server.js';
 import { addPlacementOptions, untilStopped, type FleetPlacementOptions } from './fleet-options.js';
@@ -38,7 +43,8 @@ export function registerGateway(program: Command): void {
         ...(openTimeoutMs !== undefined ? { openTimeoutMs } : {}),
         ...(missedHeartbeats !== undefined ? { missedHeartbeats } : {}),
       });
-      const server = await startGatewayServer(fabric, new Telemetry(), config);
+      // Streams survive the loss of their worker: replayed from the last final elsewhere.
+      const server = await startGatewayServer(withStreamFailover(fabric), new Telemetry(), config);
       process.stderr.write(
         `voxfleet gateway listening on ${server.url}, workers of region ${region} through ${nats}\n`,
       );

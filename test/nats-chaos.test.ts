@@ -1,0 +1,140 @@
+/**
+ * Chaos on the real thing: two `voxfleet worker` processes and a `voxfleet gateway` process on
+ * a real nats-server, real Whisper. The worker serving a live stream is killed with SIGKILL
+ * mid-stream; the client's transcript must equal the undisturbed run's, with no final twice
+ * and no error. Runs the built CLI (dist/, `npm run build` first).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ListenSession, streamPcm16 } from '../src/client/index.js';
+import { decodeAudioFile, resample, toPcm16, type StreamEvent } from '../src/core/index.js';
+import { NatsFabric, connectToNats, type NatsConnection } from '../src/fabric/index.js';
+import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { DEV_AUDIO, MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
+import { startVoxfleet, type VoxfleetProcess } from './helpers/voxfleet-process.js';
+
+const REGION = 'chaos';
+let nats: NatsServer;
+let workers: Map<string, VoxfleetProcess>;
+let gateway: VoxfleetProcess;
+let gatewayUrl: string;
+let observerConnection: NatsConnection;
+let observer: NatsFabric;
+
+function workerArgs(id: string): string[] {
+  return [
+    'worker',
+    ...['--nats', nats.url, '--region', REGION, '--zone', 'test', '--worker-id', id],
+    ...['--heartbeat-ms', '250', '--models', 'whisper-tiny.en,silero-vad'],
+    ...['--data-dir', TEST_DATA_DIR, '--mirror', MODELS_MIRROR, '--inference-threads', '1'],
+  ];
+}
+
+before(async () => {
+  nats = await startNatsServer();
+  const ids = ['chaos-w1', 'chaos-w2'];
+  const started = await Promise.all(
+    ids.map((id) => startVoxfleet(workerArgs(id), /voxfleet worker \S+ serving/)),
+  );
+  workers = new Map(ids.map((id, i) => [id, started[i]!]));
+  gateway = await startVoxfleet(
+    ['gateway', '--nats', nats.url, '--region', REGION, '--port', '0', '--log-level', 'warn'],
+    /listening on (http:\/\/[^,\s]+)/,
+  );
+  gatewayUrl = gateway.ready[1]!;
+  // A second view of the fleet, to see which worker carries the stream.
+  observerConnection = await connectToNats(nats.url, 'observer');
+  observer = await NatsFabric.start({ connection: observerConnection, region: REGION });
+  await observer.waitForWorkers((ws) => ws.filter((w) => w.state === 'ready').length === 2, 30_000);
+});
+
+after(async () => {
+  await observer?.close();
+  await observerConnection?.close();
+  await gateway?.stop();
+  await Promise.all([...(workers?.values() ?? [])].map((w) => w.stop()));
+  await nats?.stop();
+});
+
+async function pcmOf(path: string): Promise<Uint8Array> {
+  const audio = await resample(
+    await decodeAudioFile(new Uint8Array(readFileSync(path)), {
+      maxDurationS: 600,
+      maxChannels: 2,
+    }),
+    16000,
+  );
+  return toPcm16(audio.samples);
+}
+
+type Final = Extract<StreamEvent, { type: 'final' }>;
+const finalsOf = (events: readonly StreamEvent[]): Final[] =>
+  events.filter((e): e is Final => e.type === 'final');
+
+test('kill -9 of the worker serving a stream: same transcript, no final twice, no error', async (t) => {
+  const pcm = await pcmOf(join(DEV_AUDIO, 'jfk.wav'));
+  const stream = async (onEvent?: (e: StreamEvent, at: number) => void): Promise<StreamEvent[]> => {
+    const session = await ListenSession.open(gatewayUrl, { language: 'en' });
+    if (onEvent) session.onEvent((e) => onEvent(e, performance.now()));
+    return streamPcm16(session, pcm, { sampleRateHz: 16000, frameMs: 100, pace: 2 });
+  };
+
+  const undisturbed = await stream();
+  const expected = finalsOf(undisturbed);
+  assert.ok(expected.length >= 2, 'the file needs two utterances at least');
+
+  let startedAt = 0;
+  let finalsBeforeKill = 0;
+  let killedAt = 0;
+  let killedId = '';
+  let firstAfterKill = 0;
+  const killing: Promise<void>[] = [];
+  const events = await stream((e, at) => {
+    startedAt ||= at;
+    if (killedAt === 0 && e.type === 'final') finalsBeforeKill++;
+    if (killedAt > 0 && firstAfterKill === 0 && e.type !== 'error') firstAfterKill = at;
+    if (e.type !== 'final' || killing.length > 0) return;
+    // After the first final, kill the worker carrying the stream, mid-way into the next utterance.
+    killing.push(
+      (async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        const serving = observer.workers().find((w) => w.activeStreams > 0);
+        assert.ok(serving !== undefined, 'no worker reports the stream');
+        killedId = serving.id;
+        killedAt = performance.now();
+        await workers.get(serving.id)!.kill9();
+      })(),
+    );
+  });
+  await Promise.all(killing);
+  assert.ok(killedAt > 0, 'the worker was never killed');
+
+  assert.equal(
+    events.filter((e) => e.type === 'error').length,
+    0,
+    JSON.stringify(events.filter((e) => e.type === 'error')),
+  );
+  // `ready` came before streaming began; the new worker's own `ready` is not passed on.
+  assert.equal(events.filter((e) => e.type === 'ready').length, 0);
+  assert.equal(events.at(-1)?.type, 'closed');
+  const finals = finalsOf(events);
+  for (let i = 1; i < finals.length; i++)
+    assert.ok(
+      finals[i]!.start_s >= finals[i - 1]!.end_s - 1e-6,
+      'finals overlap: one was repeated',
+    );
+  assert.deepEqual(
+    finals.map((f) => f.text),
+    expected.map((f) => f.text),
+  );
+  assert.ok(finalsBeforeKill < finals.length, 'the kill came after the last final');
+  t.diagnostic(
+    `killed ${killedId} ${Math.round(killedAt - startedAt)} ms after the stream's first event, ` +
+      `after ${finalsBeforeKill} of ${finals.length} finals; the stream's next event came ` +
+      `${Math.round(firstAfterKill - killedAt)} ms after the kill`,
+  );
+  // The survivor serves on; the dead one is gone from the gateway's view.
+  await observer.waitForWorkers((ws) => ws.every((w) => w.id !== killedId), 10_000);
+});
