@@ -44,6 +44,8 @@ const streamRequest = {
 async function setUp(workers: FakeWorker[], heartbeatMs = 1000) {
   const region = `fail-${++regions}`;
   const clock = new ManualClock();
+  // The workers' own clock: it stands still, so they announce only when told to.
+  const workerClock = new ManualClock();
   const hosts = await Promise.all(
     workers.map(async (endpoint) =>
       NatsWorkerHost.start({
@@ -52,15 +54,14 @@ async function setUp(workers: FakeWorker[], heartbeatMs = 1000) {
         zone: 'test',
         region,
         heartbeatMs,
-        // The workers' own clock: it stands still, so they announce only when told to.
-        clock: new ManualClock(),
+        clock: workerClock,
       }),
     ),
   );
   const gateway = await connection('gateway');
   const fabric = await NatsFabric.start({ connection: gateway, region, clock });
   await fabric.waitForWorkers((ws) => ws.length === workers.length, 5000);
-  return { region, clock, hosts, fabric, gateway };
+  return { region, clock, workerClock, hosts, fabric, gateway };
 }
 
 test('a worker that misses three heartbeats is dropped and its stream ends with WORKER_LOST', async () => {
@@ -172,3 +173,36 @@ test('destroy() ends open streams at once with WORKER_LOST, without waiting for 
   assert.equal(last?.type === 'error' && last.code, 'WORKER_LOST');
   await fabric.close();
 });
+
+test('a stream whose gateway vanished is ended by its worker when the lease runs out', async () => {
+  const worker = new FakeWorker('w-lease');
+  // Long heartbeats: the gateway keeps the worker while its clock runs on.
+  const { workerClock, clock, hosts, fabric, gateway } = await setUp([worker], 60_000);
+  await fabric.openStream(streamRequest, () => undefined);
+  // Keepalives keep it: the gateway's clock sends one every 5 s.
+  for (let t = 0; t < 6; t++) {
+    clock.advance(5000);
+    await gateway.flush();
+    // A round trip from the worker's side: the keepalive before it has been handled.
+    await hosts[0]!.announce();
+    workerClock.advance(5000);
+  }
+  assert.equal(worker.streams[0]!.aborted, false);
+  assert.equal(hosts[0]!.openCalls, 1);
+  // The gateway goes away without a word.
+  await fabric.close();
+  await gateway.close();
+  // The last keepalive was heard 5 s ago: 15 s more make the 20 s lease, not more.
+  workerClock.advance(15_000);
+  assert.equal(worker.streams[0]!.aborted, false, 'the lease lasts 20 s');
+  workerClock.advance(5000);
+  assert.equal(worker.streams[0]!.aborted, true);
+  await flushed(hosts[0]!);
+  assert.equal(hosts[0]!.openCalls, 0);
+  await hosts[0]!.destroy();
+});
+
+/** The host forgets a call once its `done` has settled (a microtask later). */
+async function flushed(host: NatsWorkerHost): Promise<void> {
+  for (let i = 0; i < 10 && host.openCalls > 0; i++) await new Promise((r) => setImmediate(r));
+}

@@ -21,6 +21,7 @@ import {
   type StreamEvent,
   type StreamOpenRequest,
   type SynthesisRequest,
+  type TimerHandle,
   type TranscriptSegment,
 } from '../../core/index.js';
 import type {
@@ -49,6 +50,8 @@ export interface NatsFabricOptions {
   readonly openTimeoutMs?: number;
   /** How often stale workers are looked for (ms). */
   readonly sweepEveryMs?: number;
+  /** How often each open stream tells its worker this gateway is still there (ms). */
+  readonly keepaliveMs?: number;
 }
 
 export const NATS_FABRIC_DEFAULTS = Object.freeze({
@@ -58,6 +61,8 @@ export const NATS_FABRIC_DEFAULTS = Object.freeze({
   openTimeoutMs: 5000,
   /** A quarter of the default heartbeat: loss is noticed within a heartbeat of the deadline. */
   sweepEveryMs: 250,
+  /** Well inside the worker's 20 s stream lease, even with a few keepalives lost. */
+  keepaliveMs: 5000,
   /** What a caller with no worker is told to wait before retrying. */
   noWorkerRetryAfterMs: 1000,
 });
@@ -65,6 +70,9 @@ export const NATS_FABRIC_DEFAULTS = Object.freeze({
 export class NatsFabric implements FabricClient {
   private readonly registry: WorkerRegistry;
   private readonly callsByWorker = new Map<string, Set<RemoteCall>>();
+  /** Open streams, kept alive on their workers by a keepalive every keepaliveMs. */
+  private readonly streams = new Set<RemoteCall>();
+  private readonly keepalive: TimerHandle;
   private readonly clock: Clock;
   private readonly openTimeoutMs: number;
   /** The `accepted` reply's JSON, kept for the kinds that carry one (synthesize). */
@@ -83,6 +91,9 @@ export class NatsFabric implements FabricClient {
       (id) => this.onWorkerLost(id),
       options.sweepEveryMs ?? NATS_FABRIC_DEFAULTS.sweepEveryMs,
     );
+    this.keepalive = this.clock.setInterval(() => {
+      for (const call of this.streams) call.send('keepalive');
+    }, options.keepaliveMs ?? NATS_FABRIC_DEFAULTS.keepaliveMs);
   }
 
   static async start(options: NatsFabricOptions): Promise<NatsFabric> {
@@ -190,6 +201,7 @@ export class NatsFabric implements FabricClient {
     });
     opened.call = call;
     this.registry.noteStreamOpened(call.address.workerId);
+    if (!ended) this.streams.add(call);
     return {
       pushAudio: (frame) => {
         if (!ended) call.sendAudio(frame);
@@ -247,6 +259,7 @@ export class NatsFabric implements FabricClient {
   async close(): Promise<void> {
     this.watcher.stop();
     this.registry.close();
+    this.keepalive.cancel();
     const calls = [...this.callsByWorker.values()].flatMap((set) => [...set]);
     this.callsByWorker.clear();
     for (const call of calls) call.close();
@@ -311,6 +324,7 @@ export class NatsFabric implements FabricClient {
   }
 
   private untrack(call: RemoteCall): void {
+    this.streams.delete(call);
     const calls = this.callsByWorker.get(call.address.workerId);
     calls?.delete(call);
     if (calls?.size === 0) this.callsByWorker.delete(call.address.workerId);

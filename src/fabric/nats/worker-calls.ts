@@ -15,6 +15,8 @@ import type { StreamChannel, WorkerEndpoint } from '../contract.js';
 import { errorPayload, jsonPayload, messageHeaders, type InKind, type OutKind } from './wire.js';
 
 export interface WorkerCall {
+  /** Held only while the gateway keeps talking (streams: audio, controls or keepalives). */
+  readonly leased: boolean;
   /** A message from the gateway on this call's `.in` subject. */
   receive(kind: InKind, msg: Msg): void;
   /** Ends the call now, telling the gateway why. */
@@ -51,6 +53,8 @@ export class CallReplies {
 
 /** A file: the upload arrives in chunks, then `end`; segments stream back, then the result. */
 export class TranscribeCall implements WorkerCall {
+  // Bounded by its upload: it ends on its own even if the gateway is gone.
+  readonly leased = false;
   private readonly parts: Uint8Array[] = [];
   private readonly abortController = new AbortController();
   private settle!: () => void;
@@ -97,6 +101,8 @@ export class TranscribeCall implements WorkerCall {
 
 /** A live stream: frames and controls in, events out, `end` after the last event. */
 export class StreamCall implements WorkerCall {
+  // Open-ended: without a lease a vanished gateway would hold the worker's capacity for ever.
+  readonly leased = true;
   private channel: StreamChannel | undefined;
   private settle!: () => void;
   readonly done = new Promise<void>((resolve) => (this.settle = resolve));
@@ -146,6 +152,8 @@ export class StreamCall implements WorkerCall {
 
 /** Speech: the first reply carries the format, then audio chunks as they are produced. */
 export class SynthesizeCall implements WorkerCall {
+  // Bounded by its input text.
+  readonly leased = false;
   private readonly abortController = new AbortController();
   private settle!: () => void;
   readonly done = new Promise<void>((resolve) => (this.settle = resolve));

@@ -50,12 +50,16 @@ export interface NatsWorkerHostOptions {
   readonly region: string;
   /** How often the worker announces itself (ms). */
   readonly heartbeatMs?: number;
+  /** A stream whose gateway sends nothing (not even a keepalive) for this long is ended (ms). */
+  readonly streamLeaseMs?: number;
   readonly clock?: Clock;
 }
 
 export const WORKER_HOST_DEFAULTS = Object.freeze({
   /** One announcement a second: a dead worker is noticed within a few seconds. */
   heartbeatMs: 1000,
+  /** Four of the gateway's 5 s keepalives missed: the gateway is gone, free the stream. */
+  streamLeaseMs: 20_000,
 });
 
 export type WorkerHostState = 'ready' | 'draining' | 'stopped';
@@ -65,6 +69,10 @@ export class NatsWorkerHost {
   private readonly calls = new Map<string, WorkerCall>();
   private readonly subscriptions: Subscription[] = [];
   private heartbeat: TimerHandle | undefined;
+  private leaseSweep: TimerHandle | undefined;
+  /** When each leased call last heard from its gateway. */
+  private readonly lastHeardMs = new Map<string, number>();
+  private readonly streamLeaseMs: number;
   private closing: Promise<void> | undefined;
   readonly address: WorkerAddress;
   readonly heartbeatMs: number;
@@ -80,6 +88,7 @@ export class NatsWorkerHost {
     this.endpoint = options.endpoint;
     this.clock = options.clock ?? systemClock;
     this.heartbeatMs = options.heartbeatMs ?? WORKER_HOST_DEFAULTS.heartbeatMs;
+    this.streamLeaseMs = options.streamLeaseMs ?? WORKER_HOST_DEFAULTS.streamLeaseMs;
     this.address = {
       zone: assertSubjectToken('zone', options.zone),
       region: assertSubjectToken('region', options.region),
@@ -95,6 +104,10 @@ export class NatsWorkerHost {
     await options.connection.flush();
     await host.announce();
     host.heartbeat = host.clock.setInterval(() => void host.announce(), host.heartbeatMs);
+    host.leaseSweep = host.clock.setInterval(
+      () => host.endExpiredLeases(),
+      Math.max(1, host.streamLeaseMs / 4),
+    );
     return host;
   }
 
@@ -151,6 +164,7 @@ export class NatsWorkerHost {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     this.heartbeat?.cancel();
+    this.leaseSweep?.cancel();
     for (const s of this.subscriptions) s.unsubscribe();
     try {
       await this.bucket.delete(discoveryKey(this.address));
@@ -195,7 +209,22 @@ export class NatsWorkerHost {
     }
     const call = this.startCall(kind, open.request, replies);
     this.calls.set(open.callId, call);
-    void call.done.then(() => this.calls.delete(open.callId));
+    if (call.leased) this.lastHeardMs.set(open.callId, this.clock.now());
+    void call.done.then(() => {
+      this.calls.delete(open.callId);
+      this.lastHeardMs.delete(open.callId);
+    });
+  }
+
+  private endExpiredLeases(): void {
+    const now = this.clock.now();
+    for (const [callId, heardMs] of this.lastHeardMs) {
+      if (now - heardMs <= this.streamLeaseMs) continue;
+      this.lastHeardMs.delete(callId);
+      this.calls
+        .get(callId)
+        ?.abort(new VoxfleetError('CANCELLED', 'the gateway stopped sending keepalives'));
+    }
   }
 
   private startCall(kind: CallKind, request: unknown, replies: CallReplies): WorkerCall {
@@ -217,6 +246,7 @@ export class NatsWorkerHost {
     const callId = callIdOf(msg.subject);
     const kind = inKindOf(msg);
     if (callId === undefined || kind === undefined) return;
+    if (this.lastHeardMs.has(callId)) this.lastHeardMs.set(callId, this.clock.now());
     // Input for a call that has ended (or never began here) is dropped: the gateway learns the
     // call's fate from its `.out` subject.
     this.calls.get(callId)?.receive(kind, msg);
