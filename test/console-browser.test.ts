@@ -5,7 +5,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { normalizeText, wordErrorRate } from '../src/eval/index.js';
 import { launchChromium } from './helpers/chromium.js';
@@ -13,7 +15,7 @@ import { ConsolePages, ensureConsoleBuilt, screenshot } from './helpers/console-
 import { readItems } from './helpers/manifest.js';
 import type { PageAudio, PageScope } from './helpers/page-scope.js';
 import { waitForAttribute, waitForNumberAtLeast } from './helpers/page-waits.js';
-import { DEV_AUDIO } from './helpers/paths.js';
+import { DEV_AUDIO, REPO_ROOT } from './helpers/paths.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const jfk = readItems(DEV_AUDIO).find((i) => i.id === 'jfk')!;
@@ -35,6 +37,21 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
+});
+
+/** Everything the console ships must stay small enough to load at once on a slow link. */
+const MAX_CONSOLE_GZIP_BYTES = 300 * 1024;
+
+test('the built console is under 300 kB gzipped', () => {
+  const dir = join(REPO_ROOT, 'dist', 'console');
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) =>
+    f.isFile(),
+  );
+  const gzipBytes = files.reduce(
+    (sum, f) => sum + gzipSync(readFileSync(join(f.parentPath, f.name)), { level: 9 }).length,
+    0,
+  );
+  assert.ok(gzipBytes < MAX_CONSOLE_GZIP_BYTES, `${gzipBytes} bytes gzipped`);
 });
 
 /** Records every change of the shown stable text (and when any caption text first appeared). */
