@@ -138,3 +138,24 @@ test('kill -9 of the worker serving a stream: same transcript, no final twice, n
   // The survivor serves on; the dead one is gone from the gateway's view.
   await observer.waitForWorkers((ws) => ws.every((w) => w.id !== killedId), 10_000);
 });
+
+test('SIGTERM drains a worker: its open stream finishes there, then the process exits', async () => {
+  const pcm = await pcmOf(join(DEV_AUDIO, 'jfk.wav'));
+  const [id, survivor] = [...workers.entries()].find(([, w]) => w.child.exitCode === null)!;
+  await observer.waitForWorkers((ws) => ws.some((w) => w.id === id && w.state === 'ready'), 10_000);
+  const session = await ListenSession.open(gatewayUrl, { language: 'en' });
+  let signalled = false;
+  session.onEvent((e) => {
+    if (e.type !== 'final' || signalled) return;
+    signalled = true;
+    survivor.child.kill('SIGTERM');
+  });
+  const exited = new Promise<number | null>((r) => survivor.child.once('exit', (code) => r(code)));
+  const events = await streamPcm16(session, pcm, { sampleRateHz: 16000, frameMs: 100, pace: 2 });
+  assert.ok(signalled);
+  assert.equal(events.filter((e) => e.type === 'error').length, 0);
+  assert.equal(events.at(-1)?.type, 'closed');
+  assert.ok(finalsOf(events).length >= 2);
+  assert.equal(await exited, 0);
+  await observer.waitForWorkers((ws) => ws.length === 0, 10_000);
+});
