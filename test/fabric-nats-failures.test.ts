@@ -13,6 +13,7 @@ import {
   type NatsConnection,
 } from '../src/fabric/index.js';
 import { openDiscoveryBucket } from '../src/fabric/nats/discovery.js';
+import { messageHeaders } from '../src/fabric/nats/wire.js';
 import { FakeWorker } from '../src/fabric/testing/fake-worker.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 
@@ -206,3 +207,35 @@ test('a stream whose gateway vanished is ended by its worker when the lease runs
 async function flushed(host: NatsWorkerHost): Promise<void> {
   for (let i = 0; i < 10 && host.openCalls > 0; i++) await new Promise((r) => setImmediate(r));
 }
+
+test('input with a gap (a lost frame) ends the call with INTERNAL instead of a holed transcript', async () => {
+  const worker = new FakeWorker('w-gap');
+  const { region, hosts, gateway } = await setUp([worker]);
+  const base = `vf.test.${region}.worker.w-gap`;
+  const replies: { kind: string | undefined; body: string }[] = [];
+  gateway.subscribe(`${base}.call.c1.out`, {
+    callback: (_err, msg) =>
+      replies.push({ kind: msg.headers?.get('Vf-Kind'), body: msg.string() }),
+  });
+  gateway.publish(`${base}.stream`, JSON.stringify({ callId: 'c1', request: streamRequest }), {
+    reply: `${base}.call.c1.out`,
+    headers: messageHeaders('open', 0),
+  });
+  await gateway.flush();
+  await hosts[0]!.announce();
+  gateway.publish(`${base}.call.c1.in`, new Uint8Array(320), {
+    headers: messageHeaders('audio', 1),
+  });
+  gateway.publish(`${base}.call.c1.in`, new Uint8Array(320), {
+    headers: messageHeaders('audio', 3),
+  });
+  await gateway.flush();
+  await hosts[0]!.announce();
+  await gateway.flush();
+  assert.equal(worker.streams[0]!.frames.length, 1);
+  assert.equal(worker.streams[0]!.aborted, true);
+  const last = replies.at(-1);
+  assert.equal(last?.kind, 'error');
+  assert.equal((JSON.parse(last.body) as { code: string }).code, 'INTERNAL');
+  await hosts[0]!.destroy();
+});

@@ -39,7 +39,7 @@ import {
   TranscribeCall,
   type WorkerCall,
 } from './worker-calls.js';
-import { inKindOf, jsonPayload, type OpenMessage, type WorkerAnnouncement } from './wire.js';
+import { inKindOf, jsonPayload, seqOf, type OpenMessage, type WorkerAnnouncement } from './wire.js';
 
 export interface NatsWorkerHostOptions {
   readonly connection: NatsConnection;
@@ -70,6 +70,8 @@ export class NatsWorkerHost {
   private readonly subscriptions: Subscription[] = [];
   private heartbeat: TimerHandle | undefined;
   private leaseSweep: TimerHandle | undefined;
+  /** The sequence number each call's next input must carry (a gap means lost input). */
+  private readonly nextInputSeq = new Map<string, number>();
   /** When each leased call last heard from its gateway. */
   private readonly lastHeardMs = new Map<string, number>();
   private readonly streamLeaseMs: number;
@@ -209,9 +211,11 @@ export class NatsWorkerHost {
     }
     const call = this.startCall(kind, open.request, replies);
     this.calls.set(open.callId, call);
+    this.nextInputSeq.set(open.callId, 1);
     if (call.leased) this.lastHeardMs.set(open.callId, this.clock.now());
     void call.done.then(() => {
       this.calls.delete(open.callId);
+      this.nextInputSeq.delete(open.callId);
       this.lastHeardMs.delete(open.callId);
     });
   }
@@ -246,9 +250,18 @@ export class NatsWorkerHost {
     const callId = callIdOf(msg.subject);
     const kind = inKindOf(msg);
     if (callId === undefined || kind === undefined) return;
-    if (this.lastHeardMs.has(callId)) this.lastHeardMs.set(callId, this.clock.now());
     // Input for a call that has ended (or never began here) is dropped: the gateway learns the
     // call's fate from its `.out` subject.
-    this.calls.get(callId)?.receive(kind, msg);
+    const call = this.calls.get(callId);
+    if (call === undefined) return;
+    const expected = this.nextInputSeq.get(callId) ?? 1;
+    if (seqOf(msg) !== expected) {
+      // A frame missing from the middle would corrupt the transcript silently: end the call.
+      call.abort(new VoxfleetError('INTERNAL', 'input from the gateway was lost in transit'));
+      return;
+    }
+    this.nextInputSeq.set(callId, expected + 1);
+    if (this.lastHeardMs.has(callId)) this.lastHeardMs.set(callId, this.clock.now());
+    call.receive(kind, msg);
   }
 }
