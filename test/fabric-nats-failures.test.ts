@@ -214,8 +214,9 @@ test('input with a gap (a lost frame) ends the call with INTERNAL instead of a h
   const base = `vf.test.${region}.worker.w-gap`;
   const replies: { kind: string | undefined; body: string }[] = [];
   gateway.subscribe(`${base}.call.c1.out`, {
-    callback: (_err, msg) =>
-      replies.push({ kind: msg.headers?.get('Vf-Kind'), body: msg.string() }),
+    callback: (_err, msg) => {
+      replies.push({ kind: msg.headers?.get('Vf-Kind'), body: msg.string() });
+    },
   });
   gateway.publish(`${base}.stream`, JSON.stringify({ callId: 'c1', request: streamRequest }), {
     reply: `${base}.call.c1.out`,
