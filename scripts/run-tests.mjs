@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the test files with Node's own runner (through tsx for TypeScript).
-// Unit tests sit beside the code (src/**/*.test.ts); integration tests, which load the real
-// models and start servers, live in test/**/*.test.ts and run one file at a time (2 cores).
+// Unit tests sit beside the code (src/**/*.test.ts; the web console's in console/test); integration
+// tests, which load the real models and start servers, live in test/**/*.test.ts and run one file
+// at a time (2 cores).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,8 @@ function find(dir, out = []) {
   return out;
 }
 
-const unit = find('src').sort();
+// The web console's pure logic is tested under Node too (console/test; its views run in Chromium).
+const unit = [...find('src'), ...find('console/test')].sort();
 const integration = find('test').sort();
 const selected = (list) => (filter ? list.filter((f) => f.includes(filter)) : list);
 
