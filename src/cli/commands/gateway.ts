@@ -44,7 +44,16 @@ export function registerGateway(program: Command): void {
         ...(missedHeartbeats !== undefined ? { missedHeartbeats } : {}),
       });
       // Streams survive the loss of their worker: replayed from the last final elsewhere.
-      const server = await startGatewayServer(withStreamFailover(fabric), new Telemetry(), config);
+      const log: { info?: (fields: object, message: string) => void } = {};
+      const client = withStreamFailover(fabric, {
+        observer: {
+          // Identifiers and timings only: never audio or text.
+          failedOver: (sessionId, gapMs, replayedS) =>
+            log.info?.({ sessionId, gapMs: Math.round(gapMs), replayedS }, 'stream failed over'),
+        },
+      });
+      const server = await startGatewayServer(client, new Telemetry(), config);
+      log.info = (fields, message) => server.app.log.info(fields, message);
       process.stderr.write(
         `voxfleet gateway listening on ${server.url}, workers of region ${region} through ${nats}\n`,
       );

@@ -344,6 +344,15 @@ export class NatsFabric implements FabricClient {
 
   /** Applies the discovery bucket's updates until close(). */
   private async follow(): Promise<void> {
+    try {
+      await this.applyUpdates();
+    } catch {
+      // The watch broke (connection closed for good): no more announcements arrive, so every
+      // worker ages out by its missed heartbeats and calls get NOT_READY. Nothing to crash for.
+    }
+  }
+
+  private async applyUpdates(): Promise<void> {
     for await (const entry of this.watcher) {
       const workerId = entry.key.slice(entry.key.lastIndexOf('.') + 1);
       if (entry.operation !== 'PUT') {

@@ -81,20 +81,39 @@ export class RemoteCall {
       }, timeoutMs);
       this.opening = { resolve, reject, timer };
       const open: OpenMessage<unknown> = { callId: this.callId, request };
-      this.connection.publish(openSubject(this.address, this.kind), jsonPayload(open), {
-        reply: callOutSubject(this.address, this.callId),
-        headers: messageHeaders('open', 0),
-      });
+      try {
+        this.connection.publish(openSubject(this.address, this.kind), jsonPayload(open), {
+          reply: callOutSubject(this.address, this.callId),
+          headers: messageHeaders('open', 0),
+        });
+      } catch (err) {
+        // Closed or draining connection: this gateway cannot reach any worker now.
+        this.rejectOpen(
+          new VoxfleetError(
+            'NOT_READY',
+            'not connected to NATS',
+            { retryAfterMs: 1000 },
+            {
+              cause: err,
+            },
+          ),
+        );
+        this.close();
+      }
     });
   }
 
   send(kind: InKind, payload?: Uint8Array): void {
     if (this.closed || this.connection.isClosed()) return;
-    this.connection.publish(
-      callInSubject(this.address, this.callId),
-      payload ?? new Uint8Array(0),
-      { headers: messageHeaders(kind, ++this.inSeq) },
-    );
+    try {
+      this.connection.publish(
+        callInSubject(this.address, this.callId),
+        payload ?? new Uint8Array(0),
+        { headers: messageHeaders(kind, ++this.inSeq) },
+      );
+    } catch {
+      // Draining or closed: the call is about to end; its worker's lease frees the session.
+    }
   }
 
   sendAudio(bytes: Uint8Array): void {

@@ -41,9 +41,13 @@ export class CallReplies {
   send(kind: OutKind, payload?: Uint8Array): void {
     if (this.ended || this.connection.isClosed()) return;
     if (kind === 'result' || kind === 'end' || kind === 'error') this.ended = true;
-    this.connection.publish(this.subject, payload ?? new Uint8Array(0), {
-      headers: messageHeaders(kind, ++this.seq),
-    });
+    try {
+      this.connection.publish(this.subject, payload ?? new Uint8Array(0), {
+        headers: messageHeaders(kind, ++this.seq),
+      });
+    } catch {
+      // Draining or closed connection: the gateway learns of the loss by missed heartbeats.
+    }
   }
 
   fail(err: unknown): void {
