@@ -63,8 +63,8 @@ export default tseslint.config(
   },
   ...roleRules,
   {
-    // The web console (browser code, bundled by Vite with extensionless imports, which the
-    // import-x resolver does not follow); type-aware rules still apply through console/tsconfig.json.
+    // The web console (browser code with bundler-style imports): import-x's resolver fails to load
+    // for these files. Type-aware rules still apply, through console/tsconfig.json.
     files: ['console/**/*.{ts,tsx}'],
     rules: { 'import-x/no-cycle': 'off' },
   },

@@ -207,9 +207,13 @@ test('fleet: workers, latency and errors from the metrics; no console errors any
   assert.match(workers, /whisper-tiny\.en/);
   assert.equal((await page.locator('.chart canvas').count()) >= 3, true, 'three uPlot charts');
   await screenshot(page, 'console-fleet');
+  // The theme follows the system live: charts are rebuilt with the dark palette, no reload.
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.reload();
-  await page.waitForSelector('.chart canvas');
+  await page.waitForFunction(() =>
+    Array.from((globalThis as unknown as PageScope).document.querySelectorAll('.chart')).every(
+      (chart) => chart.getAttribute('data-scheme') === 'dark',
+    ),
+  );
   await screenshot(page, 'console-fleet-dark');
   await page.close();
   assert.deepEqual(pages.errors, []);

@@ -5,6 +5,7 @@
 import { useMemo, useRef } from 'preact/hooks';
 import type uPlot from 'uplot';
 import type { FleetBody, FleetPoint } from '../api/wire';
+import { useColorScheme } from '../ui/use-color-scheme';
 import { UPlotChart, themeColor } from './uplot-chart';
 
 const times = (points: readonly FleetPoint[]): number[] => points.map((p) => p.at_ms / 1000);
@@ -22,6 +23,7 @@ function axes(yLabel: string, y: Partial<uPlot.Axis> = {}): uPlot.Axis[] {
 const LEGEND: uPlot.Legend = { live: false };
 
 export function LatencyChart({ fleet }: { fleet: FleetBody }) {
+  const scheme = useColorScheme();
   const options = useMemo(
     (): Omit<uPlot.Options, 'width' | 'height'> => ({
       scales: { x: { time: true } },
@@ -35,7 +37,8 @@ export function LatencyChart({ fleet }: { fleet: FleetBody }) {
         { label: 'final p95', stroke: themeColor('--series-2'), dash: [4, 4] },
       ],
     }),
-    [],
+    // Colours come from CSS: rebuild the chart when the colour scheme changes.
+    [scheme],
   );
   const data = useMemo((): uPlot.AlignedData => {
     const p = fleet.points;
@@ -49,6 +52,7 @@ export function LatencyChart({ fleet }: { fleet: FleetBody }) {
   }, [fleet.points]);
   return (
     <UPlotChart
+      scheme={scheme}
       options={options}
       data={data}
       label="First-partial and final latency, p50 and p95 over the last minute"
@@ -59,6 +63,7 @@ export function LatencyChart({ fleet }: { fleet: FleetBody }) {
 const AUDIO_KINDS = ['stream', 'file', 'tts'] as const;
 
 export function AudioRateChart({ fleet }: { fleet: FleetBody }) {
+  const scheme = useColorScheme();
   const options = useMemo(
     (): Omit<uPlot.Options, 'width' | 'height'> => ({
       scales: { x: { time: true } },
@@ -73,7 +78,8 @@ export function AudioRateChart({ fleet }: { fleet: FleetBody }) {
         })),
       ],
     }),
-    [],
+    // Colours come from CSS: rebuild the chart when the colour scheme changes.
+    [scheme],
   );
   const data = useMemo(
     (): uPlot.AlignedData => [
@@ -82,7 +88,14 @@ export function AudioRateChart({ fleet }: { fleet: FleetBody }) {
     ],
     [fleet.points],
   );
-  return <UPlotChart options={options} data={data} label="Audio seconds processed per second" />;
+  return (
+    <UPlotChart
+      scheme={scheme}
+      options={options}
+      data={data}
+      label="Audio seconds processed per second"
+    />
+  );
 }
 
 /**
@@ -91,6 +104,7 @@ export function AudioRateChart({ fleet }: { fleet: FleetBody }) {
  * the cells.
  */
 export function LatencyHeatmap({ fleet }: { fleet: FleetBody }) {
+  const scheme = useColorScheme();
   const bounds = fleet.latency_bounds_s;
   const rows = bounds.length + 1;
   /** Row i holds finals up to bounds[i]; the last row everything slower. */
@@ -144,13 +158,14 @@ export function LatencyHeatmap({ fleet }: { fleet: FleetBody }) {
       },
     };
     // The bucket layout fixes the rows; it changes only when the first final arrives.
-  }, [bounds.join(','), fleet.interval_ms]);
+  }, [bounds.join(','), fleet.interval_ms, scheme]);
   const data = useMemo(
     (): uPlot.AlignedData => [times(fleet.points), fleet.points.map(() => null)],
     [fleet.points],
   );
   return (
     <UPlotChart
+      scheme={scheme}
       options={options}
       data={data}
       height={240}

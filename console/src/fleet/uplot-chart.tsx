@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import type { ColorScheme } from '../ui/use-color-scheme';
 
 interface Props {
   /** Options without width/height: the chart takes its container's width. */
@@ -9,9 +10,11 @@ interface Props {
   readonly data: uPlot.AlignedData;
   readonly height?: number;
   readonly label: string;
+  /** The colour scheme the options were built for (shown as data-scheme). */
+  readonly scheme: ColorScheme;
 }
 
-export function UPlotChart({ options, data, height = 200, label }: Props) {
+export function UPlotChart({ options, data, height = 200, label, scheme }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | undefined>(undefined);
 
@@ -32,7 +35,7 @@ export function UPlotChart({ options, data, height = 200, label }: Props) {
 
   useEffect(() => chart.current?.setData(data), [data]);
 
-  return <div class="chart" ref={box} role="img" aria-label={label} />;
+  return <div class="chart" ref={box} role="img" aria-label={label} data-scheme={scheme} />;
 }
 
 /** Colours from the page's CSS variables, so charts follow the light or dark theme. */
