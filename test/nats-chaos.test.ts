@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import { ListenSession, streamPcm16 } from '../src/client/index.js';
 import { decodeAudioFile, resample, toPcm16, type StreamEvent } from '../src/core/index.js';
 import { NatsFabric, connectToNats, type NatsConnection } from '../src/fabric/index.js';
+import { openModelStore } from '../src/registry/index.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { DEV_AUDIO, MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
 import { startVoxfleet, type VoxfleetProcess } from './helpers/voxfleet-process.js';
 
 const REGION = 'chaos';
+const MODELS = ['whisper-tiny.en', 'silero-vad'];
 let nats: NatsServer;
 let workers: Map<string, VoxfleetProcess>;
 let gateway: VoxfleetProcess;
@@ -27,12 +29,16 @@ function workerArgs(id: string): string[] {
   return [
     'worker',
     ...['--nats', nats.url, '--region', REGION, '--zone', 'test', '--worker-id', id],
-    ...['--heartbeat-ms', '250', '--models', 'whisper-tiny.en,silero-vad'],
+    ...['--heartbeat-ms', '250', '--models', MODELS.join(',')],
     ...['--data-dir', TEST_DATA_DIR, '--mirror', MODELS_MIRROR, '--inference-threads', '1'],
   ];
 }
 
 before(async () => {
+  // Installed here, once: two worker processes pulling into one folder at once would race.
+  const store = openModelStore(TEST_DATA_DIR);
+  for (const model of MODELS)
+    if (store.resolve(model) === undefined) await store.pull(model, { mirrorDir: MODELS_MIRROR });
   nats = await startNatsServer();
   const ids = ['chaos-w1', 'chaos-w2'];
   const started = await Promise.all(
