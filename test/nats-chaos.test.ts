@@ -101,11 +101,11 @@ test('kill -9 of the worker serving a stream: same transcript, no final twice, n
     startedAt ||= at;
     if (killedAt === 0 && e.type === 'final') finalsBeforeKill++;
     if (killedAt > 0 && firstAfterKill === 0 && e.type !== 'error') firstAfterKill = at;
-    if (e.type !== 'final' || killing.length > 0) return;
-    // After the first final, kill the worker carrying the stream, mid-way into the next utterance.
+    // The first partial after the first final: the next utterance is under way and not final,
+    // so its words exist only in the replay buffer when the worker dies.
+    if (e.type !== 'partial' || finalsBeforeKill === 0 || killing.length > 0) return;
     killing.push(
       (async () => {
-        await new Promise((r) => setTimeout(r, 300));
         const serving = observer.workers().find((w) => w.activeStreams > 0);
         assert.ok(serving !== undefined, 'no worker reports the stream');
         killedId = serving.id;
@@ -137,8 +137,8 @@ test('kill -9 of the worker serving a stream: same transcript, no final twice, n
   );
   assert.ok(finalsBeforeKill < finals.length, 'the kill came after the last final');
   t.diagnostic(
-    `killed ${killedId} ${Math.round(killedAt - startedAt)} ms after the stream's first event, ` +
-      `after ${finalsBeforeKill} of ${finals.length} finals; the stream's next event came ` +
+    `killed ${killedId} mid-utterance ${Math.round(killedAt - startedAt)} ms after the ` +
+      `stream's first event, after ${finalsBeforeKill} of ${finals.length} finals; the next event came ` +
       `${Math.round(firstAfterKill - killedAt)} ms after the kill`,
   );
   // The survivor serves on; the dead one is gone from the gateway's view.
@@ -147,7 +147,9 @@ test('kill -9 of the worker serving a stream: same transcript, no final twice, n
 
 test('SIGTERM drains a worker: its open stream finishes there, then the process exits', async () => {
   const pcm = await pcmOf(join(DEV_AUDIO, 'jfk.wav'));
-  const [id, survivor] = [...workers.entries()].find(([, w]) => w.child.exitCode === null)!;
+  const [id, survivor] = [...workers.entries()].find(
+    ([, w]) => w.child.exitCode === null && w.child.signalCode === null,
+  )!;
   await observer.waitForWorkers((ws) => ws.some((w) => w.id === id && w.state === 'ready'), 10_000);
   const session = await ListenSession.open(gatewayUrl, { language: 'en' });
   let signalled = false;
