@@ -1,7 +1,8 @@
 /**
  * How the NATS fabric behaves when workers go away, on a real nats-server: missed heartbeats,
  * a worker that never answers, a worker whose subscriptions are gone, drain and destroy.
- * Timeouts run on a ManualClock: no test sleeps to prove one.
+ * Timeouts run on a ManualClock: no test sleeps to prove one. (A wait on the manual clock never
+ * times out by itself, so each test has a wall-clock bound: a failure cannot hang the suite.)
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,178 +66,209 @@ async function setUp(workers: FakeWorker[], heartbeatMs = 1000) {
   return { region, clock, workerClock, hosts, fabric, gateway };
 }
 
-test('a worker that misses three heartbeats is dropped and its stream ends with WORKER_LOST', async () => {
-  const { clock, hosts, fabric } = await setUp([new FakeWorker('w-silent')]);
-  const events: StreamEvent[] = [];
-  const channel = await fabric.openStream(streamRequest, (e) => events.push(e));
-  // The worker's clock stands still: it sends no more heartbeats. The gateway's moves on.
-  // (The announcement's age in transit, a few wall-clock ms, counts against it too.)
-  clock.advance(2900);
-  assert.equal(fabric.workers().length, 1, 'three missed periods are tolerated');
-  clock.advance(350);
-  assert.equal(fabric.workers().length, 0);
-  await channel.done;
-  const last = events.at(-1);
-  assert.equal(last?.type, 'error');
-  assert.equal(last.type === 'error' && last.code, 'WORKER_LOST');
-  await assert.rejects(
-    fabric.openStream(streamRequest, () => undefined),
-    { code: 'NOT_READY' },
-  );
-  await fabric.close();
-  await hosts[0]!.destroy();
-});
+test(
+  'a worker that misses three heartbeats is dropped and its stream ends with WORKER_LOST',
+  { timeout: 30_000 },
+  async () => {
+    const { clock, hosts, fabric } = await setUp([new FakeWorker('w-silent')]);
+    const events: StreamEvent[] = [];
+    const channel = await fabric.openStream(streamRequest, (e) => events.push(e));
+    // The worker's clock stands still: it sends no more heartbeats. The gateway's moves on.
+    // (The announcement's age in transit, a few wall-clock ms, counts against it too.)
+    clock.advance(2900);
+    assert.equal(fabric.workers().length, 1, 'three missed periods are tolerated');
+    clock.advance(350);
+    assert.equal(fabric.workers().length, 0);
+    await channel.done;
+    const last = events.at(-1);
+    assert.equal(last?.type, 'error');
+    assert.equal(last.type === 'error' && last.code, 'WORKER_LOST');
+    await assert.rejects(
+      fabric.openStream(streamRequest, () => undefined),
+      { code: 'NOT_READY' },
+    );
+    await fabric.close();
+    await hosts[0]!.destroy();
+  },
+);
 
-test('a worker that never answers the open: WORKER_LOST after openTimeoutMs on the clock', async () => {
-  const region = `fail-${++regions}`;
-  const clock = new ManualClock();
-  const ghost = await connection('ghost');
-  // Subscribed (so no "no responders"), announced, but never replies.
-  ghost.subscribe(`vf.test.${region}.worker.w-mute.*`, { callback: () => undefined });
-  await ghost.flush();
-  const bucket = await openDiscoveryBucket(ghost);
-  const status = new FakeWorker('w-mute').status();
-  await bucket.put(
-    `test.${region}.w-mute`,
-    JSON.stringify({ status, zone: 'test', region, heartbeatMs: 60_000 }),
-  );
-  const fabric = await NatsFabric.start({
-    connection: await connection('gateway'),
-    region,
-    clock,
-    openTimeoutMs: 2000,
-  });
-  await fabric.waitForWorkers((ws) => ws.length === 1, 5000);
-  const opening = fabric.openStream(streamRequest, () => undefined);
-  clock.advance(1999);
-  clock.advance(1);
-  await assert.rejects(opening, (err) => {
-    assert.ok(err instanceof VoxfleetError);
-    assert.equal(err.code, 'WORKER_LOST');
-    assert.ok(err.retryable);
-    return true;
-  });
-  await bucket.delete(`test.${region}.w-mute`);
-  await fabric.close();
-});
+test(
+  'a worker that never answers the open: WORKER_LOST after openTimeoutMs on the clock',
+  { timeout: 30_000 },
+  async () => {
+    const region = `fail-${++regions}`;
+    const clock = new ManualClock();
+    const ghost = await connection('ghost');
+    // Subscribed (so no "no responders"), announced, but never replies.
+    ghost.subscribe(`vf.test.${region}.worker.w-mute.*`, { callback: () => undefined });
+    await ghost.flush();
+    const bucket = await openDiscoveryBucket(ghost);
+    const status = new FakeWorker('w-mute').status();
+    await bucket.put(
+      `test.${region}.w-mute`,
+      JSON.stringify({ status, zone: 'test', region, heartbeatMs: 60_000 }),
+    );
+    const fabric = await NatsFabric.start({
+      connection: await connection('gateway'),
+      region,
+      clock,
+      openTimeoutMs: 2000,
+    });
+    await fabric.waitForWorkers((ws) => ws.length === 1, 5000);
+    const opening = fabric.openStream(streamRequest, () => undefined);
+    clock.advance(1999);
+    clock.advance(1);
+    await assert.rejects(opening, (err) => {
+      assert.ok(err instanceof VoxfleetError);
+      assert.equal(err.code, 'WORKER_LOST');
+      assert.ok(err.retryable);
+      return true;
+    });
+    await bucket.delete(`test.${region}.w-mute`);
+    await fabric.close();
+  },
+);
 
-test('a worker with no subscription left is forgotten and the call goes to the next one', async () => {
-  const live = new FakeWorker('w-live', { activeStreams: 5 });
-  const { region, fabric, hosts, gateway } = await setUp([live]);
-  // An announcement for a worker that is not there: its open finds no responder.
-  const bucket = await openDiscoveryBucket(gateway);
-  const ghost = new FakeWorker('w-ghost').status();
-  await bucket.put(
-    `test.${region}.w-ghost`,
-    JSON.stringify({ status: ghost, zone: 'test', region, heartbeatMs: 60_000 }),
-  );
-  await fabric.waitForWorkers((ws) => ws.length === 2, 5000);
-  const channel = await fabric.openStream(streamRequest, () => undefined);
-  assert.equal(live.streams.length, 1, 'the idle ghost was tried first, then the live worker');
-  assert.deepEqual(
-    fabric.workers().map((w) => w.id),
-    ['w-live'],
-  );
-  channel.abort();
-  await fabric.close();
-  await hosts[0]!.destroy();
-});
+test(
+  'a worker with no subscription left is forgotten and the call goes to the next one',
+  { timeout: 30_000 },
+  async () => {
+    const live = new FakeWorker('w-live', { activeStreams: 5 });
+    const { region, fabric, hosts, gateway } = await setUp([live]);
+    // An announcement for a worker that is not there: its open finds no responder.
+    const bucket = await openDiscoveryBucket(gateway);
+    const ghost = new FakeWorker('w-ghost').status();
+    await bucket.put(
+      `test.${region}.w-ghost`,
+      JSON.stringify({ status: ghost, zone: 'test', region, heartbeatMs: 60_000 }),
+    );
+    await fabric.waitForWorkers((ws) => ws.length === 2, 5000);
+    const channel = await fabric.openStream(streamRequest, () => undefined);
+    assert.equal(live.streams.length, 1, 'the idle ghost was tried first, then the live worker');
+    assert.deepEqual(
+      fabric.workers().map((w) => w.id),
+      ['w-live'],
+    );
+    channel.abort();
+    await fabric.close();
+    await hosts[0]!.destroy();
+  },
+);
 
-test('close() drains: announced at once, no new calls, the open stream finishes, then it leaves', async () => {
-  const worker = new FakeWorker('w-drain');
-  const { fabric, hosts } = await setUp([worker]);
-  const host = hosts[0]!;
-  const events: StreamEvent[] = [];
-  const channel = await fabric.openStream(streamRequest, (e) => events.push(e));
-  const closing = host.close();
-  await fabric.waitForWorkers((ws) => ws[0]?.state === 'draining', 5000);
-  await assert.rejects(
-    fabric.openStream(streamRequest, () => undefined),
-    { code: 'NOT_READY' },
-  );
-  channel.pushAudio(new Uint8Array(3200));
-  channel.control({ type: 'close' });
-  await channel.done;
-  await closing;
-  assert.equal(events.at(-1)?.type, 'closed');
-  assert.equal(host.hostState, 'stopped');
-  await fabric.waitForWorkers((ws) => ws.length === 0, 5000);
-  await fabric.close();
-});
+test(
+  'close() drains: announced at once, no new calls, the open stream finishes, then it leaves',
+  { timeout: 30_000 },
+  async () => {
+    const worker = new FakeWorker('w-drain');
+    const { fabric, hosts, clock, workerClock } = await setUp([worker]);
+    const host = hosts[0]!;
+    const events: StreamEvent[] = [];
+    const channel = await fabric.openStream(streamRequest, (e) => events.push(e));
+    const closing = host.close();
+    await fabric.waitForWorkers((ws) => ws[0]?.state === 'draining', 5000);
+    await assert.rejects(
+      fabric.openStream(streamRequest, () => undefined),
+      { code: 'NOT_READY' },
+    );
+    channel.pushAudio(new Uint8Array(3200));
+    channel.control({ type: 'close' });
+    await channel.done;
+    await closing;
+    assert.equal(events.at(-1)?.type, 'closed');
+    assert.equal(host.hostState, 'stopped');
+    await fabric.waitForWorkers((ws) => ws.length === 0, 5000);
+    await fabric.close();
+    // Neither side leaves a timer behind.
+    assert.equal(workerClock.pendingTimers(), 0);
+    assert.equal(clock.pendingTimers(), 0);
+  },
+);
 
-test('destroy() ends open streams at once with WORKER_LOST, without waiting for heartbeats', async () => {
-  const { fabric, hosts } = await setUp([new FakeWorker('w-destroy')]);
-  const events: StreamEvent[] = [];
-  const channel = await fabric.openStream(streamRequest, (e) => events.push(e));
-  await hosts[0]!.destroy();
-  await channel.done;
-  const last = events.at(-1);
-  assert.equal(last?.type === 'error' && last.code, 'WORKER_LOST');
-  await fabric.close();
-});
+test(
+  'destroy() ends open streams at once with WORKER_LOST, without waiting for heartbeats',
+  { timeout: 30_000 },
+  async () => {
+    const { fabric, hosts } = await setUp([new FakeWorker('w-destroy')]);
+    const events: StreamEvent[] = [];
+    const channel = await fabric.openStream(streamRequest, (e) => events.push(e));
+    await hosts[0]!.destroy();
+    await channel.done;
+    const last = events.at(-1);
+    assert.equal(last?.type === 'error' && last.code, 'WORKER_LOST');
+    await fabric.close();
+  },
+);
 
-test('a stream whose gateway vanished is ended by its worker when the lease runs out', async () => {
-  const worker = new FakeWorker('w-lease');
-  // Long heartbeats: the gateway keeps the worker while its clock runs on.
-  const { workerClock, clock, hosts, fabric, gateway } = await setUp([worker], 60_000);
-  await fabric.openStream(streamRequest, () => undefined);
-  // Keepalives keep it: the gateway's clock sends one every 5 s.
-  for (let t = 0; t < 6; t++) {
-    clock.advance(5000);
-    await gateway.flush();
-    // A round trip from the worker's side: the keepalive before it has been handled.
-    await hosts[0]!.announce();
+test(
+  'a stream whose gateway vanished is ended by its worker when the lease runs out',
+  { timeout: 30_000 },
+  async () => {
+    const worker = new FakeWorker('w-lease');
+    // Long heartbeats: the gateway keeps the worker while its clock runs on.
+    const { workerClock, clock, hosts, fabric, gateway } = await setUp([worker], 60_000);
+    await fabric.openStream(streamRequest, () => undefined);
+    // Keepalives keep it: the gateway's clock sends one every 5 s.
+    for (let t = 0; t < 6; t++) {
+      clock.advance(5000);
+      await gateway.flush();
+      // A round trip from the worker's side: the keepalive before it has been handled.
+      await hosts[0]!.announce();
+      workerClock.advance(5000);
+    }
+    assert.equal(worker.streams[0]!.aborted, false);
+    assert.equal(hosts[0]!.openCalls, 1);
+    // The gateway goes away without a word.
+    await fabric.close();
+    await gateway.close();
+    // The last keepalive was heard 5 s ago: 15 s more make the 20 s lease, not more.
+    workerClock.advance(15_000);
+    assert.equal(worker.streams[0]!.aborted, false, 'the lease lasts 20 s');
     workerClock.advance(5000);
-  }
-  assert.equal(worker.streams[0]!.aborted, false);
-  assert.equal(hosts[0]!.openCalls, 1);
-  // The gateway goes away without a word.
-  await fabric.close();
-  await gateway.close();
-  // The last keepalive was heard 5 s ago: 15 s more make the 20 s lease, not more.
-  workerClock.advance(15_000);
-  assert.equal(worker.streams[0]!.aborted, false, 'the lease lasts 20 s');
-  workerClock.advance(5000);
-  assert.equal(worker.streams[0]!.aborted, true);
-  await flushed(hosts[0]!);
-  assert.equal(hosts[0]!.openCalls, 0);
-  await hosts[0]!.destroy();
-});
+    assert.equal(worker.streams[0]!.aborted, true);
+    await flushed(hosts[0]!);
+    assert.equal(hosts[0]!.openCalls, 0);
+    await hosts[0]!.destroy();
+  },
+);
 
 /** The host forgets a call once its `done` has settled (a microtask later). */
 async function flushed(host: NatsWorkerHost): Promise<void> {
   for (let i = 0; i < 10 && host.openCalls > 0; i++) await new Promise((r) => setImmediate(r));
 }
 
-test('input with a gap (a lost frame) ends the call with INTERNAL instead of a holed transcript', async () => {
-  const worker = new FakeWorker('w-gap');
-  const { region, hosts, gateway } = await setUp([worker]);
-  const base = `vf.test.${region}.worker.w-gap`;
-  const replies: { kind: string | undefined; body: string }[] = [];
-  gateway.subscribe(`${base}.call.c1.out`, {
-    callback: (_err, msg) => {
-      replies.push({ kind: msg.headers?.get('Vf-Kind'), body: msg.string() });
-    },
-  });
-  gateway.publish(`${base}.stream`, JSON.stringify({ callId: 'c1', request: streamRequest }), {
-    reply: `${base}.call.c1.out`,
-    headers: messageHeaders('open', 0),
-  });
-  await gateway.flush();
-  await hosts[0]!.announce();
-  gateway.publish(`${base}.call.c1.in`, new Uint8Array(320), {
-    headers: messageHeaders('audio', 1),
-  });
-  gateway.publish(`${base}.call.c1.in`, new Uint8Array(320), {
-    headers: messageHeaders('audio', 3),
-  });
-  await gateway.flush();
-  await hosts[0]!.announce();
-  await gateway.flush();
-  assert.equal(worker.streams[0]!.frames.length, 1);
-  assert.equal(worker.streams[0]!.aborted, true);
-  const last = replies.at(-1);
-  assert.equal(last?.kind, 'error');
-  assert.equal((JSON.parse(last.body) as { code: string }).code, 'INTERNAL');
-  await hosts[0]!.destroy();
-});
+test(
+  'input with a gap (a lost frame) ends the call with INTERNAL instead of a holed transcript',
+  { timeout: 30_000 },
+  async () => {
+    const worker = new FakeWorker('w-gap');
+    const { region, hosts, gateway } = await setUp([worker]);
+    const base = `vf.test.${region}.worker.w-gap`;
+    const replies: { kind: string | undefined; body: string }[] = [];
+    gateway.subscribe(`${base}.call.c1.out`, {
+      callback: (_err, msg) => {
+        replies.push({ kind: msg.headers?.get('Vf-Kind'), body: msg.string() });
+      },
+    });
+    gateway.publish(`${base}.stream`, JSON.stringify({ callId: 'c1', request: streamRequest }), {
+      reply: `${base}.call.c1.out`,
+      headers: messageHeaders('open', 0),
+    });
+    await gateway.flush();
+    await hosts[0]!.announce();
+    gateway.publish(`${base}.call.c1.in`, new Uint8Array(320), {
+      headers: messageHeaders('audio', 1),
+    });
+    gateway.publish(`${base}.call.c1.in`, new Uint8Array(320), {
+      headers: messageHeaders('audio', 3),
+    });
+    await gateway.flush();
+    await hosts[0]!.announce();
+    await gateway.flush();
+    assert.equal(worker.streams[0]!.frames.length, 1);
+    assert.equal(worker.streams[0]!.aborted, true);
+    const last = replies.at(-1);
+    assert.equal(last?.kind, 'error');
+    assert.equal((JSON.parse(last.body) as { code: string }).code, 'INTERNAL');
+    await hosts[0]!.destroy();
+  },
+);
