@@ -272,3 +272,41 @@ test(
     await hosts[0]!.destroy();
   },
 );
+
+test(
+  'a worker process that is gone is noticed at the next frame, not after its heartbeats',
+  { timeout: 30_000 },
+  async () => {
+    const region = `fail-${++regions}`;
+    const clock = new ManualClock();
+    const workerConnection = await connectToNats(nats.url, 'w-vanish');
+    const host = await NatsWorkerHost.start({
+      connection: workerConnection,
+      endpoint: new FakeWorker('w-vanish'),
+      zone: 'test',
+      region,
+      clock: new ManualClock(),
+    });
+    const gateway = await connection('gateway');
+    const fabric = await NatsFabric.start({ connection: gateway, region, clock });
+    await fabric.waitForWorkers((ws) => ws.length === 1, 5000);
+    const events: StreamEvent[] = [];
+    const channel = await fabric.openStream(streamRequest, (e) => events.push(e));
+    // Like kill -9: the connection drops and the server forgets the worker's subscriptions.
+    await workerConnection.close();
+    // Frames keep coming, as from a live client; the first one the server sees after it has
+    // dropped the worker's subscriptions comes back as "no responders". The clock never moves.
+    let ended = false;
+    void channel.done.then(() => (ended = true));
+    for (let i = 0; i < 100 && !ended; i++) {
+      channel.pushAudio(new Uint8Array(3200));
+      await gateway.flush();
+    }
+    await channel.done;
+    const last = events.at(-1);
+    assert.equal(last?.type === 'error' && last.code, 'WORKER_LOST');
+    assert.deepEqual(fabric.workers(), [], 'the gateway forgot the worker at once');
+    await fabric.close();
+    await host.destroy();
+  },
+);

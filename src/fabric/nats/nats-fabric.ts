@@ -289,7 +289,10 @@ export class NatsFabric implements FabricClient {
         kind,
         this.clock,
         handlers,
-        (closed) => this.untrack(closed),
+        {
+          onClosed: (closed) => this.untrack(closed),
+          onWorkerGone: (workerId) => this.registry.remove(workerId),
+        },
       );
       this.track(call);
       try {
@@ -299,10 +302,8 @@ export class NatsFabric implements FabricClient {
         return call;
       } catch (err) {
         this.release(call);
-        if (err instanceof NoResponderError) {
-          this.registry.remove(status.id);
-          continue;
-        }
+        // The call already told the registry to forget that worker; try the next one.
+        if (err instanceof NoResponderError) continue;
         throw err;
       }
     }

@@ -41,6 +41,13 @@ export interface RemoteCallHandlers {
   onFailure(err: VoxfleetError): void;
 }
 
+/** What the fabric learns from a call about the call and its worker. */
+export interface RemoteCallHooks {
+  onClosed(call: RemoteCall): void;
+  /** The server says nobody subscribes to the worker's subjects: its process is gone. */
+  onWorkerGone(workerId: string): void;
+}
+
 export class RemoteCall {
   readonly callId = newId('call');
   private readonly subscription: Subscription;
@@ -56,7 +63,7 @@ export class RemoteCall {
     private readonly kind: CallKind,
     private readonly clock: Clock,
     private readonly handlers: RemoteCallHandlers,
-    private readonly onClosed: (call: RemoteCall) => void,
+    private readonly hooks: RemoteCallHooks,
   ) {
     this.subscription = connection.subscribe(callOutSubject(address, this.callId), {
       callback: (err, msg) => {
@@ -106,10 +113,16 @@ export class RemoteCall {
   send(kind: InKind, payload?: Uint8Array): void {
     if (this.closed || this.connection.isClosed()) return;
     try {
+      // The reply subject is never answered by the worker; it is there so that, once the
+      // worker's process is gone, the server's "no responders" comes back at the next frame
+      // instead of after missed heartbeats.
       this.connection.publish(
         callInSubject(this.address, this.callId),
         payload ?? new Uint8Array(0),
-        { headers: messageHeaders(kind, ++this.inSeq) },
+        {
+          headers: messageHeaders(kind, ++this.inSeq),
+          reply: callOutSubject(this.address, this.callId),
+        },
       );
     } catch {
       // Draining or closed: the call is about to end; its worker's lease frees the session.
@@ -133,14 +146,23 @@ export class RemoteCall {
     this.closed = true;
     this.opening?.timer.cancel();
     this.subscription.unsubscribe();
-    this.onClosed(this);
+    this.hooks.onClosed(this);
   }
 
   private onMessage(msg: Msg): void {
     if (this.closed) return;
     if (isNoResponders(msg)) {
-      this.rejectOpen(new NoResponderError(this.address.workerId));
-      this.close();
+      if (this.opening !== undefined) {
+        this.rejectOpen(new NoResponderError(this.address.workerId));
+        this.close();
+      } else {
+        this.fail(
+          new VoxfleetError('WORKER_LOST', `worker ${this.address.workerId} is gone`, {
+            retryAfterMs: 1000,
+          }),
+        );
+      }
+      this.hooks.onWorkerGone(this.address.workerId);
       return;
     }
     const kind = outKindOf(msg);
