@@ -7,14 +7,18 @@ export interface ListenOptions {
   readonly language?: string;
 }
 
+export interface ListenHandlers {
+  /** Every server message, `ready` included. */
+  readonly onEvent: (event: ListenEvent) => void;
+  /** The socket closed: after `closed` or an error (4xxx), or the connection dropped. */
+  readonly onClose: (code: number) => void;
+}
+
 export class ListenSocket {
   private constructor(private readonly socket: WebSocket) {}
 
-  /** Resolves once the server has answered `ready`; every event (ready included) goes to onEvent. */
-  static open(
-    options: ListenOptions,
-    onEvent: (event: ListenEvent) => void,
-  ): Promise<ListenSocket> {
+  /** Resolves once the server has answered `ready`; rejects if it refuses or the socket closes. */
+  static open(options: ListenOptions, handlers: ListenHandlers): Promise<ListenSocket> {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const socket = new WebSocket(`${scheme}://${location.host}/v1/listen`);
     socket.binaryType = 'arraybuffer';
@@ -32,11 +36,14 @@ export class ListenSocket {
         );
       socket.onmessage = (e: MessageEvent<string>) => {
         const event = JSON.parse(e.data) as ListenEvent;
-        onEvent(event);
+        handlers.onEvent(event);
         if (event.type === 'ready') resolve(new ListenSocket(socket));
         if (event.type === 'error') reject(new Error(`${event.code}: ${event.message}`));
       };
-      socket.onclose = (e) => reject(new Error(`the stream closed (${e.code} ${e.reason})`));
+      socket.onclose = (e) => {
+        reject(new Error(`the stream closed (${e.code} ${e.reason})`));
+        handlers.onClose(e.code);
+      };
     });
   }
 

@@ -10,6 +10,9 @@ import { formatClock, formatMs } from '../ui/format';
 import { AudioSendClock } from './audio-send-clock';
 import { EMPTY_CAPTIONS, applyListenEvent, type CaptionState } from './caption-state';
 
+/** A clean close; codes from 4000 up follow an error message the server has already sent. */
+const NORMAL_CLOSE = 1000;
+
 type LiveStatus = 'idle' | 'starting' | 'listening' | 'stopping' | 'failed';
 
 interface Session {
@@ -36,28 +39,34 @@ export function LiveView() {
     setError('');
     setCaptions(EMPTY_CAPTIONS);
     const clock = new AudioSendClock();
-    let socket: ListenSocket | undefined;
     try {
       // The socket must be ready before audio flows; frames captured meanwhile are dropped.
       const sink: { send?: (pcm: ArrayBuffer) => void } = {};
       const mic = await startMicCapture((pcm) => sink.send?.(pcm));
-      socket = await ListenSocket.open({ sampleRateHz: mic.sampleRateHz, language }, (event) => {
-        if (event.type === 'closed' || event.type === 'error') {
-          if (event.type === 'error') setError(`${event.code}: ${event.message}`);
-          void stopSession(session.current).then(() => setStatus('idle'));
-          session.current = undefined;
-        }
-        setCaptions((state) => applyListenEvent(state, event, clock, performance.now()));
-      }).catch(async (err: unknown) => {
+      const socket = await ListenSocket.open(
+        { sampleRateHz: mic.sampleRateHz, language },
+        {
+          onEvent: (event) => {
+            if (event.type === 'error') setError(`${event.code}: ${event.message}`);
+            setCaptions((state) => applyListenEvent(state, event, clock, performance.now()));
+          },
+          // The server closes after `closed` or an error; a dropped connection ends here too.
+          onClose: (code) => {
+            if (code !== NORMAL_CLOSE && code < 4000) setError(`the connection closed (${code})`);
+            const ending = session.current;
+            session.current = undefined;
+            void stopSession(ending).then(() => setStatus('idle'));
+          },
+        },
+      ).catch(async (err: unknown) => {
         await mic.stop();
         throw err;
       });
-      const open = socket;
       sink.send = (pcm) => {
-        open.sendAudio(pcm);
+        socket.sendAudio(pcm);
         clock.recordFrame(pcm.byteLength / 2 / mic.sampleRateHz, performance.now());
       };
-      session.current = { socket: open, mic };
+      session.current = { socket, mic };
       setStatus('listening');
     } catch (err) {
       setError(describeError(err));
