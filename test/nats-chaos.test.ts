@@ -125,6 +125,15 @@ test('kill -9 of the worker serving a stream: same transcript, no final twice, n
   // `ready` came before streaming began; the new worker's own `ready` is not passed on.
   assert.equal(events.filter((e) => e.type === 'ready').length, 0);
   assert.equal(events.at(-1)?.type, 'closed');
+  // One stream as promised (docs/streaming.md): stable_text only grows within an utterance.
+  let stable = '';
+  for (const e of events) {
+    if (e.type === 'partial') {
+      assert.ok(e.stable_text.startsWith(stable), 'stable_text shrank across the failover');
+      assert.ok(e.text.startsWith(e.stable_text));
+      stable = e.stable_text;
+    } else if (e.type === 'final' || e.type === 'utterance_end') stable = '';
+  }
   const finals = finalsOf(events);
   for (let i = 1; i < finals.length; i++)
     assert.ok(

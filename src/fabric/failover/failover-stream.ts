@@ -23,6 +23,7 @@ import {
 } from './failover-policy.js';
 import { BYTES_PER_SAMPLE, ReplayBuffer, wavHeaderLength } from './replay-buffer.js';
 import { shiftEvent } from './shift-event.js';
+import { StreamContinuity } from './stream-continuity.js';
 
 export interface FailoverObserver {
   /** A stream's worker was lost and the stream was reopened elsewhere after `gapMs`. */
@@ -40,8 +41,7 @@ export class FailoverStream implements StreamChannel {
   private generation = 0;
   private readonly buffer: ReplayBuffer;
   private firstFrame = true;
-  /** A replay's `speech_started` for an utterance the client already heard start is dropped. */
-  private speechOpen = false;
+  private readonly continuity = new StreamContinuity();
 
   private constructor(
     private readonly fabric: FabricClient,
@@ -101,14 +101,9 @@ export class FailoverStream implements StreamChannel {
         void this.failOver(1);
         return;
       }
-      const event = shiftEvent(raw, offsetS);
-      if (generation > 0 && event.type === 'ready') return;
-      if (event.type === 'speech_started') {
-        if (this.speechOpen && generation > 0) return;
-        this.speechOpen = true;
-      }
+      const event = this.continuity.pass(shiftEvent(raw, offsetS), generation > 0);
+      if (event === undefined) return;
       if (event.type === 'final') this.buffer.trimTo(event.end_s);
-      if (event.type === 'final' || event.type === 'utterance_end') this.speechOpen = false;
       this.onEvent(event);
       if (event.type === 'closed' || event.type === 'error') this.end();
     };
