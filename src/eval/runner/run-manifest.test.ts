@@ -21,6 +21,8 @@ let server: Server;
 let url = '';
 let inFlight = 0;
 let maxInFlight = 0;
+/** Requests seen per item id. */
+const seen = new Map<string, number>();
 
 function item(id: string, tags: string[] = []): ManifestItem {
   const audioPath = join(dir, `${id}.wav`);
@@ -43,16 +45,26 @@ before(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('latin1');
-      const id = /\n\r?\n(slow|fast\d*|broken)\r?\n/.exec(body)?.[1] ?? '?';
+      const id = /\n\r?\n(slow|fast\d*|broken|busyonce|busy)\r?\n/.exec(body)?.[1] ?? '?';
+      seen.set(id, (seen.get(id) ?? 0) + 1);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       const reply = (): void => {
         inFlight--;
         res.setHeader('content-type', 'application/json');
         if (id === 'broken') {
+          res.statusCode = 500;
+          res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'broken' } }));
+          return;
+        }
+        // Refused once with a 1 ms hint, then served; 'busy' asks for longer than eval waits.
+        if ((id === 'busyonce' && seen.get(id) === 1) || id === 'busy') {
           res.statusCode = 503;
+          const retry = id === 'busy' ? 10 * 60_000 : 1;
           res.end(
-            JSON.stringify({ error: { code: 'OVER_CAPACITY', message: 'busy', retryable: true } }),
+            JSON.stringify({
+              error: { code: 'OVER_CAPACITY', message: 'busy', retry_after_ms: retry },
+            }),
           );
           return;
         }
@@ -121,9 +133,26 @@ test('REST: results in manifest order, at most `concurrency` in flight, failures
   assert.equal(fast.modelVersion, '1.0.0');
   assert.ok(fast.latencyMs > 0 && fast.latencyMs % 10 === 0);
   const broken = run.utterances[2]!;
-  assert.deepEqual(broken.error, { code: 'OVER_CAPACITY', message: 'busy' });
+  assert.deepEqual(broken.error, { code: 'INTERNAL', message: 'broken' });
   assert.equal(broken.hyp, '');
   assert.ok(run.wallMs > 0);
+});
+
+test("a refusal is retried after the server's hint; one asking for too long is recorded", async () => {
+  const run = await runManifest([item('busyonce'), item('busy')], {
+    target: { kind: 'server', baseUrl: url },
+    path: 'rest',
+    model: undefined,
+    language: undefined,
+    concurrency: 1,
+    frameMs: 100,
+  });
+  const [retried, refused] = run.utterances;
+  assert.equal(retried?.hyp, 'heard busyonce');
+  assert.equal(retried?.error, undefined);
+  assert.equal(seen.get('busyonce'), 2);
+  assert.equal(refused?.error?.code, 'OVER_CAPACITY');
+  assert.equal(seen.get('busy'), 1, 'a 10-minute hint is past the retry budget: no wait, no retry');
 });
 
 test('GET /v1/models: served models and alias lookup; an unreachable server is NOT_READY', async () => {

@@ -15,6 +15,10 @@
  * Every request runs under a deadline (request-deadline.ts), counted from when the file has been
  * read: past it the request is aborted (HTTP abort, WebSocket dropped) and the utterance is
  * recorded with REQUEST_TIMEOUT.
+ *
+ * A request the server refuses with OVER_CAPACITY is sent again after the server's
+ * `retry_after_ms`, for up to REFUSAL_RETRY_BUDGET_MS per item: eval measures quality, and a
+ * busy server is not a transcript error (loadtest is the tool that counts refusals).
  */
 import { readFile } from 'node:fs/promises';
 import { ListenSession, streamPcm16, transcribeBytes } from '../../client/index.js';
@@ -37,6 +41,11 @@ import { transcribeInProcess, type Outcome } from './transcribe-in-process.js';
 
 /** The rate audio is sent at over the WebSocket (resampled on the client). */
 const STREAM_RATE_HZ = 16000;
+/** How long one item may keep being refused before it is recorded as OVER_CAPACITY. */
+export const REFUSAL_RETRY_BUDGET_MS = 120_000;
+/** Wait before a retry when the refusal carries no hint. */
+const DEFAULT_RETRY_AFTER_MS = 1000;
+
 /** Limits for decoding manifest audio on the client: the server's own defaults. */
 const CLIENT_AUDIO_LIMITS = { maxDurationS: 7200, maxChannels: 8 };
 
@@ -95,14 +104,27 @@ export async function transcribeItem(
     language,
     itemLanguage: item.language,
   };
+  const clock = options.clock ?? systemClock;
   try {
     const bytes = new Uint8Array(await readFile(item.audioPath));
-    const outcome = await runWithDeadline(
-      (signal) => transcribeBytesVia(bytes, item, language, options, signal),
-      timeoutMsFor(item.durationS, options.timeoutS),
-      options.clock ?? systemClock,
-    );
-    return { ...base, ...outcome };
+    let waitedMs = 0;
+    for (;;) {
+      try {
+        const outcome = await runWithDeadline(
+          (signal) => transcribeBytesVia(bytes, item, language, options, signal),
+          timeoutMsFor(item.durationS, options.timeoutS),
+          clock,
+        );
+        return { ...base, ...outcome };
+      } catch (err) {
+        const e = toVoxfleetError(err);
+        const retryAfterMs = e.details.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+        if (e.code !== 'OVER_CAPACITY' || waitedMs + retryAfterMs > REFUSAL_RETRY_BUDGET_MS)
+          throw e;
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, retryAfterMs));
+        waitedMs += retryAfterMs;
+      }
+    }
   } catch (err) {
     const e = toVoxfleetError(err);
     return {

@@ -61,11 +61,16 @@ test('finals already waiting for slots refuse new streams whatever the estimate 
 });
 
 test('first partials already waiting refuse new streams too', () => {
-  const w = window({ firstPartialWaitsMs: [10, 20, 300, 300, 300, 300, 300, 300, 300, 300] });
+  const w = window({ firstPartialWaitsMs: [10, 20, 350, 350, 350, 350, 350, 350, 350, 350] });
   const v = judgeAdmission(options, { ...input, window: w, activeStreams: 2 });
   assert.deepEqual([v.admit, v.reason], [false, 'first_partial_wait']);
   const idle = judgeAdmission(options, { ...input, window: w, activeStreams: 0 });
   assert.equal(idle.admit, true, 'waits of streams that have all gone say nothing');
+});
+
+test('a few slow waits say nothing yet: the guard needs ten', () => {
+  const w = window({ finalWaitsMs: [900, 900, 900, 900, 900, 900, 900, 900, 900] });
+  assert.equal(judgeAdmission(options, { ...input, window: w, activeStreams: 2 }).admit, true);
 });
 
 test('the hard cap holds even with headroom', () => {

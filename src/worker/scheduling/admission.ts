@@ -67,12 +67,9 @@ export function judgeAdmission(options: AdmissionOptions, input: AdmissionInput)
     return { ...base, admit: false, reason: 'max_streams' };
   if (input.activeStreams + 1 > capacity) return { ...base, admit: false, reason: 'headroom' };
   // Waits left over from streams that have all gone say nothing about the streams to come.
-  if (input.activeStreams > 0 && percentile(w.finalWaitsMs, 0.9) > options.maxFinalWaitMs)
+  if (input.activeStreams > 0 && waitP90(w.finalWaitsMs) > options.maxFinalWaitMs)
     return { ...base, admit: false, reason: 'final_wait' };
-  if (
-    input.activeStreams > 0 &&
-    percentile(w.firstPartialWaitsMs, 0.9) > options.maxFirstPartialWaitMs
-  )
+  if (input.activeStreams > 0 && waitP90(w.firstPartialWaitsMs) > options.maxFirstPartialWaitMs)
     return { ...base, admit: false, reason: 'first_partial_wait' };
   return { ...base, admit: true };
 }
@@ -87,8 +84,16 @@ export function overCapacity(verdict: AdmissionVerdict, retryAfterMs: number): V
   return new VoxfleetError('OVER_CAPACITY', `this worker is full: ${why}`, { retryAfterMs });
 }
 
-function percentile(values: readonly number[], q: number): number {
-  if (values.length === 0) return 0;
+/**
+ * Waits below this count say nothing yet: with one or two streams a p90 is their slowest wait,
+ * and one decode slowed by a busy machine refused the next stream (seen with two streams while
+ * other processes loaded the cores).
+ */
+export const MIN_WAIT_SAMPLES = 10;
+
+/** Nearest-rank 90th percentile of the waits; 0 below MIN_WAIT_SAMPLES. */
+function waitP90(values: readonly number[]): number {
+  if (values.length < MIN_WAIT_SAMPLES) return 0;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return sorted[Math.ceil(0.9 * sorted.length) - 1] ?? 0;
 }
