@@ -7,11 +7,11 @@
  *
  * Runs the built CLI (`bin/voxfleet.js eval --target local`) once per model and path, keeps each
  * run's result.json under bench/results/eval-matrix/, and writes the per-slice table to
- * bench/results/eval-matrix.json. WER figures do not depend on machine load; the RTF and latency
+ * bench/results/eval-matrix.json (cells not run now keep their earlier figures). WER figures do not depend on machine load; the RTF and latency
  * columns do, so read them only from a quiet run.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import type { EvalResult } from '../src/eval/report/result-types.js';
@@ -85,6 +85,15 @@ for (const model of values.models.split(',')) {
   }
 }
 
+// Cells of model/path pairs not run now stay as the last run left them.
+const RESULT = 'bench/results/eval-matrix.json';
+if (existsSync(RESULT)) {
+  const previous = (JSON.parse(readFileSync(RESULT, 'utf8')) as { cells: Cell[] }).cells;
+  for (const old of previous)
+    if (!cells.some((c) => c.model === old.model && c.path === old.path)) cells.push(old);
+}
+cells.sort((a, b) => a.model.localeCompare(b.model) || a.path.localeCompare(b.path));
+
 const slices = [...new Set(cells.flatMap((c) => Object.keys(c.wer)))];
 printTable(
   ['slice', ...cells.map((c) => `${c.model.replace('whisper-', '')} ${c.path}`)],
@@ -97,7 +106,7 @@ printTable(
   ]),
 );
 writeFileSync(
-  'bench/results/eval-matrix.json',
+  RESULT,
   `${JSON.stringify(
     {
       schema: 'voxfleet.bench.eval-matrix/1',
