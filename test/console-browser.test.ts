@@ -215,6 +215,12 @@ test('fleet: workers, latency and errors from the metrics; no console errors any
     ),
   );
   await screenshot(page, 'console-fleet-dark');
+  // Keyboard: the views are links; Tab reaches them and Enter follows one.
+  await page.keyboard.press('Tab'); // the skip link
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/live$/);
+  await page.getByRole('heading', { name: 'Live captions' }).waitFor();
   await page.close();
   assert.deepEqual(pages.errors, []);
 });
