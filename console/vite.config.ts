@@ -10,6 +10,9 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   plugins: [preact()],
+  // The capture worklet is loaded with audioWorklet.addModule: an ES module (a classic worker
+  // script would start with importScripts in dev, which worklets do not have).
+  worker: { format: 'es' },
   build: {
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,
