@@ -4,7 +4,8 @@
  * dev-set utterances joined by 1 s pauses is sent undisturbed, then again once per kill point,
  * killing the worker that carries it with SIGKILL at the first partial after that point (mid
  * utterance) and starting a replacement worker. Per run: finals equal to the undisturbed run's,
- * words lost or added against it, finals repeated, and the stream's silence after the kill.
+ * words lost or added against it, finals repeated, the time from the kill to the stream being
+ * live on another worker (the gateway's log line, replay sent) and the client's silence after it.
  *
  *   npm run build && node --import tsx bench/failover.ts [pace]
  */
@@ -73,7 +74,8 @@ async function startWorker(): Promise<void> {
   workers.set(id, await startVoxfleet(args, /voxfleet worker \S+ serving/));
 }
 const gateway = await startVoxfleet(
-  ['gateway', '--nats', nats.url, '--region', REGION, '--port', '0', '--log-level', 'warn'],
+  // Info level: the gateway logs each failover with its timing (ids and times only).
+  ['gateway', '--nats', nats.url, '--region', REGION, '--port', '0', '--log-level', 'info'],
   /listening on (http:\/\/[^,\s]+)/,
 );
 const url = gateway.ready[1]!;
@@ -84,11 +86,26 @@ type Final = Extract<StreamEvent, { type: 'final' }>;
 const finalsOf = (events: readonly StreamEvent[]): Final[] =>
   events.filter((e): e is Final => e.type === 'final');
 
-async function run(killAtS?: number): Promise<{ events: StreamEvent[]; silenceMs: number }> {
+/** When the gateway logged its n-th failover (pino's `time`, epoch ms). */
+function failoverLoggedAt(n: number): number {
+  const lines = gateway
+    .stdout()
+    .split('\n')
+    .filter((l) => l.includes('"stream failed over"'));
+  const line = lines[n];
+  return line === undefined ? NaN : (JSON.parse(line) as { time: number }).time;
+}
+
+let failovers = 0;
+
+async function run(
+  killAtS?: number,
+): Promise<{ events: StreamEvent[]; silenceMs: number; failoverMs: number }> {
   await observer.waitForWorkers((ws) => ws.filter((w) => w.state === 'ready').length >= 3, 60_000);
   const session = await ListenSession.open(url, { language: 'en' });
   const t0 = performance.now();
   let killedAt = 0;
+  let killedEpochMs = 0;
   let nextEventAt = 0;
   let kill: Promise<void> | undefined;
   session.onEvent((e) => {
@@ -100,6 +117,7 @@ async function run(killAtS?: number): Promise<{ events: StreamEvent[]; silenceMs
     const serving = observer.workers().find((w) => w.activeStreams > 0);
     if (serving === undefined) return;
     killedAt = performance.now();
+    killedEpochMs = Date.now();
     kill = workers
       .get(serving.id)!
       .kill9()
@@ -110,7 +128,8 @@ async function run(killAtS?: number): Promise<{ events: StreamEvent[]; silenceMs
   const events = await streamPcm16(session, pcm, { sampleRateHz: 16000, frameMs: 100, pace: PACE });
   await kill;
   if (killAtS !== undefined) await startWorker();
-  return { events, silenceMs: killedAt > 0 ? nextEventAt - killedAt : NaN };
+  const failoverMs = killedAt > 0 ? failoverLoggedAt(failovers++) - killedEpochMs : NaN;
+  return { events, silenceMs: killedAt > 0 ? nextEventAt - killedAt : NaN, failoverMs };
 }
 
 try {
@@ -121,10 +140,10 @@ try {
     `stream: ${audioS.toFixed(1)} s of audio, ${base.length} finals undisturbed, pace ${PACE}x`,
   );
   console.log(
-    'kill at | finals equal | words lost | words added | finals repeated | errors | silence after kill',
+    'kill at | finals equal | words lost | words added | finals repeated | errors | failed over | silence after kill',
   );
   for (const fraction of KILL_AT) {
-    const { events, silenceMs } = await run(fraction * audioS);
+    const { events, silenceMs, failoverMs } = await run(fraction * audioS);
     const finals = finalsOf(events);
     const w = wordErrorRate(baseText, normalizeText(finals.map((f) => f.text).join(' ')));
     let repeated = 0;
@@ -134,7 +153,7 @@ try {
       JSON.stringify(finals.map((f) => f.text)) === JSON.stringify(base.map((f) => f.text));
     const errors = events.filter((e) => e.type === 'error').length;
     console.log(
-      `${(fraction * audioS).toFixed(1).padStart(5)} s | ${String(equal).padEnd(12)} | ${String(w.deletions + w.substitutions).padEnd(10)} | ${String(w.insertions).padEnd(11)} | ${String(repeated).padEnd(15)} | ${String(errors).padEnd(6)} | ${Math.round(silenceMs)} ms`,
+      `${(fraction * audioS).toFixed(1).padStart(5)} s | ${String(equal).padEnd(12)} | ${String(w.deletions + w.substitutions).padEnd(10)} | ${String(w.insertions).padEnd(11)} | ${String(repeated).padEnd(15)} | ${String(errors).padEnd(6)} | ${`${Math.round(failoverMs)} ms`.padEnd(11)} | ${Math.round(silenceMs)} ms`,
     );
   }
 } finally {

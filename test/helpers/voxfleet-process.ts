@@ -13,6 +13,8 @@ export interface VoxfleetProcess {
   readonly ready: RegExpExecArray;
   /** stderr so far (status lines only: the CLI logs no audio or text). */
   stderr(): string;
+  /** stdout so far (the gateway's JSON log lines). */
+  stdout(): string;
   /** SIGKILL: the process dies at once, mid-whatever. */
   kill9(): Promise<void>;
   /** SIGTERM (drain), then SIGKILL after `graceMs`. */
@@ -26,8 +28,12 @@ export async function startVoxfleet(
   readyLine: RegExp,
   timeoutMs = 120_000,
 ): Promise<VoxfleetProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString('utf8');
+  });
   const killOnExit = (): void => {
     child.kill('SIGKILL');
   };
@@ -61,6 +67,7 @@ export async function startVoxfleet(
     child,
     ready,
     stderr: () => stderr,
+    stdout: () => stdout,
     async kill9() {
       if (!gone()) child.kill('SIGKILL');
       await exited;
