@@ -11,6 +11,11 @@ export interface FailoverPolicy {
   readonly backoffMs: readonly number[];
   /** Audio held since the last final; longer without a final and the stream cannot fail over. */
   readonly maxBufferedS: number;
+  /**
+   * With no utterance open, audio older than this is not kept: a speech onset is reported
+   * within ~0.3 s (VAD minimum speech plus a window), so 3 s leaves a wide margin.
+   */
+  readonly silenceKeptS: number;
   /** Trim grid for the replay buffer (ms), see ReplayBuffer. */
   readonly trimGridMs: number;
 }
@@ -18,8 +23,9 @@ export interface FailoverPolicy {
 export const DEFAULT_FAILOVER_POLICY: FailoverPolicy = Object.freeze({
   maxAttempts: 4,
   backoffMs: Object.freeze([0, 250, 1000, 2000]),
-  // Whisper utterances are forced to end at 20 s; 60 s leaves room for silence between them.
+  // Whisper utterances are forced to end at 20 s (the worker's streaming config).
   maxBufferedS: 60,
+  silenceKeptS: 3,
   trimGridMs: 32,
 });
 

@@ -116,3 +116,23 @@ test('only a lost worker fails over; errors the stream caused reach the client',
   assert.equal(delayFor(DEFAULT_FAILOVER_POLICY, 0), 0);
   assert.equal(delayFor(DEFAULT_FAILOVER_POLICY, 99), DEFAULT_FAILOVER_POLICY.backoffMs.at(-1));
 });
+
+test('a stream silent for minutes can still fail over, with its times right', async () => {
+  const fabric = new InProcessFabric();
+  const a = new FakeWorker('a');
+  const b = new FakeWorker('b', { activeStreams: 3 });
+  fabric.register(a);
+  fabric.register(b);
+  const events: StreamEvent[] = [];
+  const stream = await withStreamFailover(fabric).openStream(request, (e) => events.push(e));
+  for (const f of frames(0, 1200)) stream.pushAudio(f); // 120 s, no speech reported
+  a.current = { ...a.current, state: 'stopped' };
+  a.streams[0]!.emit(lost);
+  await flush();
+  const replayed = Buffer.concat(b.streams[0]!.frames).length / 32000;
+  assert.ok(replayed >= 3 && replayed <= 6, `${replayed} s replayed`);
+  stream.control({ type: 'close' });
+  await stream.done;
+  const closed = events.at(-1);
+  assert.equal(closed?.type === 'closed' && closed.audio_s, 120);
+});

@@ -79,6 +79,7 @@ export class FailoverStream implements StreamChannel {
     const header = this.firstFrame ? wavHeaderLength(frame) : 0;
     this.firstFrame = false;
     this.buffer.pushAudio(header > 0 ? frame.subarray(header) : frame);
+    if (!this.continuity.inUtterance) this.buffer.trimSilence(this.policy.silenceKeptS);
     if (this.phase === 'live') this.inner?.pushAudio(frame);
   }
 

@@ -40,13 +40,31 @@ test('an earlier final never moves the head back; finalize controls go, close st
   );
 });
 
-test('more than maxBufferedS without a final: the stream can no longer fail over', () => {
+test('more than maxBufferedS without a final: no failover until a final ends past the loss', () => {
   const b = buffer(1);
   b.pushAudio(frame(16000, 0));
   assert.ok(b.replayable);
   b.pushAudio(frame(1, 0));
   assert.equal(b.replayable, false);
   assert.equal(b.replay().length, 0);
+  assert.equal(b.offsetS, 16001 / 16000, 'the head moved on with what was dropped');
+  b.pushAudio(frame(8000, 1));
+  b.trimTo(0.9); // ended inside what was dropped: the replay would still miss audio
+  assert.equal(b.replayable, false);
+  b.trimTo(1.2);
+  assert.ok(b.replayable);
+  assert.equal(b.offsetS, 18944 / 16000, '1.2 s on the 32 ms grid');
+});
+
+test('with no utterance open, a silent stream keeps only its last seconds', () => {
+  const b = buffer();
+  for (let i = 0; i < 600; i++) {
+    b.pushAudio(frame(1600, 0)); // a minute of 100 ms frames
+    b.trimSilence(3);
+  }
+  assert.ok(b.replayable);
+  assert.ok(b.bufferedS <= 6 && b.bufferedS >= 3, `${b.bufferedS} s held`);
+  assert.equal(b.offsetS + b.bufferedS, 60);
 });
 
 test('wavHeaderLength finds the data chunk, and is 0 for raw audio', () => {

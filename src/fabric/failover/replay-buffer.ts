@@ -50,9 +50,17 @@ export class ReplayBuffer {
     return this.trimmedSamples / this.options.sampleRateHz;
   }
 
-  /** False once more audio than `maxBufferedS` came without a final. */
+  /**
+   * False from the moment more than `maxBufferedS` of audio was held (one utterance that long)
+   * until a final ends past what was dropped then.
+   */
   get replayable(): boolean {
     return !this.overflowed;
+  }
+
+  /** Seconds of audio held. */
+  get bufferedS(): number {
+    return this.bufferedBytes / this.bytesPerSample / this.options.sampleRateHz;
   }
 
   pushAudio(bytes: Uint8Array): void {
@@ -60,11 +68,22 @@ export class ReplayBuffer {
     this.items.push({ kind: 'audio', bytes: bytes.slice() });
     this.bufferedBytes += bytes.length;
     if (this.bufferedBytes > this.maxBytes) {
-      // Holding on would grow without bound; the stream simply loses its failover.
+      // Holding on would grow without bound: drop it all (the head moves on, so times stay
+      // right) and stop failing over until a final ends past this point.
       this.overflowed = true;
-      this.items = [];
+      this.trimmedSamples += this.bufferedBytes / this.bytesPerSample;
+      this.items = this.items.filter((i) => i.kind === 'control');
       this.bufferedBytes = 0;
     }
+  }
+
+  /**
+   * No utterance is open: audio older than the last `keptS` is silence or noise the worker has
+   * already passed over, so it need not be replayed. Keeps a silent stream's buffer small.
+   */
+  trimSilence(keptS: number): void {
+    if (this.bufferedS <= 2 * keptS) return;
+    this.trimTo(this.offsetS + this.bufferedS - keptS);
   }
 
   pushControl(message: StreamControl): void {
@@ -81,7 +100,9 @@ export class ReplayBuffer {
     const target =
       Math.floor((endS * this.options.sampleRateHz) / this.gridSamples) * this.gridSamples;
     let dropSamples = target - this.trimmedSamples;
-    if (dropSamples <= 0 || this.overflowed) return;
+    if (dropSamples <= 0) return;
+    // Everything after the head is held again: a replay from here loses nothing.
+    this.overflowed = false;
     const kept: ReplayItem[] = [];
     for (const item of this.items) {
       if (dropSamples <= 0 || item.kind === 'control') {

@@ -11,6 +11,11 @@ export class StreamContinuity {
   /** The stable prefix the client has seen for the open utterance. */
   private stableText = '';
 
+  /** Whether the client has seen an utterance start that has not ended yet. */
+  get inUtterance(): boolean {
+    return this.speechOpen;
+  }
+
   /** The event to pass on (possibly amended), or undefined to drop it. */
   pass(event: StreamEvent, replaying: boolean): StreamEvent | undefined {
     switch (event.type) {
