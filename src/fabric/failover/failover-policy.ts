@@ -12,8 +12,9 @@ export interface FailoverPolicy {
   /** Audio held since the last final; longer without a final and the stream cannot fail over. */
   readonly maxBufferedS: number;
   /**
-   * With no utterance open, audio older than this is not kept: a speech onset is reported
-   * within ~0.3 s (VAD minimum speech plus a window), so 3 s leaves a wide margin.
+   * With no utterance open, audio older than this is not kept. A speech onset is reported
+   * ~0.3 s into the speech (VAD minimum speech plus a window); the rest of the margin covers a
+   * worker running behind a client that sends faster than real time.
    */
   readonly silenceKeptS: number;
   /** Trim grid for the replay buffer (ms), see ReplayBuffer. */
@@ -25,7 +26,7 @@ export const DEFAULT_FAILOVER_POLICY: FailoverPolicy = Object.freeze({
   backoffMs: Object.freeze([0, 250, 1000, 2000]),
   // Whisper utterances are forced to end at 20 s (the worker's streaming config).
   maxBufferedS: 60,
-  silenceKeptS: 3,
+  silenceKeptS: 5,
   trimGridMs: 32,
 });
 

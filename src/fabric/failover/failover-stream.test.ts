@@ -130,7 +130,7 @@ test('a stream silent for minutes can still fail over, with its times right', as
   a.streams[0]!.emit(lost);
   await flush();
   const replayed = Buffer.concat(b.streams[0]!.frames).length / 32000;
-  assert.ok(replayed >= 3 && replayed <= 6, `${replayed} s replayed`);
+  assert.ok(replayed >= 5 && replayed <= 10, `${replayed} s replayed`);
   stream.control({ type: 'close' });
   await stream.done;
   const closed = events.at(-1);

@@ -42,3 +42,16 @@ test('stable_text never shrinks within an utterance; a partial that disagrees is
   c.pass({ type: 'final', text: 'x', start_s: 0, end_s: 1, words: [], language: 'en' }, true);
   assert.deepEqual(c.pass(partial('and so', ''), true), partial('and so', ''));
 });
+
+test("the next utterance's start arriving before the last one's final keeps it open", () => {
+  const c = new StreamContinuity();
+  c.pass({ type: 'speech_started', start_s: 1 }, false);
+  assert.ok(c.inUtterance);
+  // Utterance 2 starts while utterance 1's final is still being decoded.
+  c.pass({ type: 'speech_started', start_s: 4 }, false);
+  c.pass({ type: 'final', text: 'one', start_s: 1, end_s: 3, words: [], language: 'en' }, false);
+  c.pass({ type: 'utterance_end', end_s: 3 }, false);
+  assert.ok(c.inUtterance, 'utterance 2 is still open');
+  c.pass({ type: 'final', text: 'two', start_s: 4, end_s: 6, words: [], language: 'en' }, false);
+  assert.equal(c.inUtterance, false);
+});

@@ -7,13 +7,18 @@
 import type { StreamEvent } from '../../core/index.js';
 
 export class StreamContinuity {
-  private speechOpen = false;
+  /**
+   * Utterances are told apart by time, not by event order: a final is decoded after its
+   * utterance ended, so the next utterance's `speech_started` often arrives before it.
+   */
+  private lastSpeechStartS = -1;
+  private lastEndS = -1;
   /** The stable prefix the client has seen for the open utterance. */
   private stableText = '';
 
   /** Whether the client has seen an utterance start that has not ended yet. */
   get inUtterance(): boolean {
-    return this.speechOpen;
+    return this.lastSpeechStartS >= 0 && this.lastSpeechStartS >= this.lastEndS;
   }
 
   /** The event to pass on (possibly amended), or undefined to drop it. */
@@ -22,8 +27,8 @@ export class StreamContinuity {
       case 'ready':
         return replaying ? undefined : event;
       case 'speech_started':
-        if (this.speechOpen && replaying) return undefined;
-        this.speechOpen = true;
+        if (this.inUtterance && replaying) return undefined;
+        this.lastSpeechStartS = Math.max(this.lastSpeechStartS, event.start_s);
         return event;
       case 'partial': {
         // A re-decode that disagrees with what the client holds as stable waits for the next
@@ -37,7 +42,7 @@ export class StreamContinuity {
       }
       case 'final':
       case 'utterance_end':
-        this.speechOpen = false;
+        this.lastEndS = Math.max(this.lastEndS, event.end_s);
         this.stableText = '';
         return event;
       case 'error':
