@@ -23,6 +23,7 @@ export class Telemetry {
   private readonly decodeBusy: Counter<'class'>;
   private readonly decodeWait: Histogram<'class'>;
   private readonly streamCapacity: Gauge;
+  private readonly streamFailover: Histogram;
   private capacitySource: (() => number) | undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -107,6 +108,12 @@ export class Telemetry {
       buckets: LATENCY_BUCKETS_S,
       registers: [r],
     });
+    this.streamFailover = new Histogram({
+      name: 'voxfleet_stream_failover_seconds',
+      help: 'Streams moved to another worker after theirs was lost: from the loss being noticed to the stream live again with its audio replayed.',
+      buckets: LATENCY_BUCKETS_S,
+      registers: [r],
+    });
     const source = (): number | undefined => this.capacitySource?.();
     this.streamCapacity = new Gauge({
       name: 'voxfleet_stream_capacity',
@@ -122,6 +129,10 @@ export class Telemetry {
   /** Where the stream-capacity gauge reads its value at scrape time. */
   trackCapacity(source: () => number): void {
     this.capacitySource = source;
+  }
+
+  streamFailedOver(gapMs: number): void {
+    this.streamFailover.observe(gapMs / 1000);
   }
 
   streamRefused(reason: string): void {
