@@ -150,6 +150,9 @@ test('kill -9 of the worker serving a stream: same transcript, no final twice, n
       `stream's first event, after ${finalsBeforeKill} of ${finals.length} finals; the next event came ` +
       `${Math.round(firstAfterKill - killedAt)} ms after the kill`,
   );
+  // On-call sees it: the gateway counts the failover and how long it took.
+  const metrics = await (await fetch(new URL('/metrics', gatewayUrl))).text();
+  assert.match(metrics, /^voxfleet_stream_failover_seconds_count 1$/m);
   // The survivor serves on; the dead one is gone from the gateway's view.
   await observer.waitForWorkers((ws) => ws.every((w) => w.id !== killedId), 10_000);
 });

@@ -45,14 +45,17 @@ export function registerGateway(program: Command): void {
       });
       // Streams survive the loss of their worker: replayed from the last final elsewhere.
       const log: { info?: (fields: object, message: string) => void } = {};
+      const telemetry = new Telemetry();
       const client = withStreamFailover(fabric, {
         observer: {
           // Identifiers and timings only: never audio or text.
-          failedOver: (sessionId, gapMs, replayedS) =>
-            log.info?.({ sessionId, gapMs: Math.round(gapMs), replayedS }, 'stream failed over'),
+          failedOver: (sessionId, gapMs, replayedS) => {
+            telemetry.streamFailedOver(gapMs);
+            log.info?.({ sessionId, gapMs: Math.round(gapMs), replayedS }, 'stream failed over');
+          },
         },
       });
-      const server = await startGatewayServer(client, new Telemetry(), config);
+      const server = await startGatewayServer(client, telemetry, config);
       log.info = (fields, message) => server.app.log.info(fields, message);
       process.stderr.write(
         `voxfleet gateway listening on ${server.url}, workers of region ${region} through ${nats}\n`,
