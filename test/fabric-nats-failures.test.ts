@@ -310,3 +310,23 @@ test(
     await host.destroy();
   },
 );
+
+test(
+  'a NATS server without JetStream: NOT_READY that says how to fix it',
+  { timeout: 30_000 },
+  async () => {
+    const plain = await startNatsServer({ jetstream: false });
+    const c = await connectToNats(plain.url, 'no-js');
+    try {
+      await assert.rejects(NatsFabric.start({ connection: c }), (err) => {
+        assert.ok(err instanceof VoxfleetError);
+        assert.equal(err.code, 'NOT_READY');
+        assert.match(err.message, /-js/);
+        return true;
+      });
+    } finally {
+      await c.close();
+      await plain.stop();
+    }
+  },
+);

@@ -27,16 +27,15 @@ export function natsServerBinary(): string {
 }
 
 export async function startNatsServer(
-  options: { readyTimeoutMs?: number } = {},
+  options: { readyTimeoutMs?: number; jetstream?: boolean } = {},
 ): Promise<NatsServer> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
   const root = mkdtempSync(join(tmpdir(), 'vf-nats-'));
   const storeDir = join(root, 'store');
-  const child = spawn(
-    natsServerBinary(),
-    ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', storeDir, '--ports_file_dir', root],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const args = ['-a', '127.0.0.1', '-p', '-1', '--ports_file_dir', root];
+  // JetStream on unless a test needs a server without it.
+  if (options.jetstream !== false) args.push('-js', '-sd', storeDir);
+  const child = spawn(natsServerBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     // Keep the tail only: enough to explain a failed start.

@@ -8,6 +8,7 @@
  */
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { VoxfleetError } from '../../core/index.js';
 import { DISCOVERY_BUCKET } from './subjects.js';
 
 /** A dead worker's last announcement is removed by the server after this long. */
@@ -15,5 +16,16 @@ const ENTRY_MAX_AGE_MS = 60_000;
 
 /** Creates the bucket, or binds to it when another process already did (same options). */
 export async function openDiscoveryBucket(connection: NatsConnection): Promise<KV> {
-  return new Kvm(connection).create(DISCOVERY_BUCKET, { history: 1, ttl: ENTRY_MAX_AGE_MS });
+  try {
+    return await new Kvm(connection).create(DISCOVERY_BUCKET, {
+      history: 1,
+      ttl: ENTRY_MAX_AGE_MS,
+    });
+  } catch (err) {
+    const hint =
+      err instanceof Error && err.name === 'JetStreamNotEnabled'
+        ? 'JetStream is not enabled on the NATS server (start it with -js)'
+        : 'the discovery bucket cannot be opened on the NATS server';
+    throw new VoxfleetError('NOT_READY', hint, { retryAfterMs: 1000 }, { cause: err });
+  }
 }
