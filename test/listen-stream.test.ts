@@ -4,37 +4,22 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListenSession, streamPcm16 } from '../src/client/index.js';
-import { decodeAudioFile, resample, toPcm16, type StreamEvent } from '../src/core/index.js';
+import { resample, type StreamEvent } from '../src/core/index.js';
 import { normalizeText, wordErrorRate } from '../src/eval/index.js';
 import { roomNoise } from './helpers/audio-fixtures.js';
 import { DEV_AUDIO, MULTILINGUAL_AUDIO } from './helpers/paths.js';
 import { readItems } from './helpers/manifest.js';
 import { metricValue } from './helpers/metrics.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { finalsOf, pcm16kOf } from './helpers/recorded-audio.js';
 
 let server: TestServer;
 before(async () => {
   server = await startTestServer();
 });
 after(() => server?.close());
-
-async function pcmOf(path: string): Promise<Uint8Array> {
-  const audio = await resample(
-    await decodeAudioFile(new Uint8Array(readFileSync(path)), {
-      maxDurationS: 600,
-      maxChannels: 2,
-    }),
-    16000,
-  );
-  return toPcm16(audio.samples);
-}
-
-type Final = Extract<StreamEvent, { type: 'final' }>;
-const finalsOf = (events: StreamEvent[]): Final[] =>
-  events.filter((e): e is Final => e.type === 'final');
 
 function assertWellFormed(events: StreamEvent[]): void {
   assert.equal(events.at(-1)?.type, 'closed');
@@ -59,7 +44,7 @@ function assertWellFormed(events: StreamEvent[]): void {
 }
 
 test('jfk at real-time pace: partials before finals, finals match the file transcript', async () => {
-  const pcm = await pcmOf(join(DEV_AUDIO, 'jfk.wav'));
+  const pcm = await pcm16kOf(join(DEV_AUDIO, 'jfk.wav'));
   const session = await ListenSession.open(server.url, { language: 'en' });
   const arrivals: { type: string; at: number }[] = [];
   const t0 = performance.now();
@@ -86,7 +71,7 @@ test('jfk at real-time pace: partials before finals, finals match the file trans
 test('a long item at 4x real time: no words lost at utterance joins', async () => {
   const item = readItems(DEV_AUDIO).find((i) => i.tags.includes('long'))!;
   const session = await ListenSession.open(server.url, {});
-  const events = await streamPcm16(session, await pcmOf(item.audio), {
+  const events = await streamPcm16(session, await pcm16kOf(item.audio), {
     sampleRateHz: 16000,
     frameMs: 50,
     pace: 4,
@@ -106,7 +91,7 @@ test('a long item at 4x real time: no words lost at utterance joins', async () =
 test('language auto: a German stream is finalised by the multilingual model as de', async () => {
   const de = readItems(MULTILINGUAL_AUDIO).find((i) => i.language === 'de')!;
   const session = await ListenSession.open(server.url, { language: 'auto', sampleRateHz: 16000 });
-  const events = await streamPcm16(session, await pcmOf(de.audio), {
+  const events = await streamPcm16(session, await pcm16kOf(de.audio), {
     sampleRateHz: 16000,
     frameMs: 100,
     pace: Infinity,
@@ -138,7 +123,7 @@ test('60 s of room noise and silence: no final with text', async () => {
 });
 
 test('8 kHz mu-law input is resampled and transcribed', async () => {
-  const pcm16k = await pcmOf(join(DEV_AUDIO, 'jfk.wav'));
+  const pcm16k = await pcm16kOf(join(DEV_AUDIO, 'jfk.wav'));
   const audio = await resample(
     {
       samples: Float32Array.from(
@@ -164,7 +149,7 @@ test('8 kHz mu-law input is resampled and transcribed', async () => {
 });
 
 test('a client that disconnects mid-stream frees its session at once', async () => {
-  const pcm = await pcmOf(join(DEV_AUDIO, 'jfk.wav'));
+  const pcm = await pcm16kOf(join(DEV_AUDIO, 'jfk.wav'));
   const session = await ListenSession.open(server.url, {});
   session.sendAudio(pcm.subarray(0, 16000 * 2 * 3));
   await new Promise((r) => setTimeout(r, 100));

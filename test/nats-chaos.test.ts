@@ -6,15 +6,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListenSession, streamPcm16 } from '../src/client/index.js';
-import { decodeAudioFile, resample, toPcm16, type StreamEvent } from '../src/core/index.js';
+import type { StreamEvent } from '../src/core/index.js';
 import { NatsFabric, connectToNats, type NatsConnection } from '../src/fabric/index.js';
 import { openModelStore } from '../src/registry/index.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { DEV_AUDIO, MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
 import { startVoxfleet, type VoxfleetProcess } from './helpers/voxfleet-process.js';
+import { finalsOf, pcm16kOf } from './helpers/recorded-audio.js';
 
 const REGION = 'chaos';
 const MODELS = ['whisper-tiny.en', 'silero-vad'];
@@ -64,23 +64,8 @@ after(async () => {
   await nats?.stop();
 });
 
-async function pcmOf(path: string): Promise<Uint8Array> {
-  const audio = await resample(
-    await decodeAudioFile(new Uint8Array(readFileSync(path)), {
-      maxDurationS: 600,
-      maxChannels: 2,
-    }),
-    16000,
-  );
-  return toPcm16(audio.samples);
-}
-
-type Final = Extract<StreamEvent, { type: 'final' }>;
-const finalsOf = (events: readonly StreamEvent[]): Final[] =>
-  events.filter((e): e is Final => e.type === 'final');
-
 test('kill -9 of the worker serving a stream: same transcript, no final twice, no error', async (t) => {
-  const pcm = await pcmOf(join(DEV_AUDIO, 'jfk.wav'));
+  const pcm = await pcm16kOf(join(DEV_AUDIO, 'jfk.wav'));
   const stream = async (onEvent?: (e: StreamEvent, at: number) => void): Promise<StreamEvent[]> => {
     const session = await ListenSession.open(gatewayUrl, { language: 'en' });
     if (onEvent) session.onEvent((e) => onEvent(e, performance.now()));
@@ -158,7 +143,7 @@ test('kill -9 of the worker serving a stream: same transcript, no final twice, n
 });
 
 test('SIGTERM drains a worker: its open stream finishes there, then the process exits', async () => {
-  const pcm = await pcmOf(join(DEV_AUDIO, 'jfk.wav'));
+  const pcm = await pcm16kOf(join(DEV_AUDIO, 'jfk.wav'));
   const [id, survivor] = [...workers.entries()].find(
     ([, w]) => w.child.exitCode === null && w.child.signalCode === null,
   )!;

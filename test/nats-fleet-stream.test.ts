@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListenSession, streamPcm16, transcribeBytes } from '../src/client/index.js';
-import { decodeAudioFile, resample, toPcm16, type StreamEvent } from '../src/core/index.js';
+import type { StreamEvent } from '../src/core/index.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { startNatsFleet, type NatsFleet } from './helpers/nats-fleet.js';
 import { DEV_AUDIO } from './helpers/paths.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { pcm16kOf } from './helpers/recorded-audio.js';
 
 const MODELS = ['whisper-tiny.en', 'silero-vad'];
 let nats: NatsServer;
@@ -30,17 +31,6 @@ after(async () => {
   await nats?.stop();
 });
 
-async function pcmOf(path: string): Promise<Uint8Array> {
-  const audio = await resample(
-    await decodeAudioFile(new Uint8Array(readFileSync(path)), {
-      maxDurationS: 600,
-      maxChannels: 2,
-    }),
-    16000,
-  );
-  return toPcm16(audio.samples);
-}
-
 async function finalsThrough(url: string, pcm: Uint8Array): Promise<StreamEvent[]> {
   const session = await ListenSession.open(url, { language: 'en' });
   const events = await streamPcm16(session, pcm, { sampleRateHz: 16000, frameMs: 100, pace: 4 });
@@ -49,7 +39,7 @@ async function finalsThrough(url: string, pcm: Uint8Array): Promise<StreamEvent[
 }
 
 test('a dev-set WAV streamed through NATS gives the embedded transcript, final for final', async () => {
-  const pcm = await pcmOf(join(DEV_AUDIO, 'jfk.wav'));
+  const pcm = await pcm16kOf(join(DEV_AUDIO, 'jfk.wav'));
   const viaNats = await finalsThrough(fleet.url, pcm);
   const viaEmbedded = await finalsThrough(embedded.url, pcm);
   assert.ok(viaNats.length > 0);

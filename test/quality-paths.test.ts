@@ -10,11 +10,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ListenSession, streamPcm16, transcribeBytes } from '../src/client/index.js';
-import { decodeAudioFile, resample, toPcm16, toVoxfleetError } from '../src/core/index.js';
+import { toPcm16, toVoxfleetError } from '../src/core/index.js';
 import { normalizeText, scoreBySlice } from '../src/eval/index.js';
 import { DEV_AUDIO, MODELS_MIRROR } from './helpers/paths.js';
-import { readItems, type DevItem } from './helpers/manifest.js';
+import { readItems } from './helpers/manifest.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { samples16kOf } from './helpers/recorded-audio.js';
 
 interface RawRecognizer {
   createStream(): { acceptWaveform(w: { samples: Float32Array; sampleRate: number }): void };
@@ -38,14 +39,6 @@ async function pool<T>(list: readonly T[], n: number, fn: (t: T) => Promise<void
       while (next < list.length) await fn(list[next++]!);
     }),
   );
-}
-
-async function pcm16kOf(item: DevItem): Promise<Float32Array> {
-  const decoded = await decodeAudioFile(new Uint8Array(readFileSync(item.audio)), {
-    maxDurationS: 600,
-    maxChannels: 2,
-  });
-  return (await resample(decoded, 16000)).samples;
 }
 
 function werOf(hyps: Map<string, string>, numbers: 'keep' | 'spell'): number {
@@ -82,7 +75,7 @@ test('clean slice: REST and WebSocket WER within 0.5 points of the raw engine', 
   // The raw engine as its users call it: one whole file per decode (it cuts input at 30 s).
   await pool(items, 2, async (item) => {
     const stream = raw.createStream();
-    stream.acceptWaveform({ samples: await pcm16kOf(item), sampleRate: 16000 });
+    stream.acceptWaveform({ samples: await samples16kOf(item.audio), sampleRate: 16000 });
     hyps.raw.set(item.id, (await raw.decodeAsync(stream)).text);
   });
   await pool(items, 2, async (item) => {
@@ -91,7 +84,7 @@ test('clean slice: REST and WebSocket WER within 0.5 points of the raw engine', 
   });
   await pool(items, 2, async (item) => {
     const session = await openAdmitted(server.url);
-    const events = await streamPcm16(session, toPcm16(await pcm16kOf(item)), {
+    const events = await streamPcm16(session, toPcm16(await samples16kOf(item.audio)), {
       sampleRateHz: 16000,
       frameMs: 100,
       // 4x real time: as fast as the test can afford. Two such streams are eight real-time
