@@ -147,13 +147,16 @@ export async function streamPcm16(
   const pace = options.pace ?? 1;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const t0 = performance.now();
-  for (let off = 0, i = 1; off < pcm.length && signal?.aborted !== true; off += frameBytes, i++) {
-    session.sendAudio(pcm.subarray(off, Math.min(pcm.length, off + frameBytes)));
+  for (let off = 0; off < pcm.length && signal?.aborted !== true; off += frameBytes) {
+    const frame = pcm.subarray(off, Math.min(pcm.length, off + frameBytes));
+    // As a microphone delivers it: a frame goes out once its last sample has been spoken, so
+    // audio at `s` seconds never reaches the server before `t0 + s * 1000 / pace`.
     if (Number.isFinite(pace)) {
-      const due = (i * (options.frameMs ?? 100)) / pace;
+      const due = ((off + frame.length) / 2 / options.sampleRateHz) * (1000 / pace);
       const wait = due - (performance.now() - t0);
       if (wait > 0) await sleep(wait);
     }
+    session.sendAudio(frame);
   }
   try {
     await session.finish();

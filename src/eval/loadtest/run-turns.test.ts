@@ -79,7 +79,8 @@ function context(protocol: StreamProtocol, clock: LoadClock): TurnContext {
 
 test('client speech times: first partial from speech start, final from speech end', async () => {
   const clock = createStepClock();
-  // Frame n goes out (n - 1) * 100 ms after the first; speech starts at 500 ms.
+  // Frame n goes out n * 100 ms after the start, once its audio has been spoken (as from a
+  // microphone); speech starts at 500 ms.
   const protocol = scriptedProtocol('client', clock, {
     afterFrame: {
       11: [{ type: 'partial', text: 'the cat' }],
@@ -93,7 +94,7 @@ test('client speech times: first partial from speech start, final from speech en
   });
   const r = await runStreamTurn(PREPARED, 0, context(protocol, clock));
   assert.equal(r.error, undefined);
-  assert.equal(r.firstPartialMs, 500);
+  assert.equal(r.firstPartialMs, 600);
   assert.equal(r.finalMs, 1200);
   assert.equal(r.hyp, 'the cat sat down');
   // "the cat" -> "the | cap sat": "cat" rewritten (1 of 2); "cap sat" -> "cat sat down": 2 of 2.
@@ -104,7 +105,7 @@ test('client speech times: no partial before the speech, no final latency before
   const clock = createStepClock();
   const protocol = scriptedProtocol('client', clock, {
     afterFrame: {
-      5: [{ type: 'partial', text: 'uh' }],
+      4: [{ type: 'partial', text: 'uh' }],
       8: [{ type: 'partial', text: 'the' }],
       20: [{ type: 'final', text: 'the cat' }],
     },
@@ -113,7 +114,7 @@ test('client speech times: no partial before the speech, no final latency before
   assert.equal(r.error, undefined);
   assert.equal(r.finalMs, undefined);
   // A partial that came before the speech (by the client's measure) was sent does not count.
-  assert.equal(r.firstPartialMs, 200);
+  assert.equal(r.firstPartialMs, 300);
   assert.equal(r.hyp, 'the cat');
 });
 
@@ -128,7 +129,7 @@ test("server speech times: the server's speech start and word end are used", asy
     atEnd: [{ afterMs: 100, updates: [{ type: 'final', text: 'the cat', endS: 2 }] }],
   });
   const r = await runStreamTurn(PREPARED, 0, context(protocol, clock));
-  assert.equal(r.firstPartialMs, 200);
+  assert.equal(r.firstPartialMs, 300);
   assert.equal(r.finalMs, 1100);
 });
 

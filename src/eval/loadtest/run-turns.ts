@@ -6,7 +6,7 @@
  *   partials on, or a peer's; protocols/), sends the item's PCM at real-time pace in `frameMs`
  *   frames, signals the end of the audio, and waits for the session to end. Latencies as in
  *   `voxfleet eval --path ws-realtime`: audio at `s` seconds counts as spoken at
- *   `sent + s * 1000`; speech times come from the server, or for peers from the client's own
+ *   `start + s * 1000`, and each frame is sent once its audio has been spoken; speech times come from the server, or for peers from the client's own
  *   measure of the audio. Any error before the session is ready is a refusal (`atOpen`).
  * - tts: `POST /v1/audio/speech`; first byte and total time of the response body.
  * - rest: `POST /v1/audio/transcriptions` (verbose_json); latency and RTF.
@@ -148,11 +148,16 @@ export async function runStreamTurn(
   try {
     const pcm = prepared.pcm ?? new Uint8Array(0);
     const frameBytes = Math.round((ctx.frameMs / 1000) * STREAM_RATE_HZ) * 2;
+    // As a microphone delivers it: a frame goes out once its last sample has been spoken, so
+    // audio at `s` seconds is never sent before `spokenAt(s)` (sending each frame at its start
+    // put a 320 ms frame's speech on the wire up to 320 ms early: negative first-partial times).
     sentAt = clock.now();
-    for (let off = 0, i = 1; off < pcm.length && !ctx.signal.aborted; off += frameBytes, i++) {
-      session.sendAudio(pcm.subarray(off, Math.min(pcm.length, off + frameBytes)));
-      const wait = i * ctx.frameMs - (clock.now() - sentAt);
+    for (let off = 0; off < pcm.length && !ctx.signal.aborted; off += frameBytes) {
+      const frame = pcm.subarray(off, Math.min(pcm.length, off + frameBytes));
+      const spokenMs = ((off + frame.length) / 2 / STREAM_RATE_HZ) * 1000;
+      const wait = spokenMs - (clock.now() - sentAt);
       if (wait > 0) await clock.sleep(wait, ctx.signal);
+      session.sendAudio(frame);
     }
     await session.finish();
   } catch (err) {

@@ -6,7 +6,7 @@
  *   WebSocket: from the first audio frame to the session's close after the last final (for
  *   'ws-realtime' this includes the audio's own duration, sent at real-time pace).
  * - 'ws-realtime' only, as a live user feels them. Audio at `s` seconds counts as spoken at
- *   `start + s * 1000` (start = first frame sent):
+ *   `start + s * 1000` (start = when streaming began; each frame is sent once its audio is spoken):
  *   `firstPartialMs` = first `partial` after the first `speech_started`, minus when that speech
  *   started; `finalMs` = the last `final`, minus when its last word (or the final) ended.
  * Decoding and resampling the file for the WebSocket paths happen before the clock starts.
