@@ -60,3 +60,14 @@ test('a file upload through NATS gives the embedded transcript', async () => {
   assert.ok(viaNats.length > 0);
   assert.equal(viaNats, viaEmbedded);
 });
+
+test('the gateway over NATS serves the web console and a fleet feed listing the NATS worker', async () => {
+  const page = await fetch(`${fleet.url}/`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+  const feed = (await (await fetch(`${fleet.url}/v1/fleet`)).json()) as {
+    workers: { state: string }[];
+  };
+  assert.equal(feed.workers.length, 1);
+  assert.equal(feed.workers[0]?.state, 'ready');
+});

@@ -5,11 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock, ServeConfig } from '../core/index.js';
 import { InProcessFabric } from '../fabric/index.js';
-import { buildGateway } from '../gateway/index.js';
 import type { PullProgress } from '../registry/index.js';
 import { Telemetry } from '../telemetry/index.js';
 import type { SpeechWorker } from '../worker/index.js';
-import { findConsoleDir } from './console-dir.js';
+import { startGatewayServer } from './gateway-server.js';
 import { startSpeechWorker } from './worker-setup.js';
 
 export interface EmbeddedServer {
@@ -40,22 +39,8 @@ export async function startEmbeddedServer(
   });
   const fabric = new InProcessFabric();
   fabric.register(worker);
-  const consoleDir = config.console ? findConsoleDir() : undefined;
-  const app = await buildGateway(
-    { fabric, telemetry, ...(hooks.clock ? { clock: hooks.clock } : {}) },
-    {
-      uploadLimitBytes: config.uploadLimitBytes,
-      jsonLimitBytes: 1024 * 1024,
-      maxFrameBytes: 1024 * 1024,
-      idleTimeoutMs: config.idleTimeoutMs,
-      logger: { level: config.logLevel, ...(hooks.logStream ? { stream: hooks.logStream } : {}) },
-      consoleDir,
-    },
-  );
-  const address = await app.listen({ host: config.host, port: config.port });
+  const { app, url: address } = await startGatewayServer(fabric, telemetry, config, hooks);
   const startupMs = performance.now() - started;
-  if (config.console && consoleDir === undefined)
-    app.log.warn('the web console is not built (npm run build): / serves nothing');
   app.log.info({ startupMs: Math.round(startupMs), models: config.models }, 'voxfleet ready');
   return {
     app,

@@ -1,11 +1,12 @@
 /**
- * A gateway (REST, WebSocket, health, metrics) over any fabric. `voxfleet gateway` runs it over
- * the NATS fabric; the embedded server builds the same app over the in-process fabric.
+ * A gateway (REST, WebSocket, health, metrics, the web console) over any fabric. `voxfleet
+ * gateway` runs it over the NATS fabric; `voxfleet serve` over the in-process fabric.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Clock, ServeConfig } from '../core/index.js';
 import type { FabricClient } from '../fabric/index.js';
 import { buildGateway } from '../gateway/index.js';
+import { findConsoleDir } from './console-dir.js';
 import type { Telemetry } from '../telemetry/index.js';
 
 export interface GatewayServerHooks {
@@ -24,8 +25,7 @@ export async function startGatewayServer(
   config: ServeConfig,
   hooks: GatewayServerHooks = {},
 ): Promise<GatewayServer> {
-  // The web console is served by `voxfleet serve` only for now.
-  const noConsole = { consoleDir: undefined };
+  const consoleDir = config.console ? findConsoleDir() : undefined;
   const app = await buildGateway(
     { fabric, telemetry, ...(hooks.clock ? { clock: hooks.clock } : {}) },
     {
@@ -34,9 +34,11 @@ export async function startGatewayServer(
       maxFrameBytes: 1024 * 1024,
       idleTimeoutMs: config.idleTimeoutMs,
       logger: { level: config.logLevel, ...(hooks.logStream ? { stream: hooks.logStream } : {}) },
-      ...noConsole,
+      consoleDir,
     },
   );
   const url = await app.listen({ host: config.host, port: config.port });
+  if (config.console && consoleDir === undefined)
+    app.log.warn('the web console is not built (npm run build): / serves nothing');
   return { app, url };
 }

@@ -33,6 +33,7 @@ export function registerGateway(program: Command): void {
     .option('--upload-limit-mb <mb>', 'largest file upload', Number)
     .option('--idle-timeout-s <s>', 'close streams idle this long', Number)
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent')
+    .option('--no-console', 'do not serve the web console at /')
     .action(async (opts: GatewayCommandOptions) => {
       const { nats, region, openTimeoutMs, missedHeartbeats, ...rest } = opts;
       const config = compileServeConfig(rest);
