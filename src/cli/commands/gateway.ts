@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { compileServeConfig, type ServeOptions } from '../../core/index.js';
 import {
   NATS_FABRIC_DEFAULTS,
@@ -9,6 +9,7 @@ import {
 import { Telemetry } from '../../telemetry/index.js';
 import { startGatewayServer } from '../gateway-server.js';
 import { addPlacementOptions, untilStopped, type FleetPlacementOptions } from './fleet-options.js';
+import { toInt } from './worker-options.js';
 
 type GatewayCommandOptions = ServeOptions &
   FleetPlacementOptions & { openTimeoutMs?: number; missedHeartbeats?: number };
@@ -69,10 +70,4 @@ export function registerGateway(program: Command): void {
       // The gateway holds no work of its own: closing the app waits for open requests.
       await untilStopped(stop, stop);
     });
-}
-
-function toInt(v: string): number {
-  const n = Number.parseInt(v, 10);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected an integer, got '${v}'`);
-  return n;
 }

@@ -1,10 +1,11 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { compileServeConfig, newId, type ServeOptions } from '../../core/index.js';
 import { NatsWorkerHost, WORKER_HOST_DEFAULTS, connectToNats } from '../../fabric/index.js';
 import { Telemetry } from '../../telemetry/index.js';
 import { createPullProgressBar } from '../progress.js';
 import { startSpeechWorker } from '../worker-setup.js';
 import { addPlacementOptions, untilStopped, type FleetPlacementOptions } from './fleet-options.js';
+import { addWorkerOptions, toInt } from './worker-options.js';
 
 type WorkerCommandOptions = ServeOptions &
   FleetPlacementOptions & {
@@ -24,67 +25,43 @@ export function registerWorker(program: Command): void {
       `how often the worker announces itself (default ${WORKER_HOST_DEFAULTS.heartbeatMs})`,
       toInt,
     )
-    .option('--worker-id <id>', 'id on the fabric (letters, digits, _ and -; default: random)')
-    .option('--data-dir <dir>', 'where models are installed (env VOXFLEET_DATA_DIR)')
-    .option(
-      '--mirror <dir>',
-      'model mirror folder tried before the registry URL (env VOXFLEET_MODEL_MIRROR)',
-    )
-    .option('--registry-url <url>', 'model registry base URL (env VOXFLEET_REGISTRY_URL)')
-    .option('--models <names>', 'comma-separated models to load', (v: string) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .option('--decode-concurrency <n>', 'decodes at once (default: number of cores)', toInt)
-    .option('--max-streams <n>', 'hard cap on streams (admission usually refuses earlier)', toInt)
-    .option('--batch-share <fraction>', 'share of decode slots file work may hold', Number)
-    .option('--target-utilisation <fraction>', 'admit streams up to this share of slots', Number)
-    .option('--inference-threads <n>', 'Whisper inference threads per model', toInt)
-    .option('--max-audio-s <s>', 'longest audio per file request', Number)
-    .action(async (opts: WorkerCommandOptions) => {
-      const { mirror, nats, region, zone, heartbeatMs, workerId, ...rest } = opts;
-      const config = compileServeConfig({
-        ...rest,
-        ...(mirror !== undefined ? { mirrorDir: mirror } : {}),
-      });
-      const started = performance.now();
-      const progress = createPullProgressBar();
-      const worker = await startSpeechWorker(config, new Telemetry(), {
-        onPullProgress: progress.update,
-        workerId: workerId ?? newId('wrk'),
-      });
-      progress.stop();
-      const connection = await connectToNats(nats, `voxfleet-worker-${worker.config.id}`);
-      const host = await NatsWorkerHost.start({
-        connection,
-        endpoint: worker,
-        zone,
-        region,
-        ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
-      });
-      process.stderr.write(
-        `voxfleet worker ${worker.config.id} serving ${zone}/${region} through ${nats} ` +
-          `(ready in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
-      );
-      await untilStopped(
-        async () => {
-          await host.close();
-          await worker.close();
-          await connection.drain();
-        },
-        async () => {
-          await host.destroy();
-          worker.destroy();
-          await connection.close();
-        },
-      );
+    .option('--worker-id <id>', 'id on the fabric (letters, digits, _ and -; default: random)');
+  addWorkerOptions(command).action(async (opts: WorkerCommandOptions) => {
+    const { mirror, nats, region, zone, heartbeatMs, workerId, ...rest } = opts;
+    const config = compileServeConfig({
+      ...rest,
+      ...(mirror !== undefined ? { mirrorDir: mirror } : {}),
     });
-}
-
-function toInt(v: string): number {
-  const n = Number.parseInt(v, 10);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected an integer, got '${v}'`);
-  return n;
+    const started = performance.now();
+    const progress = createPullProgressBar();
+    const worker = await startSpeechWorker(config, new Telemetry(), {
+      onPullProgress: progress.update,
+      workerId: workerId ?? newId('wrk'),
+    });
+    progress.stop();
+    const connection = await connectToNats(nats, `voxfleet-worker-${worker.config.id}`);
+    const host = await NatsWorkerHost.start({
+      connection,
+      endpoint: worker,
+      zone,
+      region,
+      ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
+    });
+    process.stderr.write(
+      `voxfleet worker ${worker.config.id} serving ${zone}/${region} through ${nats} ` +
+        `(ready in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
+    await untilStopped(
+      async () => {
+        await host.close();
+        await worker.close();
+        await connection.drain();
+      },
+      async () => {
+        await host.destroy();
+        worker.destroy();
+        await connection.close();
+      },
+    );
+  });
 }
