@@ -3,32 +3,9 @@
  * GET /v1/fleet). The console is an ordinary client of that API, so it declares what it uses.
  */
 
-export interface WordTiming {
-  readonly word: string;
-  readonly start_s: number;
-  readonly end_s: number;
-}
-
-export type ListenEvent =
-  | { readonly type: 'ready'; readonly session_id: string; readonly model: string }
-  | { readonly type: 'speech_started'; readonly start_s: number }
-  | {
-      readonly type: 'partial';
-      readonly text: string;
-      readonly stable_text: string;
-      readonly start_s: number;
-    }
-  | {
-      readonly type: 'final';
-      readonly text: string;
-      readonly start_s: number;
-      readonly end_s: number;
-      readonly words: readonly WordTiming[];
-      readonly language: string;
-    }
-  | { readonly type: 'utterance_end'; readonly end_s: number }
-  | { readonly type: 'error'; readonly code: string; readonly message: string }
-  | { readonly type: 'closed'; readonly audio_s: number };
+// The streaming protocol's own types (docs/streaming.md), shared with the server so the two
+// cannot drift; type-only, so nothing of the server is bundled.
+export type { StreamEvent as ListenEvent, WordTiming } from '../../../src/core/protocol.js';
 
 export interface ServedModel {
   readonly id: string;
