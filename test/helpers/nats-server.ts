@@ -4,7 +4,7 @@
  * back from its ports file, so two test files never race for one port. Callers stop it in a
  * top-level `after`; a process exit kills it too, so a crashed test leaves no server behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,15 +15,30 @@ export interface NatsServer {
   stop(): Promise<void>;
 }
 
-/** Debian installs it under /usr/sbin, which is not on every user's PATH. */
+/**
+ * `NATS_SERVER_BIN`, else `nats-server` on the PATH or in /usr/sbin (where Debian installs it,
+ * not on every user's PATH); when there is none, scripts/ensure-nats-server.sh installs it, so
+ * `npm test` needs nothing installed by hand.
+ */
 export function natsServerBinary(): string {
   const fromEnv = process.env.NATS_SERVER_BIN;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  const found = findOnPath();
+  if (found !== undefined) return found;
+  const script = join(import.meta.dirname, '..', '..', 'scripts', 'ensure-nats-server.sh');
+  const install = spawnSync('bash', [script], { stdio: 'inherit' });
+  const installed = install.status === 0 ? findOnPath() : undefined;
+  if (installed === undefined)
+    throw new Error('nats-server is missing and could not be installed: run ' + script);
+  return installed;
+}
+
+function findOnPath(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/bin'])) {
     const candidate = join(dir, 'nats-server');
     if (dir !== '' && existsSync(candidate)) return candidate;
   }
-  throw new Error('nats-server not found: install the Debian package or set NATS_SERVER_BIN');
+  return undefined;
 }
 
 export async function startNatsServer(
