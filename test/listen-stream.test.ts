@@ -14,34 +14,13 @@ import { readItems } from './helpers/manifest.js';
 import { metricValue } from './helpers/metrics.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { finalsOf, pcm16kOf } from './helpers/recorded-audio.js';
+import { assertWellFormedStream } from './helpers/stream-assertions.js';
 
 let server: TestServer;
 before(async () => {
   server = await startTestServer();
 });
 after(() => server?.close());
-
-function assertWellFormed(events: StreamEvent[]): void {
-  assert.equal(events.at(-1)?.type, 'closed');
-  // stable_text only grows within an utterance; each partial's text starts with it
-  let stable = '';
-  for (const e of events) {
-    if (e.type === 'partial') {
-      assert.ok(
-        e.stable_text.startsWith(stable),
-        `stable shrank: "${stable}" -> "${e.stable_text}"`,
-      );
-      assert.ok(e.text.startsWith(e.stable_text));
-      stable = e.stable_text;
-    } else if (e.type === 'final' || e.type === 'utterance_end') stable = '';
-  }
-  const finals = finalsOf(events);
-  for (let i = 1; i < finals.length; i++)
-    assert.ok(
-      finals[i]!.start_s >= finals[i - 1]!.end_s - 1e-6,
-      'finals overlap or are out of order',
-    );
-}
 
 test('jfk at real-time pace: partials before finals, finals match the file transcript', async () => {
   const pcm = await pcm16kOf(join(DEV_AUDIO, 'jfk.wav'));
@@ -50,7 +29,7 @@ test('jfk at real-time pace: partials before finals, finals match the file trans
   const t0 = performance.now();
   session.onEvent((e) => arrivals.push({ type: e.type, at: performance.now() - t0 }));
   const events = await streamPcm16(session, pcm, { sampleRateHz: 16000, frameMs: 100, pace: 1 });
-  assertWellFormed(events);
+  assertWellFormedStream(events);
   const text = finalsOf(events)
     .map((f) => f.text)
     .join(' ');
@@ -76,7 +55,7 @@ test('a long item at 4x real time: no words lost at utterance joins', async () =
     frameMs: 50,
     pace: 4,
   });
-  assertWellFormed(events);
+  assertWellFormedStream(events);
   const text = finalsOf(events)
     .map((f) => f.text)
     .join(' ');
