@@ -61,7 +61,7 @@ try {
     region: 'bench',
   });
   const gatewayConnection = await connectToNats(nats.url, 'bench-gateway');
-  const fabric = await NatsFabric.start({ connection: gatewayConnection, region: 'bench' });
+  const fabric = await NatsFabric.start({ connection: gatewayConnection, regions: ['bench'] });
   await fabric.waitForWorkers((ws) => ws.length === 1, 5000);
   console.log(summary('nats', await measure(fabric)));
   await fabric.close();

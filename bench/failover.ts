@@ -80,7 +80,7 @@ const gateway = await startVoxfleet(
 );
 const url = gateway.ready[1]!;
 const observerConnection = await connectToNats(nats.url, 'bench-observer');
-const observer = await NatsFabric.start({ connection: observerConnection, region: REGION });
+const observer = await NatsFabric.start({ connection: observerConnection, regions: [REGION] });
 
 type Final = Extract<StreamEvent, { type: 'final' }>;
 const finalsOf = (events: readonly StreamEvent[]): Final[] =>

@@ -27,7 +27,7 @@ fabricContract('nats', async (workers) => {
     ),
   );
   const gatewayConnection = await connectToNats(nats.url, 'gateway');
-  const client = await NatsFabric.start({ connection: gatewayConnection, region });
+  const client = await NatsFabric.start({ connection: gatewayConnection, regions: [region] });
   const sync = async (): Promise<void> => {
     await Promise.all(hosts.map((h) => h.announce()));
     await client.waitForWorkers(

@@ -61,7 +61,7 @@ async function setUp(workers: FakeWorker[], heartbeatMs = 1000) {
     ),
   );
   const gateway = await connection('gateway');
-  const fabric = await NatsFabric.start({ connection: gateway, region, clock });
+  const fabric = await NatsFabric.start({ connection: gateway, regions: [region], clock });
   await fabric.waitForWorkers((ws) => ws.length === workers.length, 5000);
   return { region, clock, workerClock, hosts, fabric, gateway };
 }
@@ -102,7 +102,7 @@ test(
     // Subscribed (so no "no responders"), announced, but never replies.
     ghost.subscribe(`vf.test.${region}.worker.w-mute.*`, { callback: () => undefined });
     await ghost.flush();
-    const bucket = await openDiscoveryBucket(ghost);
+    const bucket = await openDiscoveryBucket(ghost, region);
     const status = new FakeWorker('w-mute').status();
     await bucket.put(
       `test.${region}.w-mute`,
@@ -110,7 +110,7 @@ test(
     );
     const fabric = await NatsFabric.start({
       connection: await connection('gateway'),
-      region,
+      regions: [region],
       clock,
       openTimeoutMs: 2000,
     });
@@ -136,7 +136,7 @@ test(
     const live = new FakeWorker('w-live', { activeStreams: 5 });
     const { region, fabric, hosts, gateway } = await setUp([live]);
     // An announcement for a worker that is not there: its open finds no responder.
-    const bucket = await openDiscoveryBucket(gateway);
+    const bucket = await openDiscoveryBucket(gateway, region);
     const ghost = new FakeWorker('w-ghost').status();
     await bucket.put(
       `test.${region}.w-ghost`,
@@ -288,7 +288,7 @@ test(
       clock: new ManualClock(),
     });
     const gateway = await connection('gateway');
-    const fabric = await NatsFabric.start({ connection: gateway, region, clock });
+    const fabric = await NatsFabric.start({ connection: gateway, regions: [region], clock });
     await fabric.waitForWorkers((ws) => ws.length === 1, 5000);
     const events: StreamEvent[] = [];
     const channel = await fabric.openStream(streamRequest, (e) => events.push(e));
@@ -318,7 +318,7 @@ test(
     const plain = await startNatsServer({ jetstream: false });
     const c = await connectToNats(plain.url, 'no-js');
     try {
-      await assert.rejects(NatsFabric.start({ connection: c }), (err) => {
+      await assert.rejects(NatsFabric.start({ connection: c, regions: ['local'] }), (err) => {
         assert.ok(err instanceof VoxfleetError);
         assert.equal(err.code, 'NOT_READY');
         assert.match(err.message, /-js/);

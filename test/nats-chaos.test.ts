@@ -53,7 +53,7 @@ before(async () => {
   gatewayUrl = gateway.ready[1]!;
   // A second view of the fleet, to see which worker carries the stream.
   observerConnection = await connectToNats(nats.url, 'observer');
-  observer = await NatsFabric.start({ connection: observerConnection, region: REGION });
+  observer = await NatsFabric.start({ connection: observerConnection, regions: [REGION] });
   await observer.waitForWorkers((ws) => ws.filter((w) => w.state === 'ready').length === 2, 30_000);
 });
 

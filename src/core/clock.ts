@@ -28,6 +28,11 @@ export const systemClock: Clock = Object.freeze({
   },
 });
 
+/** Resolves after `ms` on `clock`: a test's ManualClock decides when, not the wall. */
+export function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+}
+
 interface ScheduledTimer {
   id: number;
   dueMs: number;

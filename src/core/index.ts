@@ -8,7 +8,7 @@ export {
   toVoxfleetError,
 } from './errors.js';
 export type { ErrorCode, ErrorDetails, ErrorSpec, WireError } from './errors.js';
-export { ManualClock, systemClock } from './clock.js';
+export { ManualClock, sleep, systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { newId } from './ids.js';
 export { RAW_ENCODINGS, SUPPORTED_INPUT_RATES_HZ } from './audio/types.js';

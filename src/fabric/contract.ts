@@ -28,6 +28,9 @@ export interface WorkerStatus {
   /** Decodes running and waiting right now. */
   readonly decodesRunning: number;
   readonly decodesQueued: number;
+  /** Where the worker runs; set by fabrics that span regions (NATS), absent in-process. */
+  readonly region?: string;
+  readonly zone?: string;
 }
 
 /** A live streaming session as the gateway holds it. */

@@ -41,7 +41,7 @@ export function registerGateway(program: Command): void {
       const connection = await connectToNats(nats, `voxfleet-gateway-${region}`);
       const fabric = await NatsFabric.start({
         connection,
-        region,
+        regions: [region],
         ...(openTimeoutMs !== undefined ? { openTimeoutMs } : {}),
         ...(missedHeartbeats !== undefined ? { missedHeartbeats } : {}),
       });

@@ -27,6 +27,7 @@ import {
   decodeAudioFile,
   errorFromWire,
   resample,
+  sleep,
   systemClock,
   toPcm16,
   toVoxfleetError,
@@ -121,7 +122,7 @@ export async function transcribeItem(
         const retryAfterMs = e.details.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
         if (e.code !== 'OVER_CAPACITY' || waitedMs + retryAfterMs > REFUSAL_RETRY_BUDGET_MS)
           throw e;
-        await new Promise<void>((resolve) => clock.setTimeout(resolve, retryAfterMs));
+        await sleep(clock, retryAfterMs);
         waitedMs += retryAfterMs;
       }
     }

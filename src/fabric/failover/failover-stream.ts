@@ -7,6 +7,7 @@
  */
 import {
   errorFromWire,
+  sleep,
   systemClock,
   toVoxfleetError,
   type Clock,
@@ -119,7 +120,7 @@ export class FailoverStream implements StreamChannel {
     let lastError = errorFromWire({ code: 'WORKER_LOST', message: 'the worker was lost' });
     for (let n = attempt; n <= this.policy.maxAttempts; n++) {
       const waitMs = delayFor(this.policy, n - 1);
-      if (waitMs > 0) await new Promise<void>((r) => this.clock.setTimeout(r, waitMs));
+      if (waitMs > 0) await sleep(this.clock, waitMs);
       if (this.isEnded()) return;
       const offsetS = this.buffer.offsetS;
       try {

@@ -5,14 +5,20 @@
  * call over its own subjects (remote-call.ts).
  *
  * A worker that stops answering is handled in three places: an open that gets no responder
- * moves on to the next worker; an open with no answer fails with WORKER_LOST after
- * `openTimeoutMs`; a worker dropped for missed heartbeats fails its open calls with WORKER_LOST
- * (streams as an `error` event, which failover.ts turns into a replay on another worker).
+ * moves on to the next worker; an open with no answer within `openTimeoutMs` moves on too; a
+ * worker dropped for missed heartbeats fails its open calls with WORKER_LOST (streams as an
+ * `error` event, which failover.ts turns into a replay on another worker).
+ *
+ * Regions: the fabric follows the discovery bucket of every region it may use and tries them
+ * in a call's route order (region-router.ts passes the caller's plan; the default route is the
+ * regions in the order given). Circuit breakers per worker and per region skip what keeps
+ * failing, with half-open probes to notice when it recovers.
  */
 import type { KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
 import {
   VoxfleetError,
+  sleep,
   systemClock,
   type Clock,
   type FileTranscriptionRequest,
@@ -33,7 +39,12 @@ import type {
 } from '../contract.js';
 import { pickWorkerOrder, readyModels } from '../in-process.js';
 import { ChunkQueue } from './chunk-queue.js';
-import { openDiscoveryBucket } from './discovery.js';
+import {
+  BreakerBoard,
+  DEFAULT_BREAKER_POLICY,
+  type BreakerPolicy,
+} from '../regions/circuit-breaker.js';
+import { assertJetStream, bindDiscoveryBucket } from './discovery.js';
 import { NoResponderError, RemoteCall, type RemoteCallHandlers } from './remote-call.js';
 import { assertSubjectToken, discoveryFilter, type CallKind } from './subjects.js';
 import { errorOf, jsonPayload, parseAnnouncement } from './wire.js';
@@ -41,8 +52,11 @@ import { WorkerRegistry } from './worker-registry.js';
 
 export interface NatsFabricOptions {
   readonly connection: NatsConnection;
-  /** Serve only from workers of this region; every region when undefined. */
-  readonly region?: string;
+  /** Regions whose workers this fabric may use, in the default order of preference. */
+  readonly regions: readonly string[];
+  /** Only workers of this residency zone; any zone when undefined. */
+  readonly zone?: string;
+  readonly breakerPolicy?: BreakerPolicy;
   readonly clock?: Clock;
   /** Heartbeats a worker may miss before it is dropped. */
   readonly missedHeartbeats?: number;
@@ -65,10 +79,24 @@ export const NATS_FABRIC_DEFAULTS = Object.freeze({
   keepaliveMs: 5000,
   /** What a caller with no worker is told to wait before retrying. */
   noWorkerRetryAfterMs: 1000,
+  /** How soon a region's discovery bucket is looked for again (not created yet, watch broke). */
+  rewatchMs: 1000,
 });
+
+/** Where a call may go: regions in order of preference, and who hears where it went. */
+export interface CallRoute {
+  readonly regions: readonly string[];
+  /** Told the region of the worker that accepted the call. */
+  readonly onServed?: (region: string) => void;
+}
 
 export class NatsFabric implements FabricClient {
   private readonly registry: WorkerRegistry;
+  private readonly watchers = new Set<QueuedIterator<KvWatchEntry>>();
+  private readonly workerBreakers: BreakerBoard;
+  private readonly regionBreakers: BreakerBoard;
+  private readonly defaultRoute: CallRoute;
+  private closed = false;
   private readonly callsByWorker = new Map<string, Set<RemoteCall>>();
   /** Open streams, kept alive on their workers by a keepalive every keepaliveMs. */
   private readonly streams = new Set<RemoteCall>();
@@ -80,10 +108,13 @@ export class NatsFabric implements FabricClient {
 
   private constructor(
     private readonly connection: NatsConnection,
-    private readonly watcher: QueuedIterator<KvWatchEntry>,
-    options: NatsFabricOptions,
+    private readonly options: NatsFabricOptions,
   ) {
     this.clock = options.clock ?? systemClock;
+    this.defaultRoute = { regions: options.regions };
+    const policy = options.breakerPolicy ?? DEFAULT_BREAKER_POLICY;
+    this.workerBreakers = new BreakerBoard(this.clock, policy);
+    this.regionBreakers = new BreakerBoard(this.clock, policy);
     this.openTimeoutMs = options.openTimeoutMs ?? NATS_FABRIC_DEFAULTS.openTimeoutMs;
     this.registry = new WorkerRegistry(
       this.clock,
@@ -97,12 +128,43 @@ export class NatsFabric implements FabricClient {
   }
 
   static async start(options: NatsFabricOptions): Promise<NatsFabric> {
-    if (options.region !== undefined) assertSubjectToken('region', options.region);
-    const bucket = await openDiscoveryBucket(options.connection);
-    const watcher = await bucket.watch({ key: discoveryFilter(options.region) });
-    const fabric = new NatsFabric(options.connection, watcher, options);
-    void fabric.follow();
+    if (options.regions.length === 0) throw new VoxfleetError('INVALID_ARGUMENT', 'no region');
+    for (const region of options.regions) assertSubjectToken('region', region);
+    if (options.zone !== undefined) assertSubjectToken('zone', options.zone);
+    await assertJetStream(options.connection);
+    const fabric = new NatsFabric(options.connection, options);
+    // Each region's bucket is watched on its own: one region cut off stalls only its own.
+    const first = await Promise.all(options.regions.map((r) => fabric.watchRegionOnce(r)));
+    options.regions.forEach((region, i) => void fabric.followRegion(region, first[i]));
     return fabric;
+  }
+
+  /**
+   * The same client, with calls sent along `route` instead of the default order. Views share
+   * this fabric's connection, workers and breakers; closing a view closes nothing.
+   */
+  routed(route: CallRoute): FabricClient {
+    return {
+      workers: () => this.workers(),
+      models: () => this.models(),
+      transcribe: (request, options) => this.transcribeVia(route, request, options),
+      openStream: (request, onEvent) => this.openStreamVia(route, request, onEvent),
+      synthesize: (request, signal) => this.synthesizeVia(route, request, signal),
+      close: async () => undefined,
+    };
+  }
+
+  /** The region each known worker announced, by worker id. */
+  regionOf(workerId: string): string | undefined {
+    return this.registry.get(workerId)?.announcement.region;
+  }
+
+  /** Breakers that are open or half-open, keyed `worker:<id>` or `region:<name>`. */
+  trippedBreakers(): Array<{ key: string; state: string }> {
+    return [
+      ...this.workerBreakers.notClosed().map((b) => ({ ...b, key: `worker:${b.key}` })),
+      ...this.regionBreakers.notClosed().map((b) => ({ ...b, key: `region:${b.key}` })),
+    ];
   }
 
   workers(): WorkerStatus[] {
@@ -133,7 +195,26 @@ export class NatsFabric implements FabricClient {
     });
   }
 
-  async transcribe(
+  transcribe(
+    request: FileTranscriptionRequest,
+    options?: TranscribeCallOptions,
+  ): Promise<FileTranscriptionResult> {
+    return this.transcribeVia(this.defaultRoute, request, options);
+  }
+
+  openStream(
+    request: StreamOpenRequest,
+    onEvent: (event: StreamEvent) => void,
+  ): Promise<StreamChannel> {
+    return this.openStreamVia(this.defaultRoute, request, onEvent);
+  }
+
+  synthesize(request: SynthesisRequest, signal?: AbortSignal): Promise<SynthesisStream> {
+    return this.synthesizeVia(this.defaultRoute, request, signal);
+  }
+
+  private async transcribeVia(
+    route: CallRoute,
     request: FileTranscriptionRequest,
     options: TranscribeCallOptions = {},
   ): Promise<FileTranscriptionResult> {
@@ -143,7 +224,7 @@ export class NatsFabric implements FabricClient {
     const result = new Promise<FileTranscriptionResult>(
       (resolve, reject) => (settle = { resolve, reject }),
     );
-    const call = await this.open('transcribe', false, meta, {
+    const call = await this.open(route, 'transcribe', false, meta, {
       onReply: (kind, msg) => {
         if (kind === 'segment') options.onSegment?.(msg.json<TranscriptSegment>());
         else if (kind === 'result') settle.resolve(msg.json<FileTranscriptionResult>());
@@ -166,7 +247,8 @@ export class NatsFabric implements FabricClient {
     }
   }
 
-  async openStream(
+  private async openStreamVia(
+    route: CallRoute,
     request: StreamOpenRequest,
     onEvent: (event: StreamEvent) => void,
   ): Promise<StreamChannel> {
@@ -185,7 +267,7 @@ export class NatsFabric implements FabricClient {
     const deliver = (event: StreamEvent): void => {
       if (!ended) onEvent(event);
     };
-    const call = await this.open('stream', true, request, {
+    const call = await this.open(route, 'stream', true, request, {
       onReply: (kind, msg) => {
         if (kind === 'event') deliver(msg.json<StreamEvent>());
         else if (kind === 'end') finish();
@@ -218,7 +300,11 @@ export class NatsFabric implements FabricClient {
     };
   }
 
-  async synthesize(request: SynthesisRequest, signal?: AbortSignal): Promise<SynthesisStream> {
+  private async synthesizeVia(
+    route: CallRoute,
+    request: SynthesisRequest,
+    signal?: AbortSignal,
+  ): Promise<SynthesisStream> {
     throwIfAborted(signal);
     const opened: { call?: RemoteCall } = {};
     const stop = (): void => {
@@ -227,7 +313,7 @@ export class NatsFabric implements FabricClient {
       this.release(opened.call);
     };
     const queue = new ChunkQueue(stop);
-    const call = await this.open('synthesize', false, request, {
+    const call = await this.open(route, 'synthesize', false, request, {
       onReply: (kind, msg) => {
         if (kind === 'chunk') queue.push(msg.data.slice());
         else if (kind === 'end') queue.end();
@@ -257,7 +343,9 @@ export class NatsFabric implements FabricClient {
 
   /** Stops following the fleet and ends every open call's subscription. */
   async close(): Promise<void> {
-    this.watcher.stop();
+    this.closed = true;
+    for (const watcher of this.watchers) watcher.stop();
+    this.watchers.clear();
     this.registry.close();
     this.keepalive.cancel();
     const calls = [...this.callsByWorker.values()].flatMap((set) => [...set]);
@@ -266,48 +354,84 @@ export class NatsFabric implements FabricClient {
   }
 
   /**
-   * Opens a call on the best worker; a worker with no subscription left is forgotten and the
-   * next one tried. Any other refusal (OVER_CAPACITY, a bad request) is the caller's answer.
+   * Opens a call on the best worker of the first region on the route that has one: per region,
+   * its ready workers least loaded first, skipping any whose breaker is open. A worker with no
+   * subscription left, or that does not accept within openTimeoutMs, is a failure: its breaker
+   * hears it and the next worker is tried. A full worker (OVER_CAPACITY, SHUTTING_DOWN) is not
+   * a failure; the next is tried. Any other refusal (a bad request) is the caller's answer.
+   * When nothing accepts, the caller gets the most telling refusal: full, else lost, else
+   * NOT_READY.
    */
   private async open(
+    route: CallRoute,
     kind: CallKind,
     forStream: boolean,
     request: unknown,
     handlers: RemoteCallHandlers,
   ): Promise<RemoteCall> {
-    const candidates = pickWorkerOrder(
-      this.registry.statuses().map((status) => ({ status })),
-      forStream,
-    );
-    for (const { status } of candidates) {
-      const known = this.registry.get(status.id);
-      if (known === undefined) continue;
-      const { zone, region } = known.announcement;
-      const call = new RemoteCall(
-        this.connection,
-        { zone, region, workerId: status.id },
-        kind,
-        this.clock,
-        handlers,
-        {
-          onClosed: (closed) => this.untrack(closed),
-          onWorkerGone: (workerId) => this.registry.remove(workerId),
-        },
-      );
-      this.track(call);
-      try {
-        const accepted = await call.open(request, this.openTimeoutMs);
-        if (accepted.data.length > 0)
-          this.lastAccepted.set(call, accepted.json<Record<string, unknown>>());
-        return call;
-      } catch (err) {
-        this.release(call);
-        // The call already told the registry to forget that worker; try the next one.
-        if (err instanceof NoResponderError) continue;
-        throw err;
+    let full: VoxfleetError | undefined;
+    let lost: VoxfleetError | undefined;
+    for (const region of route.regions) {
+      const regionBreaker = this.regionBreakers.get(region);
+      const candidates = pickWorkerOrder(
+        this.registry
+          .entries()
+          .filter((w) => w.announcement.region === region)
+          .map((w) => ({ status: w.status, zone: w.announcement.zone })),
+        forStream,
+      ).filter((c) => this.workerBreakers.get(c.status.id).admits);
+      if (candidates.length === 0 || !regionBreaker.tryPass()) continue;
+      let regionFailures = 0;
+      for (const { status, zone } of candidates) {
+        const breaker = this.workerBreakers.get(status.id);
+        if (!breaker.tryPass()) continue;
+        const startedMs = this.clock.now();
+        const call = new RemoteCall(
+          this.connection,
+          { zone, region, workerId: status.id },
+          kind,
+          this.clock,
+          handlers,
+          {
+            onClosed: (closed) => this.untrack(closed),
+            onWorkerGone: (workerId) => this.registry.remove(workerId),
+          },
+        );
+        this.track(call);
+        try {
+          const accepted = await call.open(request, this.openTimeoutMs);
+          const tookMs = this.clock.now() - startedMs;
+          breaker.succeeded(tookMs);
+          regionBreaker.succeeded(tookMs);
+          if (accepted.data.length > 0)
+            this.lastAccepted.set(call, accepted.json<Record<string, unknown>>());
+          route.onServed?.(region);
+          return call;
+        } catch (err) {
+          this.release(call);
+          if (err instanceof NoResponderError || isCode(err, 'WORKER_LOST')) {
+            // No responder: the call already told the registry to forget that worker.
+            breaker.failed();
+            regionFailures += 1;
+            lost = err instanceof VoxfleetError ? err : workerLost(status.id);
+            continue;
+          }
+          if (isCode(err, 'OVER_CAPACITY') || isCode(err, 'SHUTTING_DOWN')) {
+            breaker.succeeded(this.clock.now() - startedMs);
+            full = err as VoxfleetError;
+            continue;
+          }
+          regionBreaker.succeeded(0);
+          throw err;
+        }
       }
+      // A region where every worker tried failed is a failing region; a full one is healthy.
+      if (regionFailures > 0 && full === undefined) regionBreaker.failed();
+      else regionBreaker.succeeded(0);
     }
-    throw new VoxfleetError('NOT_READY', 'no worker is ready', {
+    if (full !== undefined) throw full;
+    if (lost !== undefined) throw lost;
+    throw new VoxfleetError('NOT_READY', `no worker is ready in ${route.regions.join(', ')}`, {
       retryAfterMs: NATS_FABRIC_DEFAULTS.noWorkerRetryAfterMs,
     });
   }
@@ -335,6 +459,8 @@ export class NatsFabric implements FabricClient {
     const calls = this.callsByWorker.get(workerId);
     if (calls === undefined) return;
     this.callsByWorker.delete(workerId);
+    // Lost with calls open: a failure, not a drain (a drained worker has none left).
+    this.workerBreakers.get(workerId).failed();
     for (const call of calls)
       call.fail(
         new VoxfleetError('WORKER_LOST', `worker ${workerId} stopped answering`, {
@@ -343,18 +469,52 @@ export class NatsFabric implements FabricClient {
       );
   }
 
-  /** Applies the discovery bucket's updates until close(). */
-  private async follow(): Promise<void> {
+  /**
+   * Binds to a region's bucket and starts its watch, once. False when the bucket is not there
+   * yet (no worker of the region has started) or the server did not answer.
+   */
+  private async watchRegionOnce(region: string): Promise<QueuedIterator<KvWatchEntry> | undefined> {
     try {
-      await this.applyUpdates();
+      const bucket = await bindDiscoveryBucket(this.connection, region);
+      const watcher = await bucket.watch({ key: discoveryFilter(this.options.zone) });
+      if (this.closed) {
+        watcher.stop();
+        return undefined;
+      }
+      this.watchers.add(watcher);
+      return watcher;
     } catch {
-      // The watch broke (connection closed for good): no more announcements arrive, so every
-      // worker ages out by its missed heartbeats and calls get NOT_READY. Nothing to crash for.
+      return undefined;
     }
   }
 
-  private async applyUpdates(): Promise<void> {
-    for await (const entry of this.watcher) {
+  /**
+   * Applies a region's announcements until close(), watching again whenever the watch could
+   * not start or broke. While a region cannot be watched its workers age out by their missed
+   * heartbeats, so a region cut off is routed around without any special case.
+   */
+  private async followRegion(
+    region: string,
+    first: QueuedIterator<KvWatchEntry> | undefined,
+  ): Promise<void> {
+    let watcher = first;
+    while (!this.closed) {
+      watcher ??= await this.watchRegionOnce(region);
+      if (watcher !== undefined) {
+        try {
+          await this.applyUpdates(watcher);
+        } catch {
+          // The watch broke (the connection closed for good, the bucket went): watch again.
+        }
+        this.watchers.delete(watcher);
+        watcher = undefined;
+      }
+      if (!this.closed) await sleep(this.clock, NATS_FABRIC_DEFAULTS.rewatchMs);
+    }
+  }
+
+  private async applyUpdates(watcher: QueuedIterator<KvWatchEntry>): Promise<void> {
+    for await (const entry of watcher) {
       const workerId = entry.key.slice(entry.key.lastIndexOf('.') + 1);
       if (entry.operation !== 'PUT') {
         this.registry.remove(workerId);
@@ -362,11 +522,22 @@ export class NatsFabric implements FabricClient {
       }
       const announcement = parseAnnouncement(entry.value);
       if (announcement === undefined || announcement.status.id !== workerId) continue;
+      if (this.options.zone !== undefined && announcement.zone !== this.options.zone) continue;
       // Entries from the initial snapshot may be old: a worker that died before this gateway
       // started must not look alive. Server time against ours: both are wall clocks.
       this.registry.upsert(announcement, Date.now() - entry.created.getTime());
     }
   }
+}
+
+function isCode(err: unknown, code: VoxfleetError['code']): boolean {
+  return err instanceof VoxfleetError && err.code === code;
+}
+
+function workerLost(workerId: string): VoxfleetError {
+  return new VoxfleetError('WORKER_LOST', `worker ${workerId} is gone`, {
+    retryAfterMs: NATS_FABRIC_DEFAULTS.noWorkerRetryAfterMs,
+  });
 }
 
 function errorEvent(err: VoxfleetError): StreamEvent {

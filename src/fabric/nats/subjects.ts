@@ -7,13 +7,20 @@
  *   vf.<zone>.<region>.worker.<id>.call.<callId>.in                     audio and controls (gateway -> worker)
  *   vf.<zone>.<region>.worker.<id>.call.<callId>.out                    replies, events, chunks (worker -> gateway)
  *
- * Workers announce themselves in the JetStream KV bucket DISCOVERY_BUCKET under the key
- * `<zone>.<region>.<id>` (stored on the subject `$KV.<bucket>.<zone>.<region>.<id>`).
+ * Workers announce themselves in their region's JetStream KV bucket (discoveryBucket) under the
+ * key `<zone>.<region>.<id>` (stored on the subject `$KV.<bucket>.<zone>.<region>.<id>`).
+ *
+ * No call goes through a queue group: a gateway addresses one worker by its full subject, so
+ * NATS's own queue-group failover (which may pick a listener in any cluster) never carries a
+ * call, and a connection allowed only `vf.<zone>.>` cannot reach another zone at all.
  */
 import { invalidArgument } from '../../core/index.js';
 
 export const SUBJECT_ROOT = 'vf';
-export const DISCOVERY_BUCKET = 'voxfleet-workers';
+/** One discovery bucket per region: `voxfleet-workers-<region>` (see discovery.ts). */
+export function discoveryBucket(region: string): string {
+  return `voxfleet-workers-${region}`;
+}
 
 export type CallKind = 'transcribe' | 'synthesize' | 'stream';
 export const CALL_KINDS: readonly CallKind[] = ['transcribe', 'synthesize', 'stream'];
@@ -64,7 +71,7 @@ export function discoveryKey(a: WorkerAddress): string {
   return `${a.zone}.${a.region}.${a.workerId}`;
 }
 
-/** Watch filter: every worker of one region (any zone), or of every region. */
-export function discoveryFilter(region: string | undefined): string {
-  return region === undefined ? '>' : `*.${region}.*`;
+/** Watch filter inside a region's bucket: the workers of one zone, or all of them. */
+export function discoveryFilter(zone: string | undefined): string {
+  return zone === undefined ? '>' : `${zone}.>`;
 }

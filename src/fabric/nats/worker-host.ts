@@ -100,7 +100,10 @@ export class NatsWorkerHost {
 
   /** Subscribes, announces the worker once, then keeps announcing every heartbeat. */
   static async start(options: NatsWorkerHostOptions): Promise<NatsWorkerHost> {
-    const host = new NatsWorkerHost(options, await openDiscoveryBucket(options.connection));
+    const host = new NatsWorkerHost(
+      options,
+      await openDiscoveryBucket(options.connection, options.region),
+    );
     host.subscribe();
     // The subscriptions must reach the server before any gateway learns of this worker.
     await options.connection.flush();

@@ -50,13 +50,28 @@ export class WorkerRegistry {
       this.known.set(workerId, { ...w, streamsSinceHeartbeat: w.streamsSinceHeartbeat + 1 });
   }
 
-  /** Live workers' statuses, counting the streams opened here since their last heartbeat. */
+  /**
+   * Live workers' statuses, with where they run, counting the streams opened here since their
+   * last heartbeat.
+   */
   statuses(): WorkerStatus[] {
-    return [...this.known.values()].map(({ announcement: { status }, streamsSinceHeartbeat }) =>
-      streamsSinceHeartbeat === 0
-        ? status
-        : { ...status, activeStreams: status.activeStreams + streamsSinceHeartbeat },
-    );
+    return this.entries().map((e) => e.status);
+  }
+
+  /** Live workers: their status as statuses() gives it, and their last announcement. */
+  entries(): Array<{ status: WorkerStatus; announcement: WorkerAnnouncement }> {
+    return [...this.known.values()].map(({ announcement, streamsSinceHeartbeat }) => {
+      const { status, region, zone } = announcement;
+      return {
+        announcement,
+        status: {
+          ...status,
+          region,
+          zone,
+          activeStreams: status.activeStreams + streamsSinceHeartbeat,
+        },
+      };
+    });
   }
 
   get(workerId: string): KnownWorker | undefined {
