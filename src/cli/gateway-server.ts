@@ -5,11 +5,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock, ServeConfig } from '../core/index.js';
 import type { FabricClient } from '../fabric/index.js';
-import { buildGateway } from '../gateway/index.js';
+import { buildGateway, type FabricForRequest } from '../gateway/index.js';
 import { findConsoleDir } from './console-dir.js';
 import type { Telemetry } from '../telemetry/index.js';
 
 export interface GatewayServerHooks {
+  /** Per-caller fabrics (multi-region gateways); every call uses `fabric` without it. */
+  readonly fabricFor?: FabricForRequest;
   readonly logStream?: NodeJS.WritableStream;
   readonly clock?: Clock;
 }
@@ -27,7 +29,12 @@ export async function startGatewayServer(
 ): Promise<GatewayServer> {
   const consoleDir = config.console ? findConsoleDir() : undefined;
   const app = await buildGateway(
-    { fabric, telemetry, ...(hooks.clock ? { clock: hooks.clock } : {}) },
+    {
+      fabric,
+      telemetry,
+      ...(hooks.clock ? { clock: hooks.clock } : {}),
+      ...(hooks.fabricFor ? { fabricFor: hooks.fabricFor } : {}),
+    },
     {
       uploadLimitBytes: config.uploadLimitBytes,
       jsonLimitBytes: 1024 * 1024,

@@ -5,8 +5,9 @@ import {
   toVoxfleetError,
   type FileTranscriptionResult,
 } from '../core/index.js';
+import { callerHeaders, type CallerOptions } from './caller.js';
 
-export interface TranscribeFileOptions {
+export interface TranscribeFileOptions extends CallerOptions {
   readonly model?: string;
   readonly language?: string;
   readonly responseFormat?: 'json' | 'text' | 'verbose_json' | 'srt' | 'vtt';
@@ -29,6 +30,7 @@ export async function transcribeBytes(
   for (const g of options.timestampGranularities ?? []) form.append('timestamp_granularities[]', g);
   const res = await request(new URL('/v1/audio/transcriptions', baseUrl), {
     method: 'POST',
+    headers: callerHeaders(options),
     body: form,
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   });
@@ -42,7 +44,7 @@ export type VerboseTranscript = Pick<FileTranscriptionResult, 'text'> & {
   words?: { word: string; start: number; end: number }[];
 };
 
-export interface SynthesizeOptions {
+export interface SynthesizeOptions extends CallerOptions {
   readonly model?: string;
   readonly voice?: string;
   readonly format?: 'wav' | 'pcm' | 'mp3' | 'flac';
@@ -56,7 +58,7 @@ export async function synthesizeSpeech(
 ): Promise<Response> {
   return request(new URL('/v1/audio/speech', baseUrl), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...callerHeaders(options) },
     body: JSON.stringify({
       model: options.model ?? 'tts-1',
       input,

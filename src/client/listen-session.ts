@@ -10,8 +10,9 @@ import {
   type RawEncoding,
   type StreamEvent,
 } from '../core/index.js';
+import { callerHeaders, type CallerOptions } from './caller.js';
 
-export interface ListenOptions {
+export interface ListenOptions extends CallerOptions {
   readonly model?: string;
   readonly language?: string;
   readonly encoding?: RawEncoding;
@@ -49,7 +50,7 @@ export class ListenSession {
     signal?: AbortSignal,
   ): Promise<ListenSession> {
     const url = new URL('/v1/listen', baseUrl.replace(/^http/, 'ws'));
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, { headers: callerHeaders(options) });
     const session = new ListenSession(socket);
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
@@ -71,6 +72,27 @@ export class ListenSession {
       });
       if (signal?.aborted === true) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
+      // Refused before the upgrade (a bad API key, an unknown region): the body says why.
+      socket.once('unexpected-response', (_req, res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          socket.terminate();
+          let wire: Record<string, unknown> = {
+            code: 'INTERNAL',
+            message: `HTTP ${res.statusCode}`,
+          };
+          try {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+              error?: Record<string, unknown>;
+            };
+            wire = body.error ?? wire;
+          } catch {
+            // not JSON: keep the status
+          }
+          reject(errorFromWire(wire));
+        });
+      });
       socket.once('error', (err) =>
         reject(new VoxfleetError('NOT_READY', `cannot reach ${url.origin}: ${err.message}`)),
       );

@@ -21,6 +21,8 @@ export const ERROR_CATALOG = Object.freeze({
   INVALID_ARGUMENT: spec(400),
   UNSUPPORTED_RESPONSE_FORMAT: spec(400),
   NOT_FOUND: spec(404),
+  // No API key, or one no tenant holds (only when the fleet file lists tenants).
+  UNAUTHENTICATED: spec(401),
   PROTOCOL_VIOLATION: spec(400),
   // Audio input
   AUDIO_EMPTY: spec(400),
@@ -127,12 +129,15 @@ export function errorFromWire(wire: {
   code?: unknown;
   message?: unknown;
   field?: unknown;
+  /** REST's OpenAI-shaped envelope names the field `param`. */
+  param?: unknown;
   retry_after_ms?: unknown;
 }): VoxfleetError {
   const code = isErrorCode(wire.code) ? wire.code : 'INTERNAL';
   const message = typeof wire.message === 'string' ? wire.message : 'unknown error';
+  const field = typeof wire.field === 'string' ? wire.field : wire.param;
   return new VoxfleetError(code, message, {
-    ...(typeof wire.field === 'string' ? { field: wire.field } : {}),
+    ...(typeof field === 'string' ? { field } : {}),
     ...(typeof wire.retry_after_ms === 'number' ? { retryAfterMs: wire.retry_after_ms } : {}),
   });
 }

@@ -5,7 +5,7 @@
  */
 import fastifyMultipart from '@fastify/multipart';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { VoxfleetError, systemClock, type Clock } from '../core/index.js';
 import type { FabricClient } from '../fabric/index.js';
 import {
@@ -14,6 +14,7 @@ import {
   type LoggerOptions,
   type Telemetry,
 } from '../telemetry/index.js';
+import type { FabricForRequest } from './callers.js';
 import { sendError } from './http-errors.js';
 import { registerConsoleRoutes } from './routes/console-assets.js';
 import { FLEET_HISTORY, registerFleetRoutes } from './routes/fleet.js';
@@ -36,7 +37,13 @@ export interface GatewayConfig {
 }
 
 export interface GatewayDeps {
+  /** What the operational and fleet routes report on, and serves every call by default. */
   readonly fabric: FabricClient;
+  /**
+   * The fabric for one request's caller (tenant, zone, locality); it may throw
+   * UNAUTHENTICATED. Run once per call request, before a WebSocket is upgraded.
+   */
+  readonly fabricFor?: FabricForRequest;
   readonly telemetry: Telemetry;
   readonly clock?: Clock;
 }
@@ -63,19 +70,29 @@ export async function buildGateway(
     ),
   );
 
+  // Callers are resolved before the handler (and before a WebSocket upgrade), so a bad key is
+  // an HTTP 401 and the handler only ever sees a caller's own fabric.
+  const callerFabric = new WeakMap<FastifyRequest, FabricClient>();
+  const resolveCaller = deps.fabricFor;
+  if (resolveCaller !== undefined)
+    app.addHook('onRequest', async (req) => {
+      if (isCallRoute(req.url)) callerFabric.set(req, resolveCaller(req));
+    });
+  const fabricFor: FabricForRequest = (req) => callerFabric.get(req) ?? deps.fabric;
+
   registerOperationalRoutes(app, deps.fabric, deps.telemetry);
   registerTranscriptionRoutes(app, {
-    fabric: deps.fabric,
+    fabricFor,
     telemetry: deps.telemetry,
     uploadLimitBytes: config.uploadLimitBytes,
   });
   registerSpeechRoute(app, {
-    fabric: deps.fabric,
+    fabricFor,
     telemetry: deps.telemetry,
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   registerListenRoute(app, {
-    fabric: deps.fabric,
+    fabricFor,
     telemetry: deps.telemetry,
     idleTimeoutMs: config.idleTimeoutMs,
     ...(deps.clock ? { clock: deps.clock } : {}),
@@ -90,6 +107,11 @@ export async function buildGateway(
   });
   if (config.consoleDir !== undefined) registerConsoleRoutes(app, config.consoleDir);
   return app;
+}
+
+/** Requests that do work for a caller (and so need one); health, metrics and the console don't. */
+function isCallRoute(url: string): boolean {
+  return url.startsWith('/v1/audio/') || url.startsWith('/v1/listen');
 }
 
 interface FastifyLikeError {

@@ -24,6 +24,7 @@ export class Telemetry {
   private readonly decodeWait: Histogram<'class'>;
   private readonly streamCapacity: Gauge;
   private readonly streamFailover: Histogram;
+  private readonly routeAudit: Counter;
   private capacitySource: (() => number) | undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -114,6 +115,12 @@ export class Telemetry {
       buckets: LATENCY_BUCKETS_S,
       registers: [r],
     });
+    this.routeAudit = new Counter({
+      name: 'voxfleet_route_audit_total',
+      help: "Routing decisions recorded for audit: calls served outside the caller's region (served_cross_region) and callers refused because their zone had no healthy worker (residency_unavailable).",
+      labelNames: ['event', 'zone', 'from', 'to'],
+      registers: [r],
+    });
     const source = (): number | undefined => this.capacitySource?.();
     this.streamCapacity = new Gauge({
       name: 'voxfleet_stream_capacity',
@@ -133,6 +140,10 @@ export class Telemetry {
 
   streamFailedOver(gapMs: number): void {
     this.streamFailover.observe(gapMs / 1000);
+  }
+
+  routeAudited(event: string, zone: string, from: string, to: string): void {
+    this.routeAudit.inc({ event, zone, from, to });
   }
 
   streamRefused(reason: string): void {

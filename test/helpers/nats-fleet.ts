@@ -60,7 +60,10 @@ export async function startNatsFleet(
     workers.push({ worker, host, connection });
   }
   const gatewayConnection = await connectToNats(natsUrl, 'gateway');
-  const fabric = await NatsFabric.start({ connection: gatewayConnection, regions: [options.region] });
+  const fabric = await NatsFabric.start({
+    connection: gatewayConnection,
+    regions: [options.region],
+  });
   await fabric.waitForWorkers((ws) => ws.length === options.workers, 10_000);
   const gateway = await startGatewayServer(withStreamFailover(fabric), new Telemetry(), config);
   return {

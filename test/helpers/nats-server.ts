@@ -74,7 +74,7 @@ export async function startNatsServer(
   }
 }
 
-async function waitForPortsFile(
+export async function waitForPortsFile(
   child: ChildProcess,
   dir: string,
   timeoutMs: number,
@@ -99,7 +99,7 @@ async function waitForPortsFile(
   throw new Error(`nats-server did not start within ${timeoutMs} ms: ${stderr()}`);
 }
 
-async function killAndWait(child: ChildProcess): Promise<void> {
+export async function killAndWait(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');

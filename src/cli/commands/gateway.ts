@@ -1,24 +1,25 @@
 import type { Command } from 'commander';
-import { compileServeConfig, type ServeOptions } from '../../core/index.js';
-import {
-  NATS_FABRIC_DEFAULTS,
-  NatsFabric,
-  connectToNats,
-  withStreamFailover,
-} from '../../fabric/index.js';
+import { compileServeConfig, invalidArgument, type ServeOptions } from '../../core/index.js';
+import { NATS_FABRIC_DEFAULTS, loadFleetConfig, natsAddress } from '../../fabric/index.js';
+import { openGatewayFabric } from '../gateway-fabric.js';
 import { Telemetry } from '../../telemetry/index.js';
 import { startGatewayServer } from '../gateway-server.js';
 import { addPlacementOptions, untilStopped, type FleetPlacementOptions } from './fleet-options.js';
 import { toInt } from './worker-options.js';
 
 type GatewayCommandOptions = ServeOptions &
-  FleetPlacementOptions & { openTimeoutMs?: number; missedHeartbeats?: number };
+  FleetPlacementOptions & { fleet?: string; openTimeoutMs?: number; missedHeartbeats?: number };
 
 export function registerGateway(program: Command): void {
   const command = program
     .command('gateway')
     .description('run the HTTP/WebSocket API over workers reached through NATS');
   addPlacementOptions(command, false)
+    .option(
+      '--fleet <file>',
+      'fleet file (JSON): regions, zones, tenants; routes across regions (env VOXFLEET_FLEET)',
+      process.env.VOXFLEET_FLEET,
+    )
     .option('--host <host>', 'address to listen on (env VOXFLEET_HOST; default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (env VOXFLEET_PORT; default 8080)', toInt)
     .option(
@@ -36,36 +37,42 @@ export function registerGateway(program: Command): void {
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent')
     .option('--no-console', 'do not serve the web console at /')
     .action(async (opts: GatewayCommandOptions) => {
-      const { nats, region, openTimeoutMs, missedHeartbeats, ...rest } = opts;
+      const { nats, region, fleet, openTimeoutMs, missedHeartbeats, ...rest } = opts;
       const config = compileServeConfig(rest);
-      const connection = await connectToNats(nats, `voxfleet-gateway-${region}`);
-      const fabric = await NatsFabric.start({
-        connection,
-        regions: [region],
-        ...(openTimeoutMs !== undefined ? { openTimeoutMs } : {}),
-        ...(missedHeartbeats !== undefined ? { missedHeartbeats } : {}),
-      });
-      // Streams survive the loss of their worker: replayed from the last final elsewhere.
+      const fleetConfig = fleet === undefined ? undefined : loadFleetConfig(fleet);
+      if (fleetConfig !== undefined && !fleetConfig.regions.some((r) => r.name === region))
+        throw invalidArgument('--region', "must be one of the fleet file's regions", region);
+      // Set once the server runs; the fabric's observers log through it.
       const log: { info?: (fields: object, message: string) => void } = {};
       const telemetry = new Telemetry();
-      const client = withStreamFailover(fabric, {
-        observer: {
-          // Identifiers and timings only: never audio or text.
+      const gatewayFabric = await openGatewayFabric({
+        nats,
+        region,
+        ...(fleetConfig !== undefined ? { fleet: fleetConfig } : {}),
+        ...(openTimeoutMs !== undefined ? { openTimeoutMs } : {}),
+        ...(missedHeartbeats !== undefined ? { missedHeartbeats } : {}),
+        // Identifiers, region names and timings only: never audio or text.
+        failover: {
           failedOver: (sessionId, gapMs, replayedS) => {
             telemetry.streamFailedOver(gapMs);
             log.info?.({ sessionId, gapMs: Math.round(gapMs), replayedS }, 'stream failed over');
           },
         },
+        audit: (event) => {
+          telemetry.routeAudited(event.event, event.zone ?? '', event.from, event.to ?? '');
+          log.info?.({ audit: event }, 'routing audit');
+        },
       });
-      const server = await startGatewayServer(client, telemetry, config);
+      const server = await startGatewayServer(gatewayFabric.fabric, telemetry, config, {
+        ...(gatewayFabric.fabricFor !== undefined ? { fabricFor: gatewayFabric.fabricFor } : {}),
+      });
       log.info = (fields, message) => server.app.log.info(fields, message);
       process.stderr.write(
-        `voxfleet gateway listening on ${server.url}, workers of region ${region} through ${nats}\n`,
+        `voxfleet gateway listening on ${server.url}, ${gatewayFabric.describe} through ${natsAddress(nats)}\n`,
       );
       const stop = async (): Promise<void> => {
         await server.app.close();
-        await fabric.close();
-        await connection.drain();
+        await gatewayFabric.close();
       };
       // The gateway holds no work of its own: closing the app waits for open requests.
       await untilStopped(stop, stop);

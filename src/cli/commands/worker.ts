@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { compileServeConfig, newId, type ServeOptions } from '../../core/index.js';
-import { NatsWorkerHost, WORKER_HOST_DEFAULTS, connectToNats } from '../../fabric/index.js';
+import {
+  NatsWorkerHost,
+  WORKER_HOST_DEFAULTS,
+  connectToNats,
+  natsAddress,
+} from '../../fabric/index.js';
 import { Telemetry } from '../../telemetry/index.js';
 import { createPullProgressBar } from '../progress.js';
 import { startSpeechWorker } from '../worker-setup.js';
@@ -48,7 +53,7 @@ export function registerWorker(program: Command): void {
       ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
     });
     process.stderr.write(
-      `voxfleet worker ${worker.config.id} serving ${zone}/${region} through ${nats} ` +
+      `voxfleet worker ${worker.config.id} serving ${zone}/${region} through ${natsAddress(nats)} ` +
         `(ready in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
     );
     await untilStopped(

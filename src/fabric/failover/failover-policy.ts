@@ -41,7 +41,10 @@ export function isRetryableOpen(code: ErrorCode): boolean {
     code === 'WORKER_LOST' ||
     code === 'NOT_READY' ||
     code === 'OVER_CAPACITY' ||
-    code === 'SHUTTING_DOWN'
+    code === 'SHUTTING_DOWN' ||
+    // The zone may be back within the backoff (a worker restarting); if not, the stream ends
+    // with this code, never served outside the zone.
+    code === 'RESIDENCY_UNAVAILABLE'
   );
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../../core/index.js';
 import type { FabricClient, StreamChannel } from '../../fabric/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
+import type { FabricForRequest } from '../callers.js';
 import {
   parseClientMessage,
   parseListenSettings,
@@ -24,7 +25,8 @@ import {
 } from '../listen-protocol.js';
 
 export interface ListenRouteOptions {
-  readonly fabric: FabricClient;
+  /** The fabric that serves this request's caller. */
+  readonly fabricFor: FabricForRequest;
   readonly telemetry: Telemetry;
   /** No audio and no keepalive for this long closes the session. */
   readonly idleTimeoutMs: number;
@@ -43,7 +45,9 @@ export function registerListenRoute(app: FastifyInstance, options: ListenRouteOp
     const hasQuerySettings = ['encoding', 'sample_rate', 'model', 'language'].some(
       (k) => k in query,
     );
-    new ListenConnection(socket, options).begin(hasQuerySettings ? query : undefined);
+    new ListenConnection(socket, options.fabricFor(req), options).begin(
+      hasQuerySettings ? query : undefined,
+    );
   });
 }
 
@@ -61,6 +65,7 @@ class ListenConnection {
 
   constructor(
     private readonly socket: WebSocket,
+    private readonly fabric: FabricClient,
     private readonly options: ListenRouteOptions,
   ) {
     this.clock = options.clock ?? systemClock;
@@ -123,7 +128,7 @@ class ListenConnection {
   private start(settings: ListenSettings): void {
     this.state = 'opening';
     const sessionId = newId('sess');
-    this.options.fabric
+    this.fabric
       .openStream(
         {
           sessionId,

@@ -12,13 +12,14 @@ import {
   type Clock,
   type SpeechFormat,
 } from '../../core/index.js';
-import type { FabricClient } from '../../fabric/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
+import type { FabricForRequest } from '../callers.js';
 import { sendError } from '../http-errors.js';
 import { parseBody } from '../validation.js';
 
 export interface SpeechRouteOptions {
-  readonly fabric: FabricClient;
+  /** The fabric that serves this request's caller. */
+  readonly fabricFor: FabricForRequest;
   readonly telemetry: Telemetry;
   readonly clock?: Clock;
 }
@@ -53,7 +54,7 @@ export function registerSpeechRoute(app: FastifyInstance, options: SpeechRouteOp
           { field: 'response_format' },
         );
       }
-      const synthesis = await options.fabric.synthesize(
+      const synthesis = await options.fabricFor(req).synthesize(
         {
           ...(body.model !== undefined ? { model: body.model } : {}),
           ...(body.voice !== undefined ? { voice: body.voice } : {}),

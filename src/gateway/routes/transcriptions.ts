@@ -14,11 +14,13 @@ import {
 } from '../../core/index.js';
 import type { FabricClient } from '../../fabric/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
+import type { FabricForRequest } from '../callers.js';
 import { sendError } from '../http-errors.js';
 import { parseTranscriptFormat, renderTranscript } from '../transcript-formats.js';
 
 export interface TranscriptionRouteOptions {
-  readonly fabric: FabricClient;
+  /** The fabric that serves this request's caller. */
+  readonly fabricFor: FabricForRequest;
   readonly telemetry: Telemetry;
   readonly uploadLimitBytes: number;
 }
@@ -75,8 +77,9 @@ async function handle(
       ...rawFormat(field('encoding'), field('sample_rate')),
     };
     model = request.model ?? '';
-    if (stream) return await streamTranscript(reply, options, request, abort.signal, route);
-    const result = await options.fabric.transcribe(request, { signal: abort.signal });
+    const fabric = options.fabricFor(req);
+    if (stream) return await streamTranscript(reply, fabric, options, request, abort.signal, route);
+    const result = await fabric.transcribe(request, { signal: abort.signal });
     model = result.model;
     const rendered = renderTranscript(result, format, {
       task,
@@ -95,6 +98,7 @@ async function handle(
 /** Server-sent events in OpenAI's transcription stream shape, one delta per segment. */
 async function streamTranscript(
   reply: FastifyReply,
+  fabric: FabricClient,
   options: TranscriptionRouteOptions,
   request: FileTranscriptionRequest,
   signal: AbortSignal,
@@ -116,7 +120,7 @@ async function streamTranscript(
     reply.raw.write(`data: ${JSON.stringify(event)}\n\n`);
   };
   try {
-    const result = await options.fabric.transcribe(request, {
+    const result = await fabric.transcribe(request, {
       signal,
       onSegment: (s) =>
         write({

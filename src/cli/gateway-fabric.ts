@@ -1,0 +1,94 @@
+/**
+ * The fabric a `voxfleet gateway` serves through. Without a fleet file: the workers of its own
+ * region, through one NATS connection. With one: a RegionRouter over one NatsFabric per
+ * residency zone, each on a connection with that zone's credentials (so NATS permissions, not
+ * just our code, keep a zone's audio on its own subjects), and per-caller clients that fail
+ * streams over along the caller's region plan.
+ */
+import {
+  NatsFabric,
+  RegionRouter,
+  connectToNats,
+  withStreamFailover,
+  type AuditEvent,
+  type FabricClient,
+  type FailoverObserver,
+  type FleetConfig,
+  type NatsConnection,
+} from '../fabric/index.js';
+import { callerReader, type FabricForRequest } from '../gateway/index.js';
+
+export interface GatewayFabricOptions {
+  readonly nats: string;
+  readonly region: string;
+  readonly fleet?: FleetConfig;
+  readonly openTimeoutMs?: number;
+  readonly missedHeartbeats?: number;
+  readonly failover: FailoverObserver;
+  readonly audit: (event: AuditEvent) => void;
+}
+
+export interface GatewayFabric {
+  /** Every worker the gateway can reach: what health, models and the fleet view report. */
+  readonly fabric: FabricClient;
+  readonly fabricFor?: FabricForRequest;
+  readonly describe: string;
+  close(): Promise<void>;
+}
+
+export async function openGatewayFabric(options: GatewayFabricOptions): Promise<GatewayFabric> {
+  const tuning = {
+    ...(options.openTimeoutMs !== undefined ? { openTimeoutMs: options.openTimeoutMs } : {}),
+    ...(options.missedHeartbeats !== undefined
+      ? { missedHeartbeats: options.missedHeartbeats }
+      : {}),
+  };
+  const name = `voxfleet-gateway-${options.region}`;
+  const fleet = options.fleet;
+  if (fleet === undefined) {
+    const connection = await connectToNats(options.nats, name);
+    const fabric = await NatsFabric.start({ connection, regions: [options.region], ...tuning });
+    return {
+      fabric: withStreamFailover(fabric, { observer: options.failover }),
+      describe: `workers of region ${options.region}`,
+      async close() {
+        await fabric.close();
+        await connection.drain();
+      },
+    };
+  }
+  const connections: NatsConnection[] = [];
+  const byZone = new Map<string, NatsFabric>();
+  try {
+    for (const zone of new Set(fleet.regions.map((r) => r.zone))) {
+      const connection = await connectToNats(options.nats, `${name}-${zone}`, fleet.zones[zone]);
+      connections.push(connection);
+      const regions = fleet.regions.filter((r) => r.zone === zone).map((r) => r.name);
+      byZone.set(zone, await NatsFabric.start({ connection, regions, zone, ...tuning }));
+    }
+  } catch (err) {
+    await Promise.all(connections.map((c) => c.close()));
+    throw err;
+  }
+  const router = new RegionRouter({
+    regions: fleet.regions,
+    fabricForZone: (zone) => byZone.get(zone)!,
+    audit: { record: options.audit },
+  });
+  const readCaller = callerReader(fleet, options.region);
+  // Health, models and the fleet view see every zone; calls always go through fabricFor.
+  const everyone: FabricClient = {
+    ...router.forCaller({ locality: options.region }),
+    close: () => router.close(),
+  };
+  return {
+    fabric: everyone,
+    fabricFor: (req) =>
+      withStreamFailover(router.forCaller(readCaller(req)), { observer: options.failover }),
+    describe: `${fleet.regions.length} regions in ${byZone.size} zones`,
+    async close() {
+      await router.close();
+      await Promise.all(connections.map((c) => c.drain()));
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** Who the client is and where it is, as request headers, for gateways that route by tenant. */
+export interface CallerOptions {
+  /** Sent as `Authorization: Bearer <key>`; needed when the gateway's fleet lists tenants. */
+  readonly apiKey?: string;
+  /** The region the caller is nearest to (`x-voxfleet-region`); default: the gateway's own. */
+  readonly region?: string;
+}
+
+export function callerHeaders(options: CallerOptions): Record<string, string> {
+  return {
+    ...(options.apiKey !== undefined ? { authorization: `Bearer ${options.apiKey}` } : {}),
+    ...(options.region !== undefined ? { 'x-voxfleet-region': options.region } : {}),
+  };
+}

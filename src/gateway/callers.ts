@@ -1,0 +1,56 @@
+/**
+ * Who is calling, and so which fabric serves the call. A gateway without a fleet file serves
+ * everyone through one fabric. With one, the caller is the tenant holding the request's API
+ * key (`Authorization: Bearer <key>` or `x-api-key`; only the key's SHA-256 is compared), its
+ * zone comes from the fleet file, and its locality is the region it asked for
+ * (`x-voxfleet-region` header or `region` query parameter) or the gateway's own.
+ */
+import type { FastifyRequest } from 'fastify';
+import { VoxfleetError, invalidArgument } from '../core/index.js';
+import { apiKeyDigest, type Caller, type FabricClient, type FleetConfig } from '../fabric/index.js';
+
+export type FabricForRequest = (req: FastifyRequest) => FabricClient;
+
+export const REGION_HEADER = 'x-voxfleet-region';
+
+/** Reads the caller of a request; throws UNAUTHENTICATED or INVALID_ARGUMENT (region). */
+export function callerReader(
+  fleet: FleetConfig,
+  localRegion: string,
+): (req: FastifyRequest) => Caller {
+  const tenantByDigest = new Map(
+    fleet.tenants.flatMap((t) => t.keySha256.map((digest) => [digest, t] as const)),
+  );
+  const regions = new Set(fleet.regions.map((r) => r.name));
+  return (req) => {
+    const locality = localityOf(req) ?? localRegion;
+    if (!regions.has(locality)) throw invalidArgument('region', 'names no region', locality);
+    if (fleet.tenants.length === 0) return { locality };
+    const key = apiKeyOf(req);
+    const tenant = key === undefined ? undefined : tenantByDigest.get(apiKeyDigest(key));
+    if (tenant === undefined)
+      throw new VoxfleetError(
+        'UNAUTHENTICATED',
+        key === undefined ? 'an API key is required' : 'the API key is not valid',
+      );
+    return {
+      tenant: tenant.id,
+      locality,
+      ...(tenant.zone !== undefined ? { zone: tenant.zone } : {}),
+    };
+  };
+}
+
+function apiKeyOf(req: FastifyRequest): string | undefined {
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string' && /^bearer /i.test(auth)) return auth.slice(7).trim() || undefined;
+  const header = req.headers['x-api-key'];
+  return typeof header === 'string' && header !== '' ? header : undefined;
+}
+
+function localityOf(req: FastifyRequest): string | undefined {
+  const header = req.headers[REGION_HEADER];
+  if (typeof header === 'string' && header !== '') return header;
+  const query = (req.query ?? {}) as Record<string, unknown>;
+  return typeof query.region === 'string' && query.region !== '' ? query.region : undefined;
+}
