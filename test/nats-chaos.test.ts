@@ -16,6 +16,12 @@ import { DEV_AUDIO, MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
 import { startVoxfleet, type VoxfleetProcess } from './helpers/voxfleet-process.js';
 import { finalsOf, pcm16kOf } from './helpers/recorded-audio.js';
 import { assertWellFormedStream } from './helpers/stream-assertions.js';
+import {
+  duplicateFinals,
+  lostWords,
+  meanNewObservationMs,
+  recordChaos,
+} from './helpers/chaos-report.js';
 
 const REGION = 'chaos';
 const MODELS = ['whisper-tiny.en', 'silero-vad'];
@@ -126,6 +132,19 @@ test('kill -9 of the worker serving a stream: same transcript, no final twice, n
   // On-call sees it: the gateway counts the failover and how long it took.
   const metrics = await (await fetch(new URL('/metrics', gatewayUrl))).text();
   assert.match(metrics, /^voxfleet_stream_failover_seconds_count 1$/m);
+  const got = finals.map((f) => f.text);
+  recordChaos('worker_killed_mid_stream', {
+    lost_words: lostWords(
+      expected.map((f) => f.text),
+      got,
+    ),
+    duplicate_finals: duplicateFinals(got),
+    residency_violations: 0,
+    failover_ms: Math.round(
+      meanNewObservationMs('', metrics, 'voxfleet_stream_failover_seconds') ?? NaN,
+    ),
+    next_event_after_kill_ms: Math.round(firstAfterKill - killedAt),
+  });
   // The survivor serves on; the dead one is gone from the gateway's view.
   await observer.waitForWorkers((ws) => ws.every((w) => w.id !== killedId), 10_000);
 });
