@@ -21,13 +21,8 @@ import { join } from 'node:path';
 import { connect, type NatsConnection as RawConnection } from '@nats-io/transport-node';
 import { ListenSession, streamPcm16 } from '../src/client/index.js';
 import { VoxfleetError, type StreamEvent } from '../src/core/index.js';
-import {
-  NatsFabric,
-  apiKeyDigest,
-  connectToNats,
-  type FleetConfig,
-  type NatsConnection,
-} from '../src/fabric/index.js';
+import { NatsFabric, connectToNats, type NatsConnection } from '../src/fabric/index.js';
+import { apiKeyDigest, type FleetConfig } from '../src/routing/index.js';
 import { openModelStore } from '../src/registry/index.js';
 import {
   duplicateFinals,

@@ -13,14 +13,9 @@ import assert from 'node:assert/strict';
 import { connect, type NatsConnection as RawConnection } from '@nats-io/transport-node';
 import { ListenSession } from '../src/client/index.js';
 import { VoxfleetError, compileServeConfig } from '../src/core/index.js';
-import {
-  NatsWorkerHost,
-  apiKeyDigest,
-  connectToNats,
-  type AuditEvent,
-  type FleetConfig,
-  type NatsConnection,
-} from '../src/fabric/index.js';
+import { NatsWorkerHost, connectToNats, type NatsConnection } from '../src/fabric/index.js';
+import { apiKeyDigest, type FleetConfig } from '../src/routing/index.js';
+import { type AuditEvent } from '../src/gateway/index.js';
 import { FakeWorker } from '../src/fabric/testing/fake-worker.js';
 import { openGatewayFabric, type GatewayFabric } from '../src/cli/gateway-fabric.js';
 import { startGatewayServer, type GatewayServer } from '../src/cli/gateway-server.js';

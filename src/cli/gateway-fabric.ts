@@ -7,16 +7,20 @@
  */
 import {
   NatsFabric,
-  RegionRouter,
   connectToNats,
   withStreamFailover,
-  type AuditEvent,
   type FabricClient,
   type FailoverObserver,
-  type FleetConfig,
   type NatsConnection,
 } from '../fabric/index.js';
-import { callerReader, type FabricForRequest } from '../gateway/index.js';
+import {
+  RegionRouter,
+  callerReader,
+  type AuditEvent,
+  type FabricForRequest,
+} from '../gateway/index.js';
+import { BreakerBoard, type FleetConfig } from '../routing/index.js';
+import { systemClock } from '../core/index.js';
 
 export interface GatewayFabricOptions {
   readonly nats: string;
@@ -57,6 +61,9 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
       },
     };
   }
+  // One board for the whole gateway: a worker or region that keeps failing is skipped by every
+  // zone's fabric and every caller alike.
+  const health = new BreakerBoard(systemClock);
   const connections: NatsConnection[] = [];
   const byZone = new Map<string, NatsFabric>();
   try {
@@ -64,7 +71,7 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
       const connection = await connectToNats(options.nats, `${name}-${zone}`, fleet.zones[zone]);
       connections.push(connection);
       const regions = fleet.regions.filter((r) => r.zone === zone).map((r) => r.name);
-      byZone.set(zone, await NatsFabric.start({ connection, regions, zone, ...tuning }));
+      byZone.set(zone, await NatsFabric.start({ connection, regions, zone, health, ...tuning }));
     }
   } catch (err) {
     await Promise.all(connections.map((c) => c.close()));

@@ -7,7 +7,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { VoxfleetError, invalidArgument } from '../core/index.js';
-import { apiKeyDigest, type Caller, type FabricClient, type FleetConfig } from '../fabric/index.js';
+import type { FabricClient } from '../fabric/index.js';
+import { apiKeyDigest, type Caller, type FleetConfig } from '../routing/index.js';
 
 export type FabricForRequest = (req: FastifyRequest) => FabricClient;
 

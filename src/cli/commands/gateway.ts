@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { compileServeConfig, invalidArgument, type ServeOptions } from '../../core/index.js';
-import { NATS_FABRIC_DEFAULTS, loadFleetConfig, natsAddress } from '../../fabric/index.js';
+import { NATS_FABRIC_DEFAULTS, natsAddress } from '../../fabric/index.js';
+import { loadFleetConfig } from '../../routing/index.js';
 import { openGatewayFabric } from '../gateway-fabric.js';
 import { Telemetry } from '../../telemetry/index.js';
 import { startGatewayServer } from '../gateway-server.js';

@@ -11,8 +11,8 @@
  *
  * Regions: the fabric follows the discovery bucket of every region it may use and tries them
  * in a call's route order (region-router.ts passes the caller's plan; the default route is the
- * regions in the order given). Circuit breakers per worker and per region skip what keeps
- * failing, with half-open probes to notice when it recovers.
+ * regions in the order given). An injected CallHealth (routing's circuit breakers, per worker
+ * and per region) skips what keeps failing, with half-open probes to notice recovery.
  */
 import type { KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
@@ -39,11 +39,7 @@ import type {
 } from '../contract.js';
 import { pickWorkerOrder, readyModels } from '../in-process.js';
 import { ChunkQueue } from './chunk-queue.js';
-import {
-  BreakerBoard,
-  DEFAULT_BREAKER_POLICY,
-  type BreakerPolicy,
-} from '../regions/circuit-breaker.js';
+import { ALWAYS_HEALTHY, regionKey, workerKey, type CallHealth } from './call-health.js';
 import { assertJetStream, bindDiscoveryBucket } from './discovery.js';
 import { NoResponderError, RemoteCall, type RemoteCallHandlers } from './remote-call.js';
 import { assertSubjectToken, discoveryFilter, type CallKind } from './subjects.js';
@@ -56,7 +52,8 @@ export interface NatsFabricOptions {
   readonly regions: readonly string[];
   /** Only workers of this residency zone; any zone when undefined. */
   readonly zone?: string;
-  readonly breakerPolicy?: BreakerPolicy;
+  /** Circuit breakers for workers and regions (routing's BreakerBoard); none: always try. */
+  readonly health?: CallHealth;
   readonly clock?: Clock;
   /** Heartbeats a worker may miss before it is dropped. */
   readonly missedHeartbeats?: number;
@@ -93,8 +90,7 @@ export interface CallRoute {
 export class NatsFabric implements FabricClient {
   private readonly registry: WorkerRegistry;
   private readonly watchers = new Set<QueuedIterator<KvWatchEntry>>();
-  private readonly workerBreakers: BreakerBoard;
-  private readonly regionBreakers: BreakerBoard;
+  private readonly health: CallHealth;
   private readonly defaultRoute: CallRoute;
   private closed = false;
   private readonly callsByWorker = new Map<string, Set<RemoteCall>>();
@@ -112,9 +108,7 @@ export class NatsFabric implements FabricClient {
   ) {
     this.clock = options.clock ?? systemClock;
     this.defaultRoute = { regions: options.regions };
-    const policy = options.breakerPolicy ?? DEFAULT_BREAKER_POLICY;
-    this.workerBreakers = new BreakerBoard(this.clock, policy);
-    this.regionBreakers = new BreakerBoard(this.clock, policy);
+    this.health = options.health ?? ALWAYS_HEALTHY;
     this.openTimeoutMs = options.openTimeoutMs ?? NATS_FABRIC_DEFAULTS.openTimeoutMs;
     this.registry = new WorkerRegistry(
       this.clock,
@@ -157,14 +151,6 @@ export class NatsFabric implements FabricClient {
   /** The region each known worker announced, by worker id. */
   regionOf(workerId: string): string | undefined {
     return this.registry.get(workerId)?.announcement.region;
-  }
-
-  /** Breakers that are open or half-open, keyed `worker:<id>` or `region:<name>`. */
-  trippedBreakers(): Array<{ key: string; state: string }> {
-    return [
-      ...this.workerBreakers.notClosed().map((b) => ({ ...b, key: `worker:${b.key}` })),
-      ...this.regionBreakers.notClosed().map((b) => ({ ...b, key: `region:${b.key}` })),
-    ];
   }
 
   workers(): WorkerStatus[] {
@@ -372,19 +358,19 @@ export class NatsFabric implements FabricClient {
     let full: VoxfleetError | undefined;
     let lost: VoxfleetError | undefined;
     for (const region of route.regions) {
-      const regionBreaker = this.regionBreakers.get(region);
+      const regionHealth = regionKey(region);
       const candidates = pickWorkerOrder(
         this.registry
           .entries()
           .filter((w) => w.announcement.region === region)
           .map((w) => ({ status: w.status, zone: w.announcement.zone })),
         forStream,
-      ).filter((c) => this.workerBreakers.get(c.status.id).admits);
-      if (candidates.length === 0 || !regionBreaker.tryPass()) continue;
+      ).filter((c) => this.health.admits(workerKey(c.status.id)));
+      if (candidates.length === 0 || !this.health.tryPass(regionHealth)) continue;
       let regionFailures = 0;
       for (const { status, zone } of candidates) {
-        const breaker = this.workerBreakers.get(status.id);
-        if (!breaker.tryPass()) continue;
+        const workerHealth = workerKey(status.id);
+        if (!this.health.tryPass(workerHealth)) continue;
         const startedMs = this.clock.now();
         const call = new RemoteCall(
           this.connection,
@@ -401,8 +387,8 @@ export class NatsFabric implements FabricClient {
         try {
           const accepted = await call.open(request, this.openTimeoutMs);
           const tookMs = this.clock.now() - startedMs;
-          breaker.succeeded(tookMs);
-          regionBreaker.succeeded(tookMs);
+          this.health.succeeded(workerHealth, tookMs);
+          this.health.succeeded(regionHealth, tookMs);
           if (accepted.data.length > 0)
             this.lastAccepted.set(call, accepted.json<Record<string, unknown>>());
           route.onServed?.(region);
@@ -411,23 +397,23 @@ export class NatsFabric implements FabricClient {
           this.release(call);
           if (err instanceof NoResponderError || isCode(err, 'WORKER_LOST')) {
             // No responder: the call already told the registry to forget that worker.
-            breaker.failed();
+            this.health.failed(workerHealth);
             regionFailures += 1;
             lost = err instanceof VoxfleetError ? err : workerLost(status.id);
             continue;
           }
           if (isCode(err, 'OVER_CAPACITY') || isCode(err, 'SHUTTING_DOWN')) {
-            breaker.succeeded(this.clock.now() - startedMs);
+            this.health.succeeded(workerHealth, this.clock.now() - startedMs);
             full = err as VoxfleetError;
             continue;
           }
-          regionBreaker.succeeded(0);
+          this.health.succeeded(regionHealth, 0);
           throw err;
         }
       }
       // A region where every worker tried failed is a failing region; a full one is healthy.
-      if (regionFailures > 0 && full === undefined) regionBreaker.failed();
-      else regionBreaker.succeeded(0);
+      if (regionFailures > 0 && full === undefined) this.health.failed(regionHealth);
+      else this.health.succeeded(regionHealth, 0);
     }
     if (full !== undefined) throw full;
     if (lost !== undefined) throw lost;
@@ -460,7 +446,7 @@ export class NatsFabric implements FabricClient {
     if (calls === undefined) return;
     this.callsByWorker.delete(workerId);
     // Lost with calls open: a failure, not a drain (a drained worker has none left).
-    this.workerBreakers.get(workerId).failed();
+    this.health.failed(workerKey(workerId));
     for (const call of calls)
       call.fail(
         new VoxfleetError('WORKER_LOST', `worker ${workerId} stopped answering`, {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../core/clock.js';
+import { ManualClock } from '../core/clock.js';
 import { BreakerBoard, CircuitBreaker } from './circuit-breaker.js';
 
 const policy = { failures: 3, slowMs: 2000, openMs: 5000, maxOpenMs: 12_000 };

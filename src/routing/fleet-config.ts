@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { VoxfleetError, invalidArgument } from '../../core/index.js';
+import { VoxfleetError, invalidArgument } from '../core/index.js';
 
 const token = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
 

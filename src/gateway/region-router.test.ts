@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VoxfleetError, type StreamOpenRequest } from '../../core/index.js';
-import type { FabricClient, StreamChannel } from '../contract.js';
-import type { CallRoute } from '../nats/nats-fabric.js';
-import type { RegionSpec } from './fleet-config.js';
+import { VoxfleetError, type StreamOpenRequest } from '../core/index.js';
+import type { CallRoute, FabricClient, StreamChannel } from '../fabric/index.js';
+import type { RegionSpec } from '../routing/index.js';
 import { RegionRouter, type AuditEvent, type RoutableFabric } from './region-router.js';
 
 const regions: RegionSpec[] = [

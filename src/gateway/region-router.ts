@@ -14,12 +14,15 @@ import {
   type FileTranscriptionRequest,
   type FileTranscriptionResult,
   type ModelDescriptor,
-} from '../../core/index.js';
-import type { FabricClient, TranscribeCallOptions, WorkerStatus } from '../contract.js';
-import { readyModels } from '../in-process.js';
-import type { CallRoute } from '../nats/nats-fabric.js';
-import type { RegionSpec } from './fleet-config.js';
-import { planRegions, type Caller } from './region-plan.js';
+} from '../core/index.js';
+import {
+  readyModels,
+  type CallRoute,
+  type FabricClient,
+  type TranscribeCallOptions,
+  type WorkerStatus,
+} from '../fabric/index.js';
+import { planRegions, type Caller, type RegionSpec } from '../routing/index.js';
 
 /** What the router needs of a zone's fabric: a client that follows a given route. */
 export interface RoutableFabric {

@@ -7,7 +7,7 @@
  *
  * OVER_CAPACITY is not a failure: a full worker is healthy and says so quickly.
  */
-import type { Clock } from '../../core/index.js';
+import type { Clock } from '../core/index.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -95,7 +95,10 @@ export class CircuitBreaker {
   }
 }
 
-/** One breaker per key (a worker id, a region name), made on first use. */
+/**
+ * One breaker per key (`worker:<id>`, `region:<name>`), made on first use. It is the NATS
+ * fabric's CallHealth (structurally: routing does not import the fabric).
+ */
 export class BreakerBoard {
   private readonly breakers = new Map<string, CircuitBreaker>();
 
@@ -109,6 +112,22 @@ export class BreakerBoard {
     if (breaker === undefined)
       this.breakers.set(key, (breaker = new CircuitBreaker(this.clock, this.policy)));
     return breaker;
+  }
+
+  admits(key: string): boolean {
+    return this.get(key).admits;
+  }
+
+  tryPass(key: string): boolean {
+    return this.get(key).tryPass();
+  }
+
+  succeeded(key: string, latencyMs: number): void {
+    this.get(key).succeeded(latencyMs);
+  }
+
+  failed(key: string): void {
+    this.get(key).failed();
   }
 
   /** Breakers that are not closed, for metrics and the fleet view. */

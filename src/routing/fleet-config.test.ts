@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VoxfleetError } from '../../core/index.js';
+import { VoxfleetError } from '../core/index.js';
 import { apiKeyDigest, parseFleetConfig } from './fleet-config.js';
 
 const good = {
