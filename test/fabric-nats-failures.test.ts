@@ -16,6 +16,7 @@ import {
 import { openDiscoveryBucket } from '../src/fabric/nats/discovery.js';
 import { messageHeaders } from '../src/fabric/nats/wire.js';
 import { FakeWorker } from '../src/fabric/testing/fake-worker.js';
+import { BreakerBoard } from '../src/routing/index.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 
 let nats: NatsServer;
@@ -126,6 +127,76 @@ test(
     });
     await bucket.delete(`test.${region}.w-mute`);
     await fabric.close();
+  },
+);
+
+test(
+  'a worker that keeps timing out trips its breaker: skipped at once, then one half-open probe',
+  { timeout: 30_000 },
+  async () => {
+    const region = `fail-${++regions}`;
+    const clock = new ManualClock();
+    const ghost = await connection('ghost');
+    let mutedOpens = 0;
+    ghost.subscribe(`vf.test.${region}.worker.w-mute.*`, { callback: () => void mutedOpens++ });
+    await ghost.flush();
+    const bucket = await openDiscoveryBucket(ghost, region);
+    // The mute worker looks idle, the live one busy: the mute one is always tried first.
+    const muteStatus = new FakeWorker('w-mute').status();
+    await bucket.put(
+      `test.${region}.w-mute`,
+      JSON.stringify({ status: muteStatus, zone: 'test', region, heartbeatMs: 60_000 }),
+    );
+    const live = new FakeWorker('w-live', { activeStreams: 5 });
+    const host = await NatsWorkerHost.start({
+      connection: await connection('w-live'),
+      endpoint: live,
+      zone: 'test',
+      region,
+      heartbeatMs: 60_000,
+      clock: new ManualClock(),
+    });
+    const health = new BreakerBoard(clock, {
+      failures: 3,
+      slowMs: 2000,
+      openMs: 5000,
+      maxOpenMs: 60_000,
+    });
+    const fabric = await NatsFabric.start({
+      connection: await connection('gateway'),
+      regions: [region],
+      clock,
+      openTimeoutMs: 2000,
+      health,
+    });
+    await fabric.waitForWorkers((ws) => ws.length === 2, 5000);
+    const openOnce = async (): Promise<void> => {
+      const before = mutedOpens;
+      const opening = fabric.openStream(streamRequest, () => undefined);
+      let settled = false;
+      void opening.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      // Either the mute worker gets the open (then its timeout runs out on the clock) or the
+      // open went straight to the live worker.
+      while (!settled && mutedOpens === before) await ghost.flush();
+      if (!settled) clock.advance(2000);
+      (await opening).abort();
+    };
+    for (let i = 0; i < 3; i++) await openOnce();
+    assert.equal(mutedOpens, 3, 'tried, timed out, moved on to the live worker: three times');
+    assert.equal(health.get('worker:w-mute').state, 'open');
+    await openOnce();
+    assert.equal(mutedOpens, 3, 'open breaker: the mute worker is not even asked');
+    assert.equal(live.streams.length, 4);
+    clock.advance(5000);
+    await openOnce();
+    assert.equal(mutedOpens, 4, 'half-open: one probe');
+    assert.equal(health.get('worker:w-mute').state, 'open', 'the probe failed: open again');
+    await bucket.delete(`test.${region}.w-mute`);
+    await fabric.close();
+    await host.destroy();
   },
 );
 
