@@ -39,6 +39,19 @@ export interface FleetWorker {
   readonly max_streams: number;
   readonly decodes_running: number;
   readonly decodes_queued: number;
+  /** Where the worker runs (NATS fleets only). */
+  readonly region?: string;
+  readonly zone?: string;
+}
+
+/** Workers grouped by region (NATS fleets only; none for the embedded server). */
+export interface FleetRegion {
+  readonly name: string;
+  readonly zone: string;
+  readonly workers: number;
+  readonly ready_workers: number;
+  readonly active_streams: number;
+  readonly stream_capacity: number;
 }
 
 export interface Percentiles {
@@ -62,7 +75,7 @@ export interface FleetBody {
   readonly window_ms: number;
   readonly rolling_window_ms: number;
   readonly workers: readonly FleetWorker[];
-  readonly regions: readonly unknown[];
+  readonly regions: readonly FleetRegion[];
   readonly rollouts: readonly unknown[];
   readonly totals: {
     readonly errors: Readonly<Record<string, number>>;

@@ -69,10 +69,16 @@ function FleetBodyView({ fleet }: { fleet: FleetBody }) {
       </dl>
       <WorkersTable workers={fleet.workers} />
       <p class="muted">
-        Regions and residency zones:{' '}
+        Regions:{' '}
         {fleet.regions.length === 0
-          ? 'one (embedded); routing is not built yet'
-          : fleet.regions.length}
+          ? 'one (embedded)'
+          : fleet.regions
+              .map(
+                (r) =>
+                  `${r.name} (${r.zone}): ${r.ready_workers}/${r.workers} workers ready, ` +
+                  `${r.active_streams}/${r.stream_capacity} streams`,
+              )
+              .join('; ')}
         . Rollouts:{' '}
         {fleet.rollouts.length === 0 ? 'none (releases are not built yet)' : fleet.rollouts.length}.
       </p>

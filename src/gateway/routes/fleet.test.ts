@@ -90,3 +90,36 @@ test('GET /v1/fleet/events: the window first, then one point per tick; closing e
   await app.close();
   assert.equal((await reader.read()).done, true, 'the stream ends when the server closes');
 });
+
+test('GET /v1/fleet groups workers that announce a region into regions', async (t) => {
+  const history = new MetricsHistory(new Telemetry({ defaultMetrics: false }), new ManualClock(0), {
+    intervalMs: 2000,
+    windowMs: 60_000,
+  });
+  const fabric = new InProcessFabric();
+  fabric.register(new FakeWorker('w1', { region: 'eu-west', zone: 'eu', activeStreams: 1 }));
+  fabric.register(new FakeWorker('w2', { region: 'eu-west', zone: 'eu', state: 'draining' }));
+  fabric.register(new FakeWorker('w3', { region: 'us-east', zone: 'us' }));
+  const app = Fastify();
+  registerFleetRoutes(app, { fabric, history, rollingWindowMs: 60_000 });
+  t.after(() => app.close());
+  const body = (await app.inject({ url: '/v1/fleet' })).json<FleetJson>();
+  assert.deepEqual(body.regions, [
+    {
+      name: 'eu-west',
+      zone: 'eu',
+      workers: 2,
+      ready_workers: 1,
+      active_streams: 1,
+      stream_capacity: 20,
+    },
+    {
+      name: 'us-east',
+      zone: 'us',
+      workers: 1,
+      ready_workers: 1,
+      active_streams: 0,
+      stream_capacity: 10,
+    },
+  ]);
+});

@@ -66,8 +66,8 @@ function fleetBody(options: FleetRouteOptions, points: 'all' | 'last'): Record<s
     window_ms: options.history.options.windowMs,
     rolling_window_ms: options.rollingWindowMs,
     workers: options.fabric.workers().map(workerBody),
-    // Regions, residency zones and rollouts arrive with routing and release (not built yet).
-    regions: [],
+    regions: regionsOf(options.fabric.workers()),
+    // Rollouts arrive with release (not built yet).
     rollouts: [],
     totals: {
       errors: latest?.errors ?? {},
@@ -90,7 +90,30 @@ function workerBody(w: WorkerStatus): Record<string, unknown> {
     max_streams: w.maxStreams,
     decodes_running: w.decodesRunning,
     decodes_queued: w.decodesQueued,
+    ...(w.region !== undefined ? { region: w.region } : {}),
+    ...(w.zone !== undefined ? { zone: w.zone } : {}),
   };
+}
+
+/** Workers grouped by the region they announced (NATS fleets); none for the embedded server. */
+function regionsOf(workers: readonly WorkerStatus[]): Array<Record<string, unknown>> {
+  const byRegion = new Map<string, { zone: string; workers: WorkerStatus[] }>();
+  for (const w of workers) {
+    if (w.region === undefined) continue;
+    const entry = byRegion.get(w.region) ?? { zone: w.zone ?? '', workers: [] };
+    entry.workers.push(w);
+    byRegion.set(w.region, entry);
+  }
+  return [...byRegion]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, { zone, workers: ws }]) => ({
+      name,
+      zone,
+      workers: ws.length,
+      ready_workers: ws.filter((w) => w.state === 'ready').length,
+      active_streams: ws.reduce((n, w) => n + w.activeStreams, 0),
+      stream_capacity: ws.reduce((n, w) => n + w.streamCapacity, 0),
+    }));
 }
 
 function pointBody(p: FleetPoint): Record<string, unknown> {
