@@ -38,6 +38,7 @@ function workerArgs(id: string): string[] {
     ...['--nats', nats.url, '--region', REGION, '--zone', 'test', '--worker-id', id],
     ...['--heartbeat-ms', '250', '--models', MODELS.join(',')],
     ...['--data-dir', TEST_DATA_DIR, '--mirror', MODELS_MIRROR, '--inference-threads', '1'],
+    ...['--metrics-port', '0'],
   ];
 }
 
@@ -69,6 +70,17 @@ after(async () => {
   await gateway?.stop();
   await Promise.all([...(workers?.values() ?? [])].map((w) => w.stop()));
   await nats?.stop();
+});
+
+test('each worker process serves its own /metrics: the decode side the gateway cannot see', async () => {
+  for (const w of workers.values()) {
+    const url = /metrics at (http:\/\/\S+)/.exec(w.stderr())?.[1];
+    assert.ok(url !== undefined, w.stderr());
+    const text = await (await fetch(url)).text();
+    assert.match(text, /^voxfleet_stream_capacity \d+/m);
+    assert.match(text, /^# TYPE voxfleet_stream_admission_refusals_total counter$/m);
+    assert.equal((await fetch(url.replace('/metrics', '/nope'))).status, 404);
+  }
 });
 
 test('kill -9 of the worker serving a stream: same transcript, no final twice, no error', async (t) => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { compileServeConfig, newId, type ServeOptions } from '../../core/index.js';
+import { VoxfleetError, compileServeConfig, newId, type ServeOptions } from '../../core/index.js';
 import {
   NatsWorkerHost,
   WORKER_HOST_DEFAULTS,
@@ -7,6 +7,7 @@ import {
   natsAddress,
 } from '../../fabric/index.js';
 import { Telemetry } from '../../telemetry/index.js';
+import { startMetricsServer } from '../metrics-server.js';
 import { createPullProgressBar } from '../progress.js';
 import { startSpeechWorker } from '../worker-setup.js';
 import { addPlacementOptions, untilStopped, type FleetPlacementOptions } from './fleet-options.js';
@@ -18,7 +19,11 @@ type WorkerCommandOptions = ServeOptions &
     mirror?: string;
     heartbeatMs?: number;
     workerId?: string;
+    metricsPort?: number;
   };
+
+/** How long a starting worker waits for NATS and JetStream (a supercluster elects for seconds). */
+const JETSTREAM_WAIT_MS = 60_000;
 
 export function registerWorker(program: Command): void {
   const command = program
@@ -30,43 +35,77 @@ export function registerWorker(program: Command): void {
       `how often the worker announces itself (default ${WORKER_HOST_DEFAULTS.heartbeatMs})`,
       toInt,
     )
-    .option('--worker-id <id>', 'id on the fabric (letters, digits, _ and -; default: random)');
+    .option('--worker-id <id>', 'id on the fabric (letters, digits, _ and -; default: random)')
+    .option('--metrics-port <port>', "serve this worker's Prometheus /metrics on this port", toInt);
   addWorkerOptions(command).action(async (opts: WorkerCommandOptions) => {
-    const { mirror, nats, region, zone, heartbeatMs, workerId, ...rest } = opts;
+    const { mirror, nats, region, zone, heartbeatMs, workerId, metricsPort, ...rest } = opts;
     const config = compileServeConfig({
       ...rest,
       ...(mirror !== undefined ? { mirrorDir: mirror } : {}),
     });
     const started = performance.now();
     const progress = createPullProgressBar();
-    const worker = await startSpeechWorker(config, new Telemetry(), {
+    const telemetry = new Telemetry();
+    const worker = await startSpeechWorker(config, telemetry, {
       onPullProgress: progress.update,
       workerId: workerId ?? newId('wrk'),
     });
     progress.stop();
     const connection = await connectToNats(nats, `voxfleet-worker-${worker.config.id}`);
-    const host = await NatsWorkerHost.start({
-      connection,
-      endpoint: worker,
-      zone,
-      region,
-      ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
-    });
+    const host = await retryWhileNotReady(
+      () =>
+        NatsWorkerHost.start({
+          connection,
+          endpoint: worker,
+          zone,
+          region,
+          ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
+        }),
+      JETSTREAM_WAIT_MS,
+    );
+    const metrics =
+      metricsPort === undefined
+        ? undefined
+        : await startMetricsServer(telemetry, config.host, metricsPort);
     process.stderr.write(
       `voxfleet worker ${worker.config.id} serving ${zone}/${region} through ${natsAddress(nats)} ` +
-        `(ready in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+        `(ready in ${((performance.now() - started) / 1000).toFixed(1)} s)` +
+        (metrics !== undefined ? `, metrics at ${metrics.url}` : '') +
+        '\n',
     );
     await untilStopped(
       async () => {
         await host.close();
         await worker.close();
         await connection.drain();
+        await metrics?.close();
       },
       async () => {
         await host.destroy();
         worker.destroy();
         await connection.close();
+        await metrics?.close();
       },
     );
   });
+}
+
+/**
+ * Retries `start` while NATS answers NOT_READY (JetStream still electing its leader after the
+ * servers started), saying so once; any other error, or the deadline, ends the wait.
+ */
+async function retryWhileNotReady<T>(start: () => Promise<T>, waitMs: number): Promise<T> {
+  const deadline = performance.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      return await start();
+    } catch (err) {
+      if (!(err instanceof VoxfleetError) || err.code !== 'NOT_READY') throw err;
+      if (performance.now() > deadline) throw err;
+      if (!told) process.stderr.write(`voxfleet worker: waiting for NATS (${err.message})...\n`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
