@@ -1,0 +1,9 @@
+// Release: rollout plans as data, gates, the rollout state machine and version assignment.
+export { GATE_METRICS, TENANT_RISKS, loadPlan, parsePlan } from './plan.js';
+export type { Gate, GateMetric, PlanStep, ReleasePlan, StepSelector, TenantRisk } from './plan.js';
+export { evaluateGate, judgeStep } from './gates.js';
+export type { GateResult, MetricFigures, StepEvidence, StepVerdict } from './gates.js';
+export { evaluate, initialState, pause, promote, resume, rollback, start } from './rollout.js';
+export type { AuditEntry, RolloutState, RolloutStatus } from './rollout.js';
+export { assignVersion, bucketOf } from './assign.js';
+export type { Assignment, AssignmentContext } from './assign.js';

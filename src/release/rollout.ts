@@ -1,0 +1,189 @@
+/**
+ * The state of one rollout and every way it can change, as pure functions: each takes a state
+ * and returns the next one with the decision appended to its audit log. Nothing here does I/O
+ * or reads a clock: the controller passes `nowMs` and the evidence, stores the result (with
+ * `revision` for compare-and-set, so two controllers can never both apply a step), and the
+ * tests replay whole rollouts without waiting.
+ */
+import { VoxfleetError } from '../core/index.js';
+import { judgeStep, type GateResult, type StepEvidence } from './gates.js';
+import type { ReleasePlan } from './plan.js';
+
+export type RolloutStatus = 'pending' | 'running' | 'paused' | 'rolled_back' | 'completed';
+
+export interface AuditEntry {
+  readonly atMs: number;
+  /** Who decided: `controller` for automatic decisions, else the operator's name. */
+  readonly actor: string;
+  readonly action:
+    | 'start'
+    | 'step_entered'
+    | 'step_passed'
+    | 'gate_failed'
+    | 'pause'
+    | 'resume'
+    | 'promote'
+    | 'rollback'
+    | 'complete';
+  readonly step?: string;
+  readonly reason?: string;
+  readonly gates?: readonly GateResult[];
+}
+
+export interface RolloutState {
+  readonly planId: string;
+  readonly status: RolloutStatus;
+  /** The step running (or paused in); steps before it have passed. */
+  readonly stepIndex: number;
+  readonly stepStartedMs: number;
+  /** Bumped by every change: stores apply a new state only over the one it came from. */
+  readonly revision: number;
+  readonly audit: readonly AuditEntry[];
+}
+
+export function initialState(plan: ReleasePlan): RolloutState {
+  return {
+    planId: plan.id,
+    status: 'pending',
+    stepIndex: 0,
+    stepStartedMs: 0,
+    revision: 0,
+    audit: [],
+  };
+}
+
+function next(
+  state: RolloutState,
+  change: Partial<RolloutState>,
+  ...entries: AuditEntry[]
+): RolloutState {
+  return { ...state, ...change, revision: state.revision + 1, audit: [...state.audit, ...entries] };
+}
+
+function refuse(state: RolloutState, action: string): never {
+  throw new VoxfleetError(
+    'INVALID_ARGUMENT',
+    `cannot ${action} a rollout that is ${state.status.replace('_', ' ')}`,
+    { field: 'action' },
+  );
+}
+
+export function start(
+  plan: ReleasePlan,
+  state: RolloutState,
+  nowMs: number,
+  actor: string,
+): RolloutState {
+  if (state.status !== 'pending') refuse(state, 'start');
+  const first = plan.steps[0]!;
+  return next(
+    state,
+    { status: 'running', stepIndex: 0, stepStartedMs: nowMs },
+    { atMs: nowMs, actor, action: 'start' },
+    { atMs: nowMs, actor, action: 'step_entered', step: first.name },
+  );
+}
+
+/**
+ * The controller's tick: judges the running step on its evidence. Waiting changes nothing
+ * (same revision: nothing to store); a pass enters the next step or completes; a failure rolls
+ * back or pauses, as the plan says.
+ */
+export function evaluate(
+  plan: ReleasePlan,
+  state: RolloutState,
+  nowMs: number,
+  evidence: StepEvidence,
+): RolloutState {
+  if (state.status !== 'running') return state;
+  const step = plan.steps[state.stepIndex]!;
+  const verdict = judgeStep(step, (nowMs - state.stepStartedMs) / 1000, evidence);
+  if (verdict.kind === 'wait') return state;
+  const actor = 'controller';
+  if (verdict.kind === 'fail') {
+    const failed: AuditEntry = {
+      atMs: nowMs,
+      actor,
+      action: 'gate_failed',
+      step: step.name,
+      reason: verdict.reason,
+      gates: verdict.gates,
+    };
+    return plan.onGateFailure === 'rollback'
+      ? next(state, { status: 'rolled_back' }, failed, {
+          atMs: nowMs,
+          actor,
+          action: 'rollback',
+          step: step.name,
+          reason: verdict.reason,
+        })
+      : next(state, { status: 'paused' }, failed, {
+          atMs: nowMs,
+          actor,
+          action: 'pause',
+          step: step.name,
+          reason: verdict.reason,
+        });
+  }
+  const passed: AuditEntry = {
+    atMs: nowMs,
+    actor,
+    action: 'step_passed',
+    step: step.name,
+    gates: verdict.gates,
+  };
+  const following = plan.steps[state.stepIndex + 1];
+  if (following === undefined)
+    return next(state, { status: 'completed' }, passed, { atMs: nowMs, actor, action: 'complete' });
+  return next(state, { stepIndex: state.stepIndex + 1, stepStartedMs: nowMs }, passed, {
+    atMs: nowMs,
+    actor,
+    action: 'step_entered',
+    step: following.name,
+  });
+}
+
+export function pause(
+  state: RolloutState,
+  nowMs: number,
+  actor: string,
+  reason: string,
+): RolloutState {
+  if (state.status !== 'running') refuse(state, 'pause');
+  return next(state, { status: 'paused' }, { atMs: nowMs, actor, action: 'pause', reason });
+}
+
+/** Resuming restarts the step's clock: evidence gathered before a pause does not count twice. */
+export function resume(state: RolloutState, nowMs: number, actor: string): RolloutState {
+  if (state.status !== 'paused') refuse(state, 'resume');
+  return next(
+    state,
+    { status: 'running', stepStartedMs: nowMs },
+    { atMs: nowMs, actor, action: 'resume' },
+  );
+}
+
+/** By hand: the candidate serves everywhere the plan would end, now. */
+export function promote(
+  plan: ReleasePlan,
+  state: RolloutState,
+  nowMs: number,
+  actor: string,
+): RolloutState {
+  if (state.status !== 'running' && state.status !== 'paused') refuse(state, 'promote');
+  return next(
+    state,
+    { status: 'completed', stepIndex: plan.steps.length - 1 },
+    { atMs: nowMs, actor, action: 'promote' },
+  );
+}
+
+export function rollback(
+  state: RolloutState,
+  nowMs: number,
+  actor: string,
+  reason: string,
+): RolloutState {
+  if (state.status === 'rolled_back' || state.status === 'pending') refuse(state, 'roll back');
+  return next(state, { status: 'rolled_back' }, { atMs: nowMs, actor, action: 'rollback', reason });
+}
