@@ -6,6 +6,8 @@ export type { FailoverObserver } from './failover/failover-stream.js';
 export { connectToNats, natsAddress } from './nats/connection.js';
 export type { NatsConnection, NatsCredentials } from './nats/connection.js';
 export { ALWAYS_HEALTHY } from './nats/call-health.js';
+export { NatsVersionedKv } from './nats/versioned-kv.js';
+export type { Versioned } from './nats/versioned-kv.js';
 export type { CallHealth } from './nats/call-health.js';
 export { NatsFabric, NATS_FABRIC_DEFAULTS } from './nats/nats-fabric.js';
 export type { CallRoute, NatsFabricOptions } from './nats/nats-fabric.js';

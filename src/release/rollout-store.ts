@@ -1,0 +1,109 @@
+/**
+ * Where a rollout lives so every gateway agrees on it: a plan and its state under one key of a
+ * versioned store (JetStream KV across regions, memory in one process). Every change is a
+ * compare-and-set over the revision it was computed from, so a change is applied once or not
+ * at all: two controllers, or a controller and an operator, can never both apply a step.
+ */
+import { VoxfleetError } from '../core/index.js';
+import type { ReleasePlan } from './plan.js';
+import { initialState, type RolloutState } from './rollout.js';
+
+/** What the store needs; the NATS fabric's NatsVersionedKv has this shape. */
+export interface VersionedStore {
+  get<T>(key: string): Promise<{ readonly value: T; readonly revision: number } | undefined>;
+  create<T>(key: string, value: T): Promise<number | undefined>;
+  update<T>(key: string, value: T, revision: number): Promise<number | undefined>;
+}
+
+export interface StoredRollout {
+  readonly plan: ReleasePlan;
+  readonly state: RolloutState;
+}
+
+export const rolloutKey = (planId: string): string => `rollout.${planId}`;
+
+export class RolloutStore {
+  constructor(private readonly store: VersionedStore) {}
+
+  async read(planId: string): Promise<{ rollout: StoredRollout; revision: number } | undefined> {
+    const got = await this.store.get<StoredRollout>(rolloutKey(planId));
+    return got === undefined ? undefined : { rollout: got.value, revision: got.revision };
+  }
+
+  /** Registers a plan once; a plan id is never reused for another plan (RELEASE_EXISTS). */
+  async register(plan: ReleasePlan): Promise<StoredRollout> {
+    const rollout: StoredRollout = { plan, state: initialState(plan) };
+    if ((await this.store.create(rolloutKey(plan.id), rollout)) !== undefined) return rollout;
+    const existing = await this.read(plan.id);
+    if (existing !== undefined && JSON.stringify(existing.rollout.plan) === JSON.stringify(plan))
+      return existing.rollout;
+    throw new VoxfleetError('INVALID_ARGUMENT', `a different plan is registered as ${plan.id}`, {
+      field: 'plan.id',
+    });
+  }
+
+  /**
+   * Applies `change` to the stored state with compare-and-set, reading again after a conflict.
+   * `change` may throw (an illegal move); it may return the same state (nothing to write).
+   */
+  async apply(
+    planId: string,
+    change: (rollout: StoredRollout) => RolloutState,
+    attempts = 5,
+  ): Promise<RolloutState> {
+    for (let i = 0; i < attempts; i++) {
+      const current = await this.read(planId);
+      if (current === undefined)
+        throw new VoxfleetError('NOT_FOUND', `no rollout ${planId}`, { field: 'plan' });
+      const state = change(current.rollout);
+      if (state === current.rollout.state) return state;
+      const written = await this.store.update(
+        rolloutKey(planId),
+        { plan: current.rollout.plan, state },
+        current.revision,
+      );
+      if (written !== undefined) return state;
+    }
+    throw new VoxfleetError('INTERNAL', `rollout ${planId} kept changing under us`, {});
+  }
+
+  /** One attempt, no retry: what a controller uses, so a stale controller simply loses. */
+  async applyOnce(
+    planId: string,
+    revision: number,
+    rollout: StoredRollout,
+    state: RolloutState,
+  ): Promise<boolean> {
+    return (
+      (await this.store.update(rolloutKey(planId), { plan: rollout.plan, state }, revision)) !==
+      undefined
+    );
+  }
+}
+
+/** A versioned store in memory: one process (embedded mode) and unit tests. */
+export class MemoryVersionedStore implements VersionedStore {
+  private readonly values = new Map<string, { json: string; revision: number }>();
+  private lastRevision = 0;
+
+  async get<T>(key: string): Promise<{ value: T; revision: number } | undefined> {
+    const v = this.values.get(key);
+    return v === undefined ? undefined : { value: JSON.parse(v.json) as T, revision: v.revision };
+  }
+
+  async create<T>(key: string, value: T): Promise<number | undefined> {
+    if (this.values.has(key)) return undefined;
+    return this.set(key, value);
+  }
+
+  async update<T>(key: string, value: T, revision: number): Promise<number | undefined> {
+    if (this.values.get(key)?.revision !== revision) return undefined;
+    return this.set(key, value);
+  }
+
+  private set<T>(key: string, value: T): number {
+    this.lastRevision += 1;
+    this.values.set(key, { json: JSON.stringify(value), revision: this.lastRevision });
+    return this.lastRevision;
+  }
+}
