@@ -22,7 +22,7 @@ const good: StepEvidence = {
 const evidence: EvidenceSource = { evidence: async () => good };
 
 export function controllerContract(name: string, makeStore: () => Promise<VersionedStore>): void {
-  test(`${name}: one controller acts; a dead leader is replaced; no step lost or repeated`, async () => {
+  void test(`${name}: one controller acts; a dead leader is replaced; no step lost or repeated`, async () => {
     const store = await makeStore();
     const clock = new ManualClock(1_000_000);
     const rollouts = new RolloutStore(store);
@@ -49,7 +49,7 @@ export function controllerContract(name: string, makeStore: () => Promise<Versio
     }
     const done = await rollouts.read(plan.id);
     assert.equal(done?.rollout.state.status, 'completed');
-    const entered = done!.rollout.state.audit
+    const entered = (done?.rollout.state.audit ?? [])
       .filter((e) => e.action === 'step_entered')
       .map((e) => e.step);
     assert.deepEqual(
@@ -59,9 +59,8 @@ export function controllerContract(name: string, makeStore: () => Promise<Versio
     );
   });
 
-  test(`${name}: a decision computed on a stale state is refused, and an operator's rollback wins`, async () => {
+  void test(`${name}: a decision computed on a stale state is refused, and an operator's rollback wins`, async () => {
     const store = await makeStore();
-    const clock = new ManualClock(0);
     const rollouts = new RolloutStore(store);
     const plan = samplePlan({ id: `q-${Math.random().toString(36).slice(2, 8)}` });
     await rollouts.register(plan);
