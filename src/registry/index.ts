@@ -23,7 +23,22 @@ export {
   splitModelRef,
 } from './catalog.js';
 export type { Catalog } from './catalog.js';
-export { MANIFEST_SCHEMA_VERSION, MODEL_KINDS, manifestSchema, parseManifest } from './manifest.js';
+export {
+  MANIFEST_SCHEMA_VERSION,
+  MANIFEST_SCHEMA_VERSIONS,
+  MODEL_KINDS,
+  manifestSchema,
+  parseManifest,
+} from './manifest.js';
+export type {
+  CapacitySummary,
+  Controls,
+  Decode,
+  EvalSummaries,
+  Identity,
+  Preprocessing,
+  QualitySummary,
+} from './manifest-contract.js';
 export type {
   Manifest,
   ManifestFile,

@@ -1,10 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/restrict-template-expressions -- these tests poke at raw, deliberately invalid JSON */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+// ajv 8 comes with fastify (its schema compiler); only this test uses it directly.
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { z } from 'zod';
 import { isSafeRelativePath } from './engine-config.js';
 import { manifestSchema } from './manifest.js';
 import { MANIFEST_JSON_SCHEMA } from './manifest-json-schema.js';
+import { asV1, rawCatalogManifest, rawCatalogManifests } from './testing/manifests.js';
 
 type Js = Record<string, any>;
 const defs = MANIFEST_JSON_SCHEMA.$defs as Record<string, Js>;
@@ -17,6 +20,26 @@ function compare(zs: z.ZodTypeAny, jsIn: Js, at: string, out: string[]): void {
   if (zs instanceof z.ZodEffects) return compare(zs.innerType(), jsIn, at, out);
   if (zs instanceof z.ZodOptional) return compare(zs.unwrap(), jsIn, at, out);
   if (zs instanceof z.ZodDefault) return compare(zs.removeDefault(), jsIn, at, out);
+  if (zs instanceof z.ZodNullable) {
+    // `{ anyOf: [X, { type: 'null' }] }`, or a type list for a plain nullable string.
+    if (Array.isArray(js.type)) {
+      if (JSON.stringify(js.type) !== '["string","null"]') out.push(`${at}: nullable type list`);
+      return compare(zs.unwrap(), { ...js, type: 'string' }, at, out);
+    }
+    const branches = js.anyOf as Js[] | undefined;
+    if (!Array.isArray(branches) || branches.length !== 2 || branches[1]?.type !== 'null')
+      return void out.push(`${at}: nullable must be anyOf [schema, {type: null}]`);
+    return compare(zs.unwrap(), branches[0]!, at, out);
+  }
+  if (zs instanceof z.ZodUnion) {
+    // Only unions of literals (schemaVersion): the JSON side is an enum of the same values.
+    const values = (zs.options as z.ZodTypeAny[]).map((o) =>
+      o instanceof z.ZodLiteral ? (o.value as unknown) : `<${o.constructor.name}>`,
+    );
+    if (JSON.stringify(js.enum) !== JSON.stringify(values))
+      out.push(`${at}: union ${JSON.stringify(values)} vs enum ${JSON.stringify(js.enum)}`);
+    return;
+  }
   if (zs instanceof z.ZodObject) {
     const shape = zs.shape as Record<string, z.ZodTypeAny>;
     const zKeys = Object.keys(shape).sort();
@@ -115,4 +138,36 @@ test('its patterns compile and the relative-path pattern agrees with the validat
   ]) {
     assert.equal(accepts(p), isSafeRelativePath(p), JSON.stringify(p));
   }
+});
+
+test('a JSON Schema validator accepts the catalog (version 2) and its version 1 forms, and rejects what parseManifest rejects at the top level', () => {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    validateFormats: false,
+  });
+  const validate = ajv.compile(MANIFEST_JSON_SCHEMA);
+  const errors = (): string => ajv.errorsText(validate.errors);
+  for (const m of rawCatalogManifests()) {
+    assert.ok(validate(m), `${m.name}: ${errors()}`);
+    assert.ok(validate(asV1(m)), `${m.name} as version 1: ${errors()}`);
+  }
+  const noIdentity = rawCatalogManifest('whisper-tiny.en');
+  delete noIdentity.identity;
+  assert.equal(validate(noIdentity), false);
+  assert.match(errors(), /identity/);
+
+  const stray = asV1(rawCatalogManifest('silero-vad'));
+  stray.controls = { oncall: 'x' };
+  assert.equal(validate(stray), false);
+
+  const badDecode = rawCatalogManifest('whisper-base');
+  badDecode.decode.search = 'beam';
+  assert.equal(validate(badDecode), false);
+  assert.match(errors(), /decode\/search/);
+
+  const badEval = rawCatalogManifest('whisper-base');
+  badEval.eval = { quality: { report: '../result.json' } };
+  assert.equal(validate(badEval), false);
 });

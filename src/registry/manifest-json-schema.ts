@@ -5,25 +5,27 @@
  * vs outputs, unique paths and aliases, sample rates agreeing) exist only in `parseManifest`,
  * which stays the authority. `manifest-json-schema.test.ts` keeps the field sets of both in sync.
  */
-import { MANIFEST_SCHEMA_VERSION, MODEL_KINDS, MODEL_NAME_RE, SHA256_RE } from './manifest.js';
+import { CONTRACT_FIELDS } from './manifest-contract.js';
+import {
+  bool,
+  controlsJson,
+  decodeJson,
+  evalJson,
+  identityJson,
+  int,
+  num,
+  obj,
+  pcmContractJson,
+  preprocessingJson,
+  relPath,
+  str,
+  transcriptContractJson,
+} from './manifest-json-schema-contract.js';
+import { MANIFEST_SCHEMA_VERSIONS, MODEL_KINDS, MODEL_NAME_RE, SHA256_RE } from './manifest.js';
 import { SEMVER_RE } from './semver.js';
 
 type JsonSchema = Readonly<Record<string, unknown>>;
 
-const obj = (properties: Record<string, JsonSchema>, required: readonly string[]): JsonSchema => ({
-  type: 'object',
-  properties,
-  required,
-  additionalProperties: false,
-});
-const str: JsonSchema = { type: 'string', minLength: 1 };
-const int = (minimum?: number): JsonSchema => ({
-  type: 'integer',
-  ...(minimum === undefined ? {} : { minimum }),
-});
-const num = (extra: Record<string, number> = {}): JsonSchema => ({ type: 'number', ...extra });
-const bool: JsonSchema = { type: 'boolean' };
-const relPath: JsonSchema = { $ref: '#/$defs/relativePath' };
 const provider: JsonSchema = { enum: ['cpu', 'cuda', 'coreml'] };
 const notes: JsonSchema = { type: 'array', items: str, default: [] };
 
@@ -141,7 +143,7 @@ const sileroVadEngine = obj(
 
 export const MANIFEST_JSON_SCHEMA: JsonSchema = Object.freeze({
   $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://voxfleet.dev/schemas/model-manifest-1.json',
+  $id: 'https://voxfleet.dev/schemas/model-manifest-2.json',
   title: 'voxfleet model manifest',
   $defs: {
     relativePath: {
@@ -157,7 +159,7 @@ export const MANIFEST_JSON_SCHEMA: JsonSchema = Object.freeze({
   },
   ...obj(
     {
-      schemaVersion: { const: MANIFEST_SCHEMA_VERSION },
+      schemaVersion: { enum: [...MANIFEST_SCHEMA_VERSIONS] },
       name: { $ref: '#/$defs/modelName' },
       version: {
         type: 'string',
@@ -187,12 +189,16 @@ export const MANIFEST_JSON_SCHEMA: JsonSchema = Object.freeze({
           },
           canDetectLanguage: bool,
           canTranslate: bool,
+          ...pcmContractJson,
         },
         ['languages', 'canDetectLanguage', 'canTranslate'],
       ),
       outputs: {
         oneOf: [
-          obj({ type: { const: 'transcript' }, wordTimings: bool }, ['type', 'wordTimings']),
+          obj({ type: { const: 'transcript' }, wordTimings: bool, ...transcriptContractJson }, [
+            'type',
+            'wordTimings',
+          ]),
           obj(
             {
               type: { const: 'audio' },
@@ -202,6 +208,7 @@ export const MANIFEST_JSON_SCHEMA: JsonSchema = Object.freeze({
                 minItems: 1,
                 items: obj({ name: str, speakerId: int(0) }, ['name', 'speakerId']),
               },
+              ...pcmContractJson,
             },
             ['type', 'sampleRateHz', 'voices'],
           ),
@@ -227,6 +234,11 @@ export const MANIFEST_JSON_SCHEMA: JsonSchema = Object.freeze({
       },
       aliases: { type: 'array', items: { $ref: '#/$defs/modelName' }, default: [] },
       engine: { oneOf: [whisperEngine, vitsEngine, sileroVadEngine] },
+      identity: identityJson,
+      preprocessing: preprocessingJson,
+      decode: decodeJson,
+      eval: evalJson,
+      controls: controlsJson,
     },
     [
       'schemaVersion',
@@ -242,4 +254,13 @@ export const MANIFEST_JSON_SCHEMA: JsonSchema = Object.freeze({
       'engine',
     ],
   ),
+  // Version 2 needs identity and controls (and, per kind, more: parseManifest checks those);
+  // version 1 may not hold any contract block.
+  allOf: [
+    {
+      if: { properties: { schemaVersion: { const: 2 } } },
+      then: { required: ['identity', 'controls'] },
+      else: { not: { anyOf: CONTRACT_FIELDS.map((f) => ({ required: [f] })) } },
+    },
+  ],
 });

@@ -6,6 +6,7 @@ import { VoxfleetError } from '../core/index.js';
 import { BUILTIN_CATALOG_PATH } from './catalog.js';
 import { listEngineFileRefs, resolveEngineConfig } from './engine-config.js';
 import { formatPath, parseManifest } from './manifest.js';
+import { asV1 } from './testing/manifests.js';
 
 type Json = Record<string, any>;
 const rawCatalog = JSON.parse(readFileSync(BUILTIN_CATALOG_PATH, 'utf8')) as { models: Json[] };
@@ -76,6 +77,7 @@ test('shape errors name the field and the rule', () => {
 test('cross-field rules: file references, kinds, aliases, sample rates', () => {
   const ref = raw('whisper-tiny.en');
   ref.engine.config.modelConfig.tokens = 'tokens.txt';
+  ref.preprocessing.tokenizer.file = 'tokens.txt';
   assertInvalid(ref, 'engine.config.modelConfig.tokens', /not listed in 'files'/);
 
   const dir = raw('piper-en-us-joe-medium');
@@ -94,7 +96,7 @@ test('cross-field rules: file references, kinds, aliases, sample rates', () => {
   reserved.files.push({ path: 'manifest.json', bytes: 1, sha256: '0'.repeat(64) });
   assertInvalid(reserved, 'files[2].path', /reserved/);
 
-  const kind = raw('silero-vad');
+  const kind = asV1(raw('silero-vad'));
   kind.kind = 'asr';
   assertInvalid(kind, 'outputs.type', /must be 'transcript' for kind 'asr'/);
 
@@ -110,7 +112,7 @@ test('cross-field rules: file references, kinds, aliases, sample rates', () => {
   langs.inputs.languages = ['*', 'en'];
   assertInvalid(langs, 'inputs.languages');
 
-  const speaker = raw('silero-vad');
+  const speaker = asV1(raw('silero-vad'));
   speaker.kind = 'speaker';
   speaker.outputs = { type: 'embedding', dim: 256 };
   assertInvalid(speaker, 'engine.kind', /none exists yet/);

@@ -12,9 +12,25 @@ import {
   relativePathSchema,
   type DeepReadonly,
 } from './engine-config.js';
+import {
+  audioContractFields,
+  checkContract,
+  controlsSchema,
+  decodeSchema,
+  evalSchema,
+  identitySchema,
+  inputContractFields,
+  preprocessingSchema,
+  transcriptContractFields,
+} from './manifest-contract.js';
 import { isSemver } from './semver.js';
 
-export const MANIFEST_SCHEMA_VERSION = 1;
+/**
+ * The schema version new manifests are written in. Version 2 adds the release contract
+ * (manifest-contract.ts); version 1 manifests, without it, still load (installs made before it).
+ */
+export const MANIFEST_SCHEMA_VERSION = 2;
+export const MANIFEST_SCHEMA_VERSIONS = [1, 2] as const;
 
 /** Names and aliases: lower-case, start with a letter or digit, then letters, digits, `.`, `_`, `-`. */
 export const MODEL_NAME_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -71,6 +87,7 @@ const inputsSchema = z
     languages: z.array(languageSchema).min(1),
     canDetectLanguage: z.boolean(),
     canTranslate: z.boolean(),
+    ...inputContractFields,
   })
   .strict();
 
@@ -79,12 +96,20 @@ const voiceSchema = z
   .strict();
 
 const outputsSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('transcript'), wordTimings: z.boolean() }).strict(),
+  z
+    .object({
+      type: z.literal('transcript'),
+      /** Whether the model itself gives word times (see `timestamps` for what is served). */
+      wordTimings: z.boolean(),
+      ...transcriptContractFields,
+    })
+    .strict(),
   z
     .object({
       type: z.literal('audio'),
       sampleRateHz: z.number().int().positive(),
       voices: z.array(voiceSchema).min(1),
+      ...audioContractFields,
     })
     .strict(),
   z
@@ -107,7 +132,7 @@ const KIND_RULES: Readonly<Record<ManifestKind, { output: string; engines: reado
 
 const manifestObjectSchema = z
   .object({
-    schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
+    schemaVersion: z.union([z.literal(1), z.literal(2)]),
     name: modelNameSchema,
     version: z.string().refine(isSemver, 'must be a semantic version (e.g. 1.0.0)'),
     kind: z.enum(MODEL_KINDS),
@@ -119,6 +144,11 @@ const manifestObjectSchema = z
     files: z.array(fileSchema).min(1),
     aliases: z.array(modelNameSchema).default([]),
     engine: engineSchema,
+    identity: identitySchema.optional(),
+    preprocessing: preprocessingSchema.optional(),
+    decode: decodeSchema.optional(),
+    eval: evalSchema.optional(),
+    controls: controlsSchema.optional(),
   })
   .strict();
 
@@ -190,6 +220,21 @@ export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
   if (m.engine.kind === 'silero-vad' && m.engine.config.sampleRate !== m.inputs.sampleRateHz) {
     issue(['engine', 'config', 'sampleRate'], "must equal 'inputs.sampleRateHz'");
   }
+  checkContract(
+    {
+      ...m,
+      listed,
+      engineTokens:
+        m.engine.kind === 'whisper'
+          ? m.engine.config.modelConfig.tokens
+          : m.engine.kind === 'vits'
+            ? m.engine.config.model.vits.tokens
+            : undefined,
+      engineTailPaddings:
+        m.engine.kind === 'whisper' ? m.engine.config.modelConfig.whisper.tailPaddings : undefined,
+    },
+    issue,
+  );
 });
 
 /** A parsed manifest: deeply frozen, never mutated. */
@@ -255,7 +300,18 @@ function describeIssue(issue: z.ZodIssue, input: unknown): { field: string; rule
         rule: `must be one of ${issue.options.map(String).join(', ')}${got(input, issue.path)}`,
       };
     case 'invalid_literal':
+      if (valueAt(input, issue.path) === undefined)
+        return { field, rule: `is required (${JSON.stringify(issue.expected)})` };
       return { field, rule: `must be ${JSON.stringify(issue.expected)}${got(input, issue.path)}` };
+    case 'invalid_union': {
+      // A union of literals (schemaVersion): name the values it accepts.
+      const options = issue.unionErrors.flatMap((e) =>
+        e.issues.flatMap((i) => (i.code === 'invalid_literal' ? [JSON.stringify(i.expected)] : [])),
+      );
+      if (options.length === issue.unionErrors.length)
+        return { field, rule: `must be one of ${options.join(', ')}${got(input, issue.path)}` };
+      return { field, rule: `is invalid${got(input, issue.path)}` };
+    }
     default: {
       const rule =
         issue.message.startsWith('must') || issue.message.startsWith('is ')
@@ -266,10 +322,15 @@ function describeIssue(issue: z.ZodIssue, input: unknown): { field: string; rule
   }
 }
 
-function got(input: unknown, path: readonly (string | number)[]): string {
+function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
   let v: unknown = input;
   for (const key of path)
     v = isRecord(v) || Array.isArray(v) ? (v as Record<string | number, unknown>)[key] : undefined;
+  return v;
+}
+
+function got(input: unknown, path: readonly (string | number)[]): string {
+  const v = valueAt(input, path);
   if (v === undefined || (typeof v === 'object' && v !== null)) return '';
   const text = JSON.stringify(v);
   return ` (got ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
