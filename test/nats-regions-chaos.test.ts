@@ -108,7 +108,12 @@ async function streamDisturbed(
   apiKey: string,
   region: string | undefined,
   disturb: () => Promise<void>,
-): Promise<{ events: StreamEvent[]; finalsBefore: number; disturbedAt: number }> {
+): Promise<{
+  events: StreamEvent[];
+  finalsBefore: number;
+  /** From the disturbance to the next event the client got: detection plus failover. */
+  nextEventMs: number;
+}> {
   const session = await ListenSession.open(gatewayUrl, {
     language: 'en',
     apiKey,
@@ -116,8 +121,10 @@ async function streamDisturbed(
   });
   let finalsBefore = 0;
   let disturbedAt = 0;
+  let nextEventAt = 0;
   const disturbing: Promise<void>[] = [];
   session.onEvent((e) => {
+    if (disturbedAt > 0 && nextEventAt === 0) nextEventAt = performance.now();
     if (disturbedAt === 0 && e.type === 'final') finalsBefore++;
     // The first partial after the first final: the next utterance is under way and only in
     // the replay buffer when the disturbance hits.
@@ -128,7 +135,7 @@ async function streamDisturbed(
   const events = await streamPcm16(session, pcm, { sampleRateHz: 16000, frameMs: 100, pace: 2 });
   await Promise.all(disturbing);
   assert.ok(disturbedAt > 0, 'the disturbance never ran');
-  return { events, finalsBefore, disturbedAt };
+  return { events, finalsBefore, nextEventMs: nextEventAt - disturbedAt };
 }
 
 function assertSameTranscript(events: readonly StreamEvent[]): string[] {
@@ -188,14 +195,18 @@ after(async () => {
 
 test('cut the us-east <-> us-west link under a us-west stream: it moves to us-east, same words', async (t) => {
   const before = await metrics();
-  const { events, finalsBefore } = await streamDisturbed(KEYS.us, 'us-west', async () => {
-    assert.equal(
-      observer.workers().find((w) => w.activeStreams > 0)?.id,
-      'w-us-west',
-      'the nearest us region serves the stream',
-    );
-    cluster.cut('us-east', 'us-west');
-  });
+  const { events, finalsBefore, nextEventMs } = await streamDisturbed(
+    KEYS.us,
+    'us-west',
+    async () => {
+      assert.equal(
+        observer.workers().find((w) => w.activeStreams > 0)?.id,
+        'w-us-west',
+        'the nearest us region serves the stream',
+      );
+      cluster.cut('us-east', 'us-west');
+    },
+  );
   const got = assertSameTranscript(events);
   const failoverMs = meanNewObservationMs(before, await metrics(), FAILOVER_METRIC);
   assert.ok(failoverMs !== null, 'the gateway counted a failover');
@@ -205,6 +216,7 @@ test('cut the us-east <-> us-west link under a us-west stream: it moves to us-ea
     residency_violations: 0,
     failover_ms: Math.round(failoverMs),
     finals_before_cut: finalsBefore,
+    next_event_after_cut_ms: Math.round(nextEventMs),
   });
   t.diagnostic(`failover ${Math.round(failoverMs)} ms after the loss was noticed`);
   cluster.mend('us-east', 'us-west');
@@ -214,7 +226,7 @@ test('cut the us-east <-> us-west link under a us-west stream: it moves to us-ea
 test('kill every us-east worker under a us-east stream: it resumes in us-west; new sessions within 2 s', async (t) => {
   const before = await metrics();
   let newSessionMs = Number.NaN;
-  const { events } = await streamDisturbed(KEYS.us, undefined, async () => {
+  const { events, nextEventMs } = await streamDisturbed(KEYS.us, undefined, async () => {
     assert.equal(observer.workers().find((w) => w.activeStreams > 0)?.id, 'w-us-east');
     await workers.get('w-us-east')!.kill9();
     const killed = performance.now();
@@ -235,6 +247,7 @@ test('kill every us-east worker under a us-east stream: it resumes in us-west; n
     residency_violations: 0,
     failover_ms: Math.round(failoverMs),
     new_session_ready_ms: Math.round(newSessionMs),
+    next_event_after_kill_ms: Math.round(nextEventMs),
   });
   t.diagnostic(
     `failover ${Math.round(failoverMs)} ms; new session ready ${Math.round(newSessionMs)} ms after the kill`,
