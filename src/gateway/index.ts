@@ -5,3 +5,6 @@ export { RegionRouter } from './region-router.js';
 export type { AuditEvent, AuditSink, RoutableFabric } from './region-router.js';
 export type { GatewayConfig, GatewayDeps } from './server.js';
 export { ENDPOINTING_MS } from './listen-protocol.js';
+export { withReleasePinning } from './release-pinning.js';
+export type { AssignmentObserver, PinningCaller, RolloutView } from './release-pinning.js';
+export { ReleaseBoard, RELEASE_BOARD_DEFAULTS } from './release-board.js';

@@ -7,7 +7,12 @@ export { evaluate, initialState, pause, promote, resume, rollback, start } from 
 export type { AuditEntry, RolloutState, RolloutStatus } from './rollout.js';
 export { assignVersion, bucketOf } from './assign.js';
 export type { Assignment, AssignmentContext } from './assign.js';
-export { MemoryVersionedStore, RolloutStore, rolloutKey } from './rollout-store.js';
+export {
+  MemoryVersionedStore,
+  ROLLOUT_INDEX_KEY,
+  RolloutStore,
+  rolloutKey,
+} from './rollout-store.js';
 export type { StoredRollout, VersionedStore } from './rollout-store.js';
 export { CONTROLLER_DEFAULTS, RolloutController, leaseKey } from './controller.js';
 export type { ControllerOptions, EvidenceSource, TickOutcome } from './controller.js';

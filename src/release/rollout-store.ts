@@ -21,6 +21,8 @@ export interface StoredRollout {
 }
 
 export const rolloutKey = (planId: string): string => `rollout.${planId}`;
+/** The ids of every registered plan, so gateways can follow them all. */
+export const ROLLOUT_INDEX_KEY = 'rollouts';
 
 export class RolloutStore {
   constructor(private readonly store: VersionedStore) {}
@@ -33,13 +35,37 @@ export class RolloutStore {
   /** Registers a plan once; a plan id is never reused for another plan (RELEASE_EXISTS). */
   async register(plan: ReleasePlan): Promise<StoredRollout> {
     const rollout: StoredRollout = { plan, state: initialState(plan) };
-    if ((await this.store.create(rolloutKey(plan.id), rollout)) !== undefined) return rollout;
+    if ((await this.store.create(rolloutKey(plan.id), rollout)) !== undefined) {
+      await this.addToIndex(plan.id);
+      return rollout;
+    }
     const existing = await this.read(plan.id);
     if (existing !== undefined && JSON.stringify(existing.rollout.plan) === JSON.stringify(plan))
       return existing.rollout;
     throw new VoxfleetError('INVALID_ARGUMENT', `a different plan is registered as ${plan.id}`, {
       field: 'plan.id',
     });
+  }
+
+  /** Every registered rollout, as stored now. */
+  async list(): Promise<StoredRollout[]> {
+    const index = await this.store.get<string[]>(ROLLOUT_INDEX_KEY);
+    const rollouts = await Promise.all((index?.value ?? []).map((id) => this.read(id)));
+    return rollouts.flatMap((r) => (r === undefined ? [] : [r.rollout]));
+  }
+
+  private async addToIndex(planId: string): Promise<void> {
+    for (let i = 0; i < 10; i++) {
+      const index = await this.store.get<string[]>(ROLLOUT_INDEX_KEY);
+      if (index === undefined) {
+        if ((await this.store.create(ROLLOUT_INDEX_KEY, [planId])) !== undefined) return;
+        continue;
+      }
+      if (index.value.includes(planId)) return;
+      const ids = [...index.value, planId];
+      if ((await this.store.update(ROLLOUT_INDEX_KEY, ids, index.revision)) !== undefined) return;
+    }
+    throw new VoxfleetError('INTERNAL', 'the rollout index kept changing under us', {});
   }
 
   /**

@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock, type StreamOpenRequest } from '../core/index.js';
+import { InProcessFabric } from '../fabric/index.js';
+import { FakeWorker } from '../fabric/testing/fake-worker.js';
+import {
+  MemoryVersionedStore,
+  RolloutStore,
+  parsePlan,
+  rollback,
+  start,
+} from '../release/index.js';
+import { ReleaseBoard } from './release-board.js';
+import { withReleasePinning } from './release-pinning.js';
+
+const BASE = 'whisper-tiny.en@1.0.0';
+const CAND = 'whisper-base@1.0.0';
+const plan = parsePlan({
+  id: 'r1',
+  model: 'asr-en',
+  baseline: BASE,
+  candidate: CAND,
+  steps: [
+    {
+      name: 'full-us-west',
+      kind: 'full',
+      selector: { regions: ['us-west'], percent: 100 },
+      minDurationS: 60,
+      minSample: {},
+      maxDurationS: 600,
+    },
+  ],
+});
+const stream = (sessionId: string, model?: string): StreamOpenRequest => ({
+  sessionId,
+  ...(model !== undefined ? { model } : {}),
+  encoding: 'pcm_s16le',
+  sampleRateHz: 16000,
+  interimResults: true,
+  endpointingMs: 500,
+});
+
+async function setUp() {
+  const clock = new ManualClock(0);
+  const rollouts = new RolloutStore(new MemoryVersionedStore());
+  await rollouts.register(plan);
+  await rollouts.apply(plan.id, ({ plan: p, state }) => start(p, state, 0, 'alice'));
+  const board = await ReleaseBoard.start(rollouts, clock, 500);
+  const worker = new FakeWorker('w1');
+  const fabric = new InProcessFabric();
+  fabric.register(worker);
+  return { clock, rollouts, board, worker, fabric };
+}
+
+test('streams asking for the released name get the version the rollout assigns, pinned at open', async () => {
+  const { board, worker, fabric } = await setUp();
+  const usWest = withReleasePinning(fabric, board, { region: 'us-west', tenant: 't1' });
+  const euWest = withReleasePinning(fabric, board, { region: 'eu-west', tenant: 't1' });
+  await usWest.openStream(stream('s1', 'asr-en'), () => undefined);
+  await euWest.openStream(stream('s2', 'asr-en'), () => undefined);
+  await usWest.openStream(stream('s3', 'whisper-tiny.en@1.0.0'), () => undefined);
+  await usWest.openStream(stream('s4', 'other-model'), () => undefined);
+  assert.deepEqual(
+    worker.streams.map((s) => s.request.model),
+    [CAND, BASE, 'whisper-tiny.en@1.0.0', 'other-model'],
+  );
+  board.close();
+});
+
+test('a rollback reaches new sessions at the next refresh; open sessions keep their version', async () => {
+  const { clock, rollouts, board, worker, fabric } = await setUp();
+  const seen: string[] = [];
+  const client = withReleasePinning(fabric, board, { region: 'us-west' }, (_k, a) =>
+    seen.push(a.because),
+  );
+  const open = await client.openStream(stream('s1', 'asr-en'), () => undefined);
+  await rollouts.apply(plan.id, ({ state }) => rollback(state, 1000, 'ops', 'test'));
+  clock.advance(500);
+  await board.refresh();
+  await client.openStream(stream('s2', 'asr-en'), () => undefined);
+  assert.deepEqual(
+    worker.streams.map((s) => s.request.model),
+    [CAND, BASE],
+  );
+  assert.deepEqual(seen, ['step full-us-west', 'rolled back']);
+  open.abort();
+  board.close();
+});
+
+test('files are assigned per request, sticky per tenant', async () => {
+  const { board, worker, fabric } = await setUp();
+  const client = withReleasePinning(fabric, board, { region: 'us-west', tenant: 'acme' });
+  for (let i = 0; i < 3; i++)
+    await client.transcribe({ model: 'asr-en', task: 'transcribe', audio: new Uint8Array(64) });
+  assert.deepEqual(
+    worker.transcribeRequests.map((r) => r.model),
+    [CAND, CAND, CAND],
+  );
+  board.close();
+});

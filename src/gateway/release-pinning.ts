@@ -1,0 +1,81 @@
+/**
+ * Model versions by rollout, at the gateway: a FabricClient decorator that rewrites a request's
+ * `model` to the version the rollout assigns this caller (release/assign.ts). A stream is
+ * assigned once, at open, and keeps that version for its life (a failover reopens it with the
+ * same request); files and speech are assigned per request, sticky per tenant so a user does
+ * not flip between versions. A request that names an exact version (`name@x.y.z`) is never
+ * rewritten.
+ */
+import type { FabricClient } from '../fabric/index.js';
+import {
+  assignVersion,
+  type Assignment,
+  type StoredRollout,
+  type TenantRisk,
+} from '../release/index.js';
+
+/** The rollouts as the gateway last saw them (release-board.ts keeps it fresh). */
+export interface RolloutView {
+  rollouts(): readonly StoredRollout[];
+}
+
+export interface PinningCaller {
+  readonly region: string;
+  readonly tenant?: string;
+  readonly tenantRisk?: TenantRisk;
+}
+
+export type AssignmentObserver = (
+  kind: 'stream' | 'transcribe' | 'synthesize',
+  assignment: Assignment,
+) => void;
+
+/** A request's `model` the plan applies to: its own name, or `default` for requests naming none. */
+function planFor(view: RolloutView, model: string | undefined): StoredRollout | undefined {
+  if (model !== undefined && model.includes('@')) return undefined;
+  const asked = model ?? 'default';
+  return view.rollouts().find((r) => r.plan.model === asked);
+}
+
+export function withReleasePinning(
+  inner: FabricClient,
+  view: RolloutView,
+  caller: PinningCaller,
+  observe: AssignmentObserver = () => undefined,
+): FabricClient {
+  const assign = (
+    kind: 'stream' | 'transcribe' | 'synthesize',
+    model: string | undefined,
+    stickyKey: string,
+    language: string | undefined,
+  ): string | undefined => {
+    const rollout = planFor(view, model);
+    if (rollout === undefined) return model;
+    const assignment = assignVersion(rollout.plan, rollout.state, {
+      region: caller.region,
+      stickyKey,
+      ...(caller.tenantRisk !== undefined ? { tenantRisk: caller.tenantRisk } : {}),
+      ...(language !== undefined ? { language } : {}),
+    });
+    observe(kind, assignment);
+    return assignment.serve;
+  };
+  const tenantKey = caller.tenant ?? 'anonymous';
+  return {
+    workers: () => inner.workers(),
+    models: () => inner.models(),
+    close: () => inner.close(),
+    transcribe: (request, options) => {
+      const model = assign('transcribe', request.model, tenantKey, request.language);
+      return inner.transcribe(model === undefined ? request : { ...request, model }, options);
+    },
+    openStream: (request, onEvent) => {
+      const model = assign('stream', request.model, request.sessionId, request.language);
+      return inner.openStream(model === undefined ? request : { ...request, model }, onEvent);
+    },
+    synthesize: (request, signal) => {
+      const model = assign('synthesize', request.model, tenantKey, undefined);
+      return inner.synthesize(model === undefined ? request : { ...request, model }, signal);
+    },
+  };
+}
