@@ -7,6 +7,7 @@
  */
 import {
   NatsFabric,
+  NatsVersionedKv,
   connectToNats,
   withStreamFailover,
   type FabricClient,
@@ -15,11 +16,15 @@ import {
 } from '../fabric/index.js';
 import {
   RegionRouter,
+  ReleaseBoard,
   callerReader,
+  withReleasePinning,
+  type AssignmentObserver,
   type AuditEvent,
   type FabricForRequest,
 } from '../gateway/index.js';
-import { BreakerBoard, type FleetConfig } from '../routing/index.js';
+import { BreakerBoard, type Caller, type FleetConfig } from '../routing/index.js';
+import { RELEASES_BUCKET, RolloutStore } from '../release/index.js';
 import { systemClock } from '../core/index.js';
 
 export interface GatewayFabricOptions {
@@ -30,6 +35,9 @@ export interface GatewayFabricOptions {
   readonly missedHeartbeats?: number;
   readonly failover: FailoverObserver;
   readonly audit: (event: AuditEvent) => void;
+  /** Follow rollouts in the fleet's releases bucket and pin versions by them. */
+  readonly releases?: boolean;
+  readonly onAssigned?: AssignmentObserver;
 }
 
 export interface GatewayFabric {
@@ -52,10 +60,16 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
   if (fleet === undefined) {
     const connection = await connectToNats(options.nats, name);
     const fabric = await NatsFabric.start({ connection, regions: [options.region], ...tuning });
+    const board = options.releases === true ? await followReleases(connection) : undefined;
+    const pinned =
+      board === undefined
+        ? fabric
+        : withReleasePinning(fabric, board, { region: options.region }, options.onAssigned);
     return {
-      fabric: withStreamFailover(fabric, { observer: options.failover }),
-      describe: `workers of region ${options.region}`,
+      fabric: withStreamFailover(pinned, { observer: options.failover }),
+      describe: `workers of region ${options.region}${board ? ', following rollouts' : ''}`,
       async close() {
+        board?.close();
         await fabric.close();
         await connection.drain();
       },
@@ -83,6 +97,27 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
     audit: { record: options.audit },
   });
   const readCaller = callerReader(fleet, options.region);
+  const board =
+    options.releases === true && connections[0] !== undefined
+      ? await followReleases(connections[0])
+      : undefined;
+  const forCaller = (caller: Caller): FabricClient => {
+    const routed = router.forCaller(caller);
+    const pinned =
+      board === undefined
+        ? routed
+        : withReleasePinning(
+            routed,
+            board,
+            {
+              region: caller.locality,
+              ...(caller.tenant !== undefined ? { tenant: caller.tenant } : {}),
+              ...(caller.risk !== undefined ? { tenantRisk: caller.risk } : {}),
+            },
+            options.onAssigned,
+          );
+    return withStreamFailover(pinned, { observer: options.failover });
+  };
   // Health, models and the fleet view see every zone; calls always go through fabricFor.
   const everyone: FabricClient = {
     ...router.forCaller({ locality: options.region }),
@@ -90,12 +125,18 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
   };
   return {
     fabric: everyone,
-    fabricFor: (req) =>
-      withStreamFailover(router.forCaller(readCaller(req)), { observer: options.failover }),
-    describe: `${fleet.regions.length} regions in ${byZone.size} zones`,
+    fabricFor: (req) => forCaller(readCaller(req)),
+    describe: `${fleet.regions.length} regions in ${byZone.size} zones${board ? ', following rollouts' : ''}`,
     async close() {
+      board?.close();
       await router.close();
       await Promise.all(connections.map((c) => c.drain()));
     },
   };
+}
+
+/** The rollouts in the fleet's releases bucket, re-read every 500 ms. */
+async function followReleases(connection: NatsConnection): Promise<ReleaseBoard> {
+  const kv = await NatsVersionedKv.open(connection, RELEASES_BUCKET);
+  return ReleaseBoard.start(new RolloutStore(kv), systemClock);
 }

@@ -8,6 +8,7 @@ import { registerEval } from './commands/eval.js';
 import { registerGateway } from './commands/gateway.js';
 import { registerLoadtest } from './commands/loadtest.js';
 import { registerModels } from './commands/models.js';
+import { registerRelease } from './commands/release.js';
 import { registerServe } from './commands/serve.js';
 import { registerSynthesize } from './commands/synthesize.js';
 import { registerTranscribe } from './commands/transcribe.js';
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerWorker(program);
   registerGateway(program);
   registerModels(program);
+  registerRelease(program);
   registerTranscribe(program);
   registerSynthesize(program);
   registerEval(program);

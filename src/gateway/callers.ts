@@ -38,6 +38,7 @@ export function callerReader(
       tenant: tenant.id,
       locality,
       ...(tenant.zone !== undefined ? { zone: tenant.zone } : {}),
+      ...(tenant.risk !== undefined ? { risk: tenant.risk } : {}),
     };
   };
 }

@@ -9,6 +9,7 @@ export { assignVersion, bucketOf } from './assign.js';
 export type { Assignment, AssignmentContext } from './assign.js';
 export {
   MemoryVersionedStore,
+  RELEASES_BUCKET,
   ROLLOUT_INDEX_KEY,
   RolloutStore,
   rolloutKey,

@@ -21,6 +21,8 @@ export interface StoredRollout {
 }
 
 export const rolloutKey = (planId: string): string => `rollout.${planId}`;
+/** The fleet's JetStream KV bucket for rollouts (`voxfleet release`, `gateway --releases`). */
+export const RELEASES_BUCKET = 'voxfleet-releases';
 /** The ids of every registered plan, so gateways can follow them all. */
 export const ROLLOUT_INDEX_KEY = 'rollouts';
 

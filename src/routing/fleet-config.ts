@@ -28,6 +28,8 @@ const tenantSchema = z
     id: token,
     /** The zone whose workers alone may serve this tenant; absent: any region. */
     zone: token.optional(),
+    /** Release plans can limit a canary to low-risk tenants. */
+    risk: z.enum(['low', 'medium', 'high']).optional(),
     /** Hex SHA-256 of each API key: the file never holds a usable key. */
     keySha256: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256')).min(1),
   })

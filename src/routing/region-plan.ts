@@ -13,6 +13,8 @@ export interface Caller {
   readonly zone?: string;
   /** The region the caller is nearest to. */
   readonly locality: string;
+  /** The tenant's risk tier from the fleet file (release canaries select on it). */
+  readonly risk?: 'low' | 'medium' | 'high';
 }
 
 const EARTH_RADIUS_KM = 6371;

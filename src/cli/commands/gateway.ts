@@ -9,7 +9,12 @@ import { addPlacementOptions, untilStopped, type FleetPlacementOptions } from '.
 import { toInt } from './worker-options.js';
 
 type GatewayCommandOptions = ServeOptions &
-  FleetPlacementOptions & { fleet?: string; openTimeoutMs?: number; missedHeartbeats?: number };
+  FleetPlacementOptions & {
+    fleet?: string;
+    releases?: boolean;
+    openTimeoutMs?: number;
+    missedHeartbeats?: number;
+  };
 
 export function registerGateway(program: Command): void {
   const command = program
@@ -21,6 +26,7 @@ export function registerGateway(program: Command): void {
       'fleet file (JSON): regions, zones, tenants; routes across regions (env VOXFLEET_FLEET)',
       process.env.VOXFLEET_FLEET,
     )
+    .option('--releases', 'follow rollouts (voxfleet release) and serve the versions they assign')
     .option('--host <host>', 'address to listen on (env VOXFLEET_HOST; default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (env VOXFLEET_PORT; default 8080)', toInt)
     .option(
@@ -38,7 +44,7 @@ export function registerGateway(program: Command): void {
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent')
     .option('--no-console', 'do not serve the web console at /')
     .action(async (opts: GatewayCommandOptions) => {
-      const { nats, region, fleet, openTimeoutMs, missedHeartbeats, ...rest } = opts;
+      const { nats, region, fleet, releases, openTimeoutMs, missedHeartbeats, ...rest } = opts;
       const config = compileServeConfig(rest);
       const fleetConfig = fleet === undefined ? undefined : loadFleetConfig(fleet);
       if (fleetConfig !== undefined && !fleetConfig.regions.some((r) => r.name === region))
@@ -52,6 +58,7 @@ export function registerGateway(program: Command): void {
         ...(fleetConfig !== undefined ? { fleet: fleetConfig } : {}),
         ...(openTimeoutMs !== undefined ? { openTimeoutMs } : {}),
         ...(missedHeartbeats !== undefined ? { missedHeartbeats } : {}),
+        ...(releases === true ? { releases: true } : {}),
         // Identifiers, region names and timings only: never audio or text.
         failover: {
           failedOver: (sessionId, gapMs, replayedS) => {

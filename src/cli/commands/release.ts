@@ -1,0 +1,160 @@
+/**
+ * `voxfleet release plan|start|status|pause|resume|promote|rollback|history`: rollouts as data,
+ * kept in the fleet's NATS JetStream KV bucket (RELEASES_BUCKET) so every gateway in every
+ * region reads the same state. Every change is compare-and-set and lands in the rollout's
+ * append-only audit log with who asked (`--actor`, default $USER).
+ */
+import type { Command } from 'commander';
+import { NatsVersionedKv, connectToNats } from '../../fabric/index.js';
+import {
+  loadPlan,
+  pause,
+  promote,
+  resume,
+  rollback,
+  start,
+  RELEASES_BUCKET,
+  RolloutStore,
+  type AuditEntry,
+  type ReleasePlan,
+  type RolloutState,
+} from '../../release/index.js';
+import { addPlacementOptions, type FleetPlacementOptions } from './fleet-options.js';
+
+interface ReleaseOpts extends FleetPlacementOptions {
+  actor?: string;
+  reason?: string;
+  json?: boolean;
+}
+
+async function withStore<T>(
+  opts: ReleaseOpts,
+  use: (store: RolloutStore) => Promise<T>,
+): Promise<T> {
+  const connection = await connectToNats(opts.nats, 'voxfleet-release');
+  try {
+    return await use(new RolloutStore(await NatsVersionedKv.open(connection, RELEASES_BUCKET)));
+  } finally {
+    await connection.close();
+  }
+}
+
+const actorOf = (o: ReleaseOpts): string => o.actor ?? process.env.USER ?? 'unknown';
+
+function describePlan(plan: ReleasePlan): string {
+  const steps = plan.steps.map((s, i) => {
+    const where = s.selector.regions?.join(',') ?? 'all regions';
+    const gates = s.gates.map((g) => `${g.metric} ${g.compare} <= ${g.max}`).join('; ') || 'none';
+    return `  ${i + 1}. ${s.name}: ${s.kind} ${s.selector.percent} % of ${where}, at least ${s.minDurationS} s, gates: ${gates}`;
+  });
+  return [`${plan.id}: ${plan.model} ${plan.baseline} -> ${plan.candidate}`, ...steps].join('\n');
+}
+
+function describeState(plan: ReleasePlan, state: RolloutState): string {
+  const step = plan.steps[state.stepIndex];
+  const where =
+    state.status === 'running' || state.status === 'paused'
+      ? ` at step ${state.stepIndex + 1}/${plan.steps.length} (${step?.name ?? '?'}) since ${new Date(state.stepStartedMs).toISOString()}`
+      : '';
+  return `${plan.id}: ${state.status.replace('_', ' ')}${where}`;
+}
+
+function describeEntry(e: AuditEntry): string {
+  const gates = (e.gates ?? [])
+    .map(
+      (g) =>
+        `${g.metric}=${g.value === undefined ? 'n/a' : +g.value.toFixed(4)}${g.passed ? '' : ' FAIL'}`,
+    )
+    .join(' ');
+  return [new Date(e.atMs).toISOString(), e.actor, e.action, e.step ?? '', e.reason ?? '', gates]
+    .filter((x) => x !== '')
+    .join('  ');
+}
+
+export function registerRelease(program: Command): void {
+  const release = program
+    .command('release')
+    .description('roll model versions out by plan: start, watch, pause, promote, roll back');
+
+  release
+    .command('plan')
+    .argument('<file>', 'release plan (JSON)')
+    .description('check a plan and show its steps (nothing is started)')
+    .action((file: string) => {
+      console.log(describePlan(loadPlan(file)));
+    });
+
+  const withFleet = (c: Command): Command =>
+    addPlacementOptions(c, false)
+      .option('--actor <name>', 'who is asking, for the audit log (default $USER)')
+      .option('--json', 'machine-readable output');
+
+  withFleet(release.command('start').argument('<file>', 'release plan (JSON)'))
+    .description('register the plan and start its first step')
+    .action(async (file: string, o: ReleaseOpts) => {
+      const plan = loadPlan(file);
+      const state = await withStore(o, async (store) => {
+        await store.register(plan);
+        return store.apply(plan.id, ({ plan: p, state: s }) => start(p, s, Date.now(), actorOf(o)));
+      });
+      console.log(describeState(plan, state));
+    });
+
+  withFleet(release.command('status').argument('[id]', 'rollout id (default: all)'))
+    .description('where each rollout stands')
+    .action(async (id: string | undefined, o: ReleaseOpts) => {
+      const rollouts = await withStore(o, (store) => store.list());
+      const shown = rollouts.filter((r) => id === undefined || r.plan.id === id);
+      if (o.json === true)
+        console.log(
+          JSON.stringify(
+            shown.map((r) => r.state),
+            null,
+            2,
+          ),
+        );
+      else for (const r of shown) console.log(describeState(r.plan, r.state));
+    });
+
+  withFleet(release.command('history').argument('<id>', 'rollout id'))
+    .description('every decision of a rollout, oldest first')
+    .action(async (id: string, o: ReleaseOpts) => {
+      const found = await withStore(o, (store) => store.read(id));
+      const audit = found?.rollout.state.audit ?? [];
+      if (o.json === true) console.log(JSON.stringify(audit, null, 2));
+      else for (const e of audit) console.log(describeEntry(e));
+    });
+
+  const change = (
+    name: string,
+    description: string,
+    apply: (plan: ReleasePlan, state: RolloutState, o: ReleaseOpts) => RolloutState,
+  ): void => {
+    withFleet(release.command(name).argument('<id>', 'rollout id'))
+      .description(description)
+      .option('--reason <text>', 'why, for the audit log')
+      .action(async (id: string, o: ReleaseOpts) => {
+        const found = await withStore(o, (store) =>
+          store
+            .apply(id, ({ plan, state }) => apply(plan, state, o))
+            .then(async (state) => ({
+              state,
+              plan: (await store.read(id))!.rollout.plan,
+            })),
+        );
+        console.log(describeState(found.plan, found.state));
+      });
+  };
+  change('pause', 'stop the running step (what has passed stays)', (_p, s, o) =>
+    pause(s, Date.now(), actorOf(o), o.reason ?? 'paused by hand'),
+  );
+  change('resume', 'run the paused step again (its clock restarts)', (_p, s, o) =>
+    resume(s, Date.now(), actorOf(o)),
+  );
+  change('promote', 'serve the candidate everywhere the plan ends, now', (p, s, o) =>
+    promote(p, s, Date.now(), actorOf(o)),
+  );
+  change('rollback', 'new sessions go back to the baseline within a second', (_p, s, o) =>
+    rollback(s, Date.now(), actorOf(o), o.reason ?? 'rolled back by hand'),
+  );
+}
