@@ -44,6 +44,8 @@ export const ERROR_CATALOG = Object.freeze({
   MODEL_HASH_MISMATCH: spec(500),
   MODEL_DOWNLOAD_FAILED: spec(502, true),
   MODEL_MANIFEST_INVALID: spec(500),
+  // Publishing other content under a name@version the registry already holds.
+  VERSION_IMMUTABLE: spec(409),
   // Sessions and capacity
   SESSION_IDLE_TIMEOUT: spec(408),
   OVER_CAPACITY: spec(503, true),

@@ -119,3 +119,23 @@ export function sizeMismatch(
 function prefix(sha256: string): string {
   return `${sha256.slice(0, 12)}…`;
 }
+
+/**
+ * JSON with object keys sorted at every level and no whitespace: two values that mean the same
+ * give the same text, whatever order their keys were written in.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** sha256 of a manifest's canonical JSON: what "the same version" means to the registry. */
+export function manifestSha256(manifest: unknown): string {
+  return createHash('sha256').update(canonicalJson(manifest)).digest('hex');
+}

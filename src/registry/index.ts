@@ -4,6 +4,12 @@ export { openModelStore } from './model-store.js';
 export type { ModelStore, ModelStoreOptions } from './model-store.js';
 export type { BrokenInstall, InstalledModel, InstallRecord } from './installed-model.js';
 export type { PullOutcome, PullResult } from './pull.js';
+export { publishModel } from './publish.js';
+export type { PublishOptions, PublishOutcome, PublishResult } from './publish.js';
+export { REGISTRY_INDEX_FILE } from './registry-layout.js';
+export { attachEvalReports, EVAL_REPORT_FILES } from './eval-attach.js';
+export type { EvalPart, EvalReportPaths } from './eval-attach.js';
+export { summarizeCapacityReport, summarizeEvalReport } from './eval-summary.js';
 export {
   DEFAULT_REGISTRY_URL,
   ENV_MODEL_MIRROR,

@@ -19,7 +19,9 @@ import {
 } from './installed-model.js';
 import { MODEL_NAME_RE } from './manifest.js';
 import { pullModel, type PullResult } from './pull.js';
-import { compilePullOptions, type PullOptions } from './pull-options.js';
+import { describeUrl } from './http-source.js';
+import { compilePullOptions, ENV_REGISTRY_URL, type PullOptions } from './pull-options.js';
+import { findInRegistry } from './registry-lookup.js';
 import { compareSemver, isSemver } from './semver.js';
 import { createStagingDir } from './staging.js';
 import { verifyFailure, verifyInstalled, type VerifyOptions, type VerifyReport } from './verify.js';
@@ -56,8 +58,11 @@ export interface ModelStore {
    */
   loadVerified(ref: string, options?: VerifyOptions): Promise<InstalledModel>;
   /**
-   * Installs a catalog model (`name`, `name@version` or alias). A verified install is a no-op.
-   * Throws MODEL_NOT_FOUND (unknown name), MODEL_HASH_MISMATCH, MODEL_DOWNLOAD_FAILED, CANCELLED.
+   * Installs a model version (`name`, `name@version` or alias). The built-in catalog is asked
+   * first; what it does not know is looked up in the registry when one is configured
+   * (`registryUrl` / VOXFLEET_REGISTRY_URL): `<url>/<name>/<version>/manifest.json`, or
+   * `<url>/index.json` for a bare name. A verified install is a no-op. Throws MODEL_NOT_FOUND
+   * (unknown name), MODEL_MANIFEST_INVALID, MODEL_HASH_MISMATCH, MODEL_DOWNLOAD_FAILED, CANCELLED.
    */
   pull(ref: string, options?: PullOptions): Promise<PullResult>;
   /**
@@ -133,8 +138,18 @@ export function openModelStore(dataDir: string, options: ModelStoreOptions = {})
       return model;
     },
     async pull(ref: string, pullOptions: PullOptions = {}): Promise<PullResult> {
-      const manifest = catalog.get(ref);
+      let manifest = catalog.find(ref);
+      if (manifest === undefined && !hasRegistry(pullOptions, env)) catalog.get(ref); // throws
       const config = compilePullOptions(pullOptions, env, clock);
+      manifest ??= await findInRegistry(ref, config);
+      if (manifest === undefined) {
+        throw new VoxfleetError(
+          'MODEL_NOT_FOUND',
+          `unknown model '${ref}': not in the built-in catalog (${catalog.names().join(', ')}) ` +
+            `nor in the registry at ${describeUrl(config.registryUrl)}`,
+          { field: 'model' },
+        );
+      }
       const existing = list().find(
         (m) => m.name === manifest.name && m.version === manifest.version,
       );
@@ -181,4 +196,12 @@ async function removeInstalled(
   }
   await rmdir(join(modelsDir, name)).catch(() => {}); // only succeeds when no version is left
   return removed;
+}
+
+/** Whether a registry host was configured (the built-in placeholder host serves nothing). */
+function hasRegistry(
+  options: PullOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  return options.registryUrl !== undefined || (env[ENV_REGISTRY_URL] ?? '').trim() !== '';
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { defaultDataDir } from '../../core/index.js';
-import { openModelStore } from '../../registry/index.js';
+import { defaultDataDir, invalidArgument } from '../../core/index.js';
+import { attachEvalReports, openModelStore, publishModel } from '../../registry/index.js';
 import { createPullProgressBar } from '../progress.js';
 
 interface StoreOpts {
@@ -80,6 +80,48 @@ export function registerModels(program: Command): void {
         if (!report.ok) bad++;
       }
       if (bad > 0) process.exitCode = 1;
+    });
+
+  models
+    .command('publish')
+    .argument('<dir>', 'folder holding manifest.json (schemaVersion 2) and the files it lists')
+    .requiredOption('--registry <dir>', 'file-system registry to add the version to')
+    .description(
+      'verify every file against the manifest, then add the version to a registry atomically; ' +
+        're-publishing the same version is a no-op, other content under it fails (VERSION_IMMUTABLE)',
+    )
+    .action(async (dir: string, o: { registry: string }) => {
+      const r = await publishModel(dir, o.registry);
+      const digest = `manifest sha256 ${r.manifestSha256}`;
+      console.log(
+        r.outcome === 'published'
+          ? `${r.ref}: published to ${r.dir} (${r.files} files, ${r.bytes} bytes; ${digest})`
+          : `${r.ref}: already published with identical content (${digest}); nothing written`,
+      );
+      if (r.unlisted.length > 0)
+        console.log(`  not in the manifest, left out: ${r.unlisted.join(', ')}`);
+    });
+
+  models
+    .command('attach-eval')
+    .argument('<dir>', 'model folder holding manifest.json')
+    .option('--eval <result.json>', 'report written by voxfleet eval for this model version')
+    .option(
+      '--capacity <capacity.json>',
+      'report written by voxfleet capacity for this model version',
+    )
+    .description(
+      "copy eval reports into the model folder, list them in the manifest's files and write their summaries into its eval block",
+    )
+    .action(async (dir: string, o: { eval?: string; capacity?: string }) => {
+      if (o.eval === undefined && o.capacity === undefined)
+        throw invalidArgument('eval', 'give --eval, --capacity or both');
+      const m = await attachEvalReports(dir, {
+        ...(o.eval !== undefined ? { quality: o.eval } : {}),
+        ...(o.capacity !== undefined ? { capacity: o.capacity } : {}),
+      });
+      for (const part of [m.eval?.quality, m.eval?.capacity])
+        if (part !== undefined) console.log(`${m.name}@${m.version}: ${part.report} attached`);
     });
 
   withStore(models.command('rm').argument('<names...>', 'name or name@version'))

@@ -30,7 +30,6 @@ export function asV1(m: RawManifest): RawManifest {
   const inputs = m.inputs as Record<string, unknown>;
   const outputs = m.outputs as Record<string, unknown>;
   for (const f of ['encoding', 'channels']) delete inputs[f];
-  for (const f of ['schema', 'timestamps', 'confidence', 'encoding', 'channels'])
-    delete outputs[f];
+  for (const f of ['schema', 'timestamps', 'confidence', 'encoding', 'channels']) delete outputs[f];
   return m;
 }
