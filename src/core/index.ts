@@ -54,3 +54,5 @@ export type { SpeechEncoder } from './audio/speech-encoder.js';
 export { encodeWav, floatToInt16, toPcm16 } from './audio/wav-writer.js';
 export { isNonSpeechTag, stripNonSpeechTags } from './text/non-speech-tags.js';
 export { mapLimited } from './map-limited.js';
+export { alignTokens } from './text/align.js';
+export type { AlignOp, AlignedPair, Alignment, EditCounts } from './text/align.js';

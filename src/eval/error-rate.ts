@@ -17,8 +17,7 @@
  * per-utterance rates, so long utterances weigh as much as their words.
  */
 
-import { alignTokens } from './align.js';
-import type { AlignedPair, EditCounts } from './align.js';
+import { alignTokens, type AlignedPair, type EditCounts } from '../core/index.js';
 
 export interface WordErrorResult extends EditCounts {
   readonly refWords: number;

@@ -1,6 +1,6 @@
 // Public surface of eval (scoring). Other roles and bench/ import from here only.
-export { alignTokens } from './align.js';
-export type { AlignOp, AlignedPair, Alignment, EditCounts } from './align.js';
+export { alignTokens } from '../core/index.js';
+export type { AlignOp, AlignedPair, Alignment, EditCounts } from '../core/index.js';
 export {
   aggregate,
   aggregateChars,

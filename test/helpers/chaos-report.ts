@@ -5,7 +5,7 @@
  * write): the files run one after another.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { alignTokens } from '../../src/eval/align.js';
+import { alignTokens } from '../../src/core/index.js';
 import { describeMachine } from '../../src/eval/index.js';
 import { splitWords } from '../../src/eval/error-rate.js';
 

@@ -3,7 +3,7 @@
  * or a user (ids, tags, transcripts, model names, paths) goes through escapeHtml; numbers are
  * formatted by this code and carry no markup.
  */
-import type { AlignedPair } from '../align.js';
+import type { AlignedPair } from '../../core/index.js';
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
