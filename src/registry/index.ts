@@ -5,7 +5,12 @@ export type { ModelStore, ModelStoreOptions } from './model-store.js';
 export type { BrokenInstall, InstalledModel, InstallRecord } from './installed-model.js';
 export type { PullOutcome, PullResult } from './pull.js';
 export { publishModel } from './publish.js';
-export type { PublishOptions, PublishOutcome, PublishResult } from './publish.js';
+export type {
+  PublishOptions,
+  PublishOutcome,
+  PublishResult,
+  RolloutPlanVersions,
+} from './publish.js';
 export { REGISTRY_INDEX_FILE } from './registry-layout.js';
 export { attachEvalReports, EVAL_REPORT_FILES } from './eval-attach.js';
 export type { EvalPart, EvalReportPaths } from './eval-attach.js';

@@ -115,8 +115,12 @@ test('contract fields must agree with the engine config and the files', () => {
   assertInvalid(plan, 'controls.rolloutPlan', /not in 'files'/);
 
   const back = raw('whisper-tiny.en');
-  back.controls.rollbackTo = '1.0.0';
+  back.controls.rollbackTo = '0.9.0';
+  assertInvalid(back, 'controls.rollbackTo', /'name@version'/);
+  back.controls.rollbackTo = 'whisper-tiny.en@1.0.0';
   assertInvalid(back, 'controls.rollbackTo', /another version/);
+  back.controls.rollbackTo = 'whisper-base@1.0.0';
+  assert.equal(parseManifest(back).controls?.rollbackTo, 'whisper-base@1.0.0');
 
   const report = raw('whisper-tiny.en');
   report.eval = { quality: { report: 'eval/result.json' } };

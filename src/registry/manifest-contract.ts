@@ -254,8 +254,14 @@ export const controlsSchema = z
     oncall: text,
     /** The rollout plan, a file of this version (its format belongs to the release role). */
     rolloutPlan: relativePathSchema.optional(),
-    /** The version of the same model to roll back to. */
-    rollbackTo: z.string().refine(isSemver, 'must be a semantic version (e.g. 1.0.0)').optional(),
+    /**
+     * What to roll back to, `name@version` (a release plan's baseline; it may be another model,
+     * e.g. a rollout from one ASR model to another).
+     */
+    rollbackTo: z
+      .string()
+      .refine(isVersionRef, "must be 'name@version' with a semantic version")
+      .optional(),
     /** How long the registry keeps the version once no alias or rollout uses it; absent: forever. */
     retention: z.object({ minDaysAfterRetired: count }).strict().optional(),
   })
@@ -386,12 +392,17 @@ export function checkContract(m: ContractView, issue: Issue): void {
   const plan = m.controls?.rolloutPlan;
   if (plan !== undefined && !m.listed(plan, false))
     issue(['controls', 'rolloutPlan'], `names ${JSON.stringify(plan)}, which is not in 'files'`);
-  if (m.controls?.rollbackTo === m.version)
-    issue(['controls', 'rollbackTo'], 'must be another version than this one');
+  if (m.controls?.rollbackTo === `${m.name}@${m.version}`)
+    issue(['controls', 'rollbackTo'], 'must name another version than this one');
 }
 
 function isCalendarDate(value: string): boolean {
   if (!DATE_RE.test(value)) return false;
   const d = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
+}
+
+function isVersionRef(value: string): boolean {
+  const at = value.lastIndexOf('@');
+  return MODEL_REF_RE.test(value) && isSemver(value.slice(at + 1));
 }

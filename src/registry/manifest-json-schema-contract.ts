@@ -11,7 +11,6 @@ import {
   MODEL_REF_RE,
   POSTPROCESS_STEPS,
 } from './manifest-contract.js';
-import { SEMVER_RE } from './semver.js';
 
 type JsonSchema = Readonly<Record<string, unknown>>;
 
@@ -218,7 +217,7 @@ export const controlsJson = obj(
   {
     oncall: str,
     rolloutPlan: relPath,
-    rollbackTo: { type: 'string', pattern: SEMVER_RE.source },
+    rollbackTo: { type: 'string', pattern: MODEL_REF_RE.source },
     retention: obj({ minDaysAfterRetired: int(0) }, ['minDaysAfterRetired']),
   },
   ['oncall'],

@@ -7,6 +7,7 @@ import { VoxfleetError } from '../core/index.js';
 import { CAPACITY_RESULT_SCHEMA, type CapacityResult } from '../eval/capacity/capacity-types.js';
 import { fixtureResult, fiveWordUtterances } from '../eval/testing/eval-fixtures.js';
 import { attachEvalReports } from './eval-attach.js';
+import { parsePlan } from '../release/index.js';
 import { openModelStore } from './model-store.js';
 import { publishModel } from './publish.js';
 import { createTempDirs } from './testing/temp-dir.js';
@@ -209,7 +210,7 @@ test('paths that leave the model folder are refused', async () => {
   );
 });
 
-test('only schemaVersion 2 manifests are published, and rollbackTo must name a version the registry holds', async () => {
+test('only schemaVersion 2 manifests are published, and rollbackTo must name a version the registry or the catalog holds', async () => {
   const registry = await temp.make();
   const v1 = await temp.make();
   await writeSyntheticModel(v1, {
@@ -229,17 +230,91 @@ test('only schemaVersion 2 manifests are published, and rollbackTo must name a v
   await writeSyntheticModel(next, {
     version: '3.0.0',
     edit: (m) => {
-      m.controls.rollbackTo = '2.0.0';
+      m.controls.rollbackTo = 'test-asr@2.0.0';
     },
   });
   await assert.rejects(
     publishModel(next, registry),
-    isCode('MODEL_MANIFEST_INVALID', /test-asr@2\.0\.0, which this registry does not hold/),
+    isCode('MODEL_MANIFEST_INVALID', /test-asr@2\.0\.0, which neither this registry nor/),
   );
   const prev = await temp.make();
   await writeSyntheticModel(prev);
   await publishModel(prev, registry);
   assert.equal((await publishModel(next, registry)).outcome, 'published');
+
+  // A catalog version is a valid target: pull installs it without any registry.
+  const fromCatalog = await temp.make();
+  await writeSyntheticModel(fromCatalog, {
+    version: '3.1.0',
+    edit: (m) => {
+      m.controls.rollbackTo = 'whisper-tiny.en@1.0.0';
+    },
+  });
+  assert.equal((await publishModel(fromCatalog, registry)).outcome, 'published');
+});
+
+test('a rollout plan travels with the version and must move from rollbackTo to it', async () => {
+  const registry = await temp.make();
+  const plan = (candidate: string) => ({
+    id: 'tiny-to-test',
+    model: 'asr-en',
+    baseline: 'whisper-tiny.en@1.0.0',
+    candidate,
+    steps: [
+      {
+        name: 'everywhere',
+        kind: 'full',
+        selector: { percent: 100 },
+        minDurationS: 0,
+        minSample: {},
+        maxDurationS: 60,
+      },
+    ],
+  });
+  const withPlan = async (candidate: string, rollbackTo: string): Promise<string> => {
+    const dir = await temp.make();
+    const body = JSON.stringify(plan(candidate));
+    await writeFile(join(dir, 'rollout.json'), body);
+    await writeSyntheticModel(dir, {
+      edit: (m) => {
+        (m.files as unknown[]).push({
+          path: 'rollout.json',
+          bytes: Buffer.byteLength(body),
+          sha256: sha256Of(body),
+        });
+        m.controls.rolloutPlan = 'rollout.json';
+        m.controls.rollbackTo = rollbackTo;
+      },
+    });
+    return dir;
+  };
+  const check = { checkRolloutPlan: parsePlan };
+  await assert.rejects(
+    publishModel(await withPlan('test-asr@9.0.0', 'whisper-tiny.en@1.0.0'), registry, check),
+    isCode('MODEL_MANIFEST_INVALID', /rolls out test-asr@9\.0\.0, not test-asr@2\.0\.0/),
+  );
+  await assert.rejects(
+    publishModel(await withPlan('test-asr@2.0.0', 'whisper-base@1.0.0'), registry, check),
+    isCode('MODEL_MANIFEST_INVALID', /rolls back to whisper-tiny\.en@1\.0\.0, but/),
+  );
+  const bad = await withPlan('test-asr@2.0.0', 'whisper-tiny.en@1.0.0');
+  const raw = JSON.parse(await readFile(join(bad, 'manifest.json'), 'utf8')) as {
+    files: { path: string; bytes: number; sha256: string }[];
+  };
+  const broken = JSON.stringify({ ...plan('test-asr@2.0.0'), steps: [] });
+  await writeFile(join(bad, 'rollout.json'), broken);
+  const entry = raw.files.find((f) => f.path === 'rollout.json')!;
+  entry.bytes = Buffer.byteLength(broken);
+  entry.sha256 = sha256Of(broken);
+  await writeManifest(bad, raw);
+  await assert.rejects(
+    publishModel(bad, registry, check),
+    isCode('INVALID_ARGUMENT', /plan\.steps/),
+  );
+
+  const good = await withPlan('test-asr@2.0.0', 'whisper-tiny.en@1.0.0');
+  assert.equal((await publishModel(good, registry, check)).outcome, 'published');
+  assert.ok(existsSync(join(registry, 'test-asr', '2.0.0', 'rollout.json')));
 });
 
 test('eval summaries come from the eval and capacity reports, and a hand-edited figure is refused', async () => {

@@ -16,6 +16,7 @@
 import { lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { invalidArgument, VoxfleetError } from '../core/index.js';
+import { loadBuiltinCatalog, splitModelRef, type Catalog } from './catalog.js';
 import { checkEvalSummaries } from './eval-attach.js';
 import { manifestSha256, readFileChunks, writeVerified } from './hashing.js';
 import { createInstalledModel, MANIFEST_FILE } from './installed-model.js';
@@ -49,8 +50,25 @@ export interface PublishResult {
   readonly unlisted: readonly string[];
 }
 
+/** The two versions a rollout plan moves between. */
+export interface RolloutPlanVersions {
+  readonly baseline: string;
+  readonly candidate: string;
+}
+
 export interface PublishOptions {
   readonly signal?: AbortSignal;
+  /**
+   * Where `controls.rollbackTo` may point besides this registry; defaults to the built-in
+   * catalog (pull installs its versions without a registry).
+   */
+  readonly catalog?: Catalog;
+  /**
+   * Validates the parsed rollout plan file (`controls.rolloutPlan`) and returns its versions.
+   * The plan format belongs to the release role, which the registry may not import; the CLI
+   * passes the release role's parser. Without it the plan is only checked to be JSON.
+   */
+  readonly checkRolloutPlan?: (plan: unknown) => RolloutPlanVersions;
 }
 
 export async function publishModel(
@@ -78,7 +96,7 @@ export async function publishModel(
 
   // Refuse a different version before copying anything.
   await assertSameIfPresent(finalDir, manifest, digest);
-  await checkRollbackTarget(root, manifest);
+  await checkRollbackTarget(root, manifest, options.catalog ?? loadBuiltinCatalog());
   const unlisted = await listUnlisted(src, manifest);
 
   await mkdir(root, { recursive: true });
@@ -87,6 +105,7 @@ export async function publishModel(
   try {
     await copyVerified(src, staging, manifest, options.signal);
     await checkEvalSummaries(manifest, staging);
+    await checkRolloutPlan(manifest, staging, options.checkRolloutPlan);
     await writeFile(join(staging, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
     if (options.signal?.aborted === true) throw cancelled(ref, options.signal.reason);
 
@@ -179,17 +198,62 @@ function describeChange(before: Manifest, after: Manifest): string {
   return key(before) === key(after) ? '; same files, other settings' : '; other files';
 }
 
-async function checkRollbackTarget(root: string, manifest: Manifest): Promise<void> {
+async function checkRollbackTarget(
+  root: string,
+  manifest: Manifest,
+  catalog: Catalog,
+): Promise<void> {
   const to = manifest.controls?.rollbackTo;
   if (to === undefined) return;
-  const target = await readPublishedManifest(publishedDirOf(root, manifest.name, to)).catch(
+  const { name, version } = splitModelRef(to);
+  if (catalog.find(to) !== undefined || version === undefined) return;
+  const target = await readPublishedManifest(publishedDirOf(root, name, version)).catch(
     () => undefined,
   );
   if (target === undefined) {
     throw new VoxfleetError(
       'MODEL_MANIFEST_INVALID',
-      `manifest '${manifest.name}': 'controls.rollbackTo' names ${manifest.name}@${to}, which this registry does not hold`,
+      `manifest '${manifest.name}': 'controls.rollbackTo' names ${to}, which neither this registry nor the built-in catalog holds`,
       { field: 'controls.rollbackTo' },
+    );
+  }
+}
+
+/** The rollout plan must parse and move from `rollbackTo` (when given) to this version. */
+async function checkRolloutPlan(
+  manifest: Manifest,
+  staging: string,
+  check: PublishOptions['checkRolloutPlan'],
+): Promise<void> {
+  const planPath = manifest.controls?.rolloutPlan;
+  if (planPath === undefined) return;
+  const field = 'controls.rolloutPlan';
+  let plan: unknown;
+  try {
+    plan = JSON.parse(await readFile(join(staging, ...planPath.split('/')), 'utf8'));
+  } catch (err) {
+    throw new VoxfleetError(
+      'MODEL_MANIFEST_INVALID',
+      `manifest '${manifest.name}': '${field}' names ${planPath}, which is not valid JSON`,
+      { field },
+      { cause: err },
+    );
+  }
+  if (check === undefined) return;
+  const { baseline, candidate } = check(plan);
+  const ref = `${manifest.name}@${manifest.version}`;
+  const rollbackTo = manifest.controls?.rollbackTo;
+  const problem =
+    candidate !== ref
+      ? `rolls out ${candidate}, not ${ref}`
+      : rollbackTo !== undefined && baseline !== rollbackTo
+        ? `rolls back to ${baseline}, but 'controls.rollbackTo' is ${rollbackTo}`
+        : undefined;
+  if (problem !== undefined) {
+    throw new VoxfleetError(
+      'MODEL_MANIFEST_INVALID',
+      `manifest '${manifest.name}': the rollout plan ${planPath} ${problem}`,
+      { field },
     );
   }
 }

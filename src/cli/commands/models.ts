@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { defaultDataDir, invalidArgument } from '../../core/index.js';
 import { attachEvalReports, openModelStore, publishModel } from '../../registry/index.js';
+import { parsePlan } from '../../release/index.js';
 import { createPullProgressBar } from '../progress.js';
 
 interface StoreOpts {
@@ -91,7 +92,8 @@ export function registerModels(program: Command): void {
         're-publishing the same version is a no-op, other content under it fails (VERSION_IMMUTABLE)',
     )
     .action(async (dir: string, o: { registry: string }) => {
-      const r = await publishModel(dir, o.registry);
+      // The release role owns the plan format; publish checks the plan with its parser.
+      const r = await publishModel(dir, o.registry, { checkRolloutPlan: parsePlan });
       const digest = `manifest sha256 ${r.manifestSha256}`;
       console.log(
         r.outcome === 'published'
