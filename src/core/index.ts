@@ -11,7 +11,7 @@ export type { ErrorCode, ErrorDetails, ErrorSpec, WireError } from './errors.js'
 export { ManualClock, sleep, systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { newId } from './ids.js';
-export { RAW_ENCODINGS, SUPPORTED_INPUT_RATES_HZ } from './audio/types.js';
+export { BYTES_PER_SAMPLE, RAW_ENCODINGS, SUPPORTED_INPUT_RATES_HZ } from './audio/types.js';
 export type {
   AudioLimits,
   DecodedAudio,

@@ -8,3 +8,6 @@ export { ENDPOINTING_MS } from './listen-protocol.js';
 export { withReleasePinning } from './release-pinning.js';
 export type { AssignmentObserver, PinningCaller, RolloutView } from './release-pinning.js';
 export { ReleaseBoard, RELEASE_BOARD_DEFAULTS } from './release-board.js';
+export { ShadowBudget, SHADOW_DEFAULTS, openWithShadow } from './shadow/shadow-stream.js';
+export type { ShadowDeps, ShadowTarget } from './shadow/shadow-stream.js';
+export { ShadowEvidence } from './shadow/shadow-evidence.js';

@@ -7,6 +7,7 @@
  * rewritten.
  */
 import type { FabricClient } from '../fabric/index.js';
+import { openWithShadow, type ShadowDeps, type ShadowTarget } from './shadow/shadow-stream.js';
 import {
   assignVersion,
   type Assignment,
@@ -42,15 +43,17 @@ export function withReleasePinning(
   view: RolloutView,
   caller: PinningCaller,
   observe: AssignmentObserver = () => undefined,
+  /** Where shadow streams go; without it shadow steps only keep users on the baseline. */
+  shadowing?: ShadowDeps,
 ): FabricClient {
-  const assign = (
+  const assignFull = (
     kind: 'stream' | 'transcribe' | 'synthesize',
     model: string | undefined,
     stickyKey: string,
     language: string | undefined,
-  ): string | undefined => {
+  ): { model: string | undefined; shadow?: ShadowTarget } => {
     const rollout = planFor(view, model);
-    if (rollout === undefined) return model;
+    if (rollout === undefined) return { model };
     const assignment = assignVersion(rollout.plan, rollout.state, {
       region: caller.region,
       stickyKey,
@@ -58,8 +61,18 @@ export function withReleasePinning(
       ...(language !== undefined ? { language } : {}),
     });
     observe(kind, assignment);
-    return assignment.serve;
+    const shadow =
+      assignment.shadow !== undefined && assignment.step !== undefined
+        ? { model: assignment.shadow, rolloutId: rollout.plan.id, step: assignment.step }
+        : undefined;
+    return { model: assignment.serve, ...(shadow !== undefined ? { shadow } : {}) };
   };
+  const assign = (
+    kind: 'stream' | 'transcribe' | 'synthesize',
+    model: string | undefined,
+    stickyKey: string,
+    language: string | undefined,
+  ): string | undefined => assignFull(kind, model, stickyKey, language).model;
   const tenantKey = caller.tenant ?? 'anonymous';
   return {
     workers: () => inner.workers(),
@@ -70,8 +83,17 @@ export function withReleasePinning(
       return inner.transcribe(model === undefined ? request : { ...request, model }, options);
     },
     openStream: (request, onEvent) => {
-      const model = assign('stream', request.model, request.sessionId, request.language);
-      return inner.openStream(model === undefined ? request : { ...request, model }, onEvent);
+      const { model, shadow } = assignFull(
+        'stream',
+        request.model,
+        request.sessionId,
+        request.language,
+      );
+      const pinned = model === undefined ? request : { ...request, model };
+      // Only streams are shadowed: files and speech are judged by eval and serving figures.
+      if (shadow !== undefined && shadowing !== undefined)
+        return openWithShadow(inner, pinned, shadow, onEvent, shadowing);
+      return inner.openStream(pinned, onEvent);
     },
     synthesize: (request, signal) => {
       const model = assign('synthesize', request.model, tenantKey, undefined);

@@ -33,6 +33,7 @@ test('shadow: users keep the baseline, the candidate decodes a copy, only in the
     serve: BASE,
     shadow: CAND,
     because: 'step shadow-us-west',
+    step: 'shadow-us-west',
   });
   assert.equal(assignVersion(plan, at(0), ctx({ region: 'eu-west' })).shadow, undefined);
 });

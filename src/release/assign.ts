@@ -28,6 +28,8 @@ export interface Assignment {
   readonly shadow?: string;
   /** Why: the step that selected the candidate, or the state that kept the baseline. */
   readonly because: string;
+  /** The running step that selected this caller (evidence is gathered per step). */
+  readonly step?: string;
 }
 
 /** Buckets 0..9999: percentages down to 0.01 %. */
@@ -51,9 +53,10 @@ export function assignVersion(
   const current: PlanStep = plan.steps[state.stepIndex]!;
   if (!selects(current.selector, ctx, bucket))
     return { ...baseline, because: `not selected by step ${current.name}` };
+  const because = `step ${current.name}`;
   if (current.kind === 'shadow')
-    return { serve: plan.baseline, shadow: plan.candidate, because: `step ${current.name}` };
-  return { serve: plan.candidate, because: `step ${current.name}` };
+    return { serve: plan.baseline, shadow: plan.candidate, because, step: current.name };
+  return { serve: plan.candidate, because, step: current.name };
 }
 
 function selects(s: StepSelector, ctx: AssignmentContext, bucket: number): boolean {

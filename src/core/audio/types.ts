@@ -18,6 +18,14 @@ export type RawEncoding = 'pcm_s16le' | 'pcm_f32le' | 'mulaw' | 'alaw';
 
 export const RAW_ENCODINGS: readonly RawEncoding[] = ['pcm_s16le', 'pcm_f32le', 'mulaw', 'alaw'];
 
+/** Bytes one sample takes in each raw encoding (one channel). */
+export const BYTES_PER_SAMPLE: Readonly<Record<RawEncoding, number>> = Object.freeze({
+  pcm_s16le: 2,
+  pcm_f32le: 4,
+  mulaw: 1,
+  alaw: 1,
+});
+
 /** Sample rates accepted for raw PCM input. */
 export const SUPPORTED_INPUT_RATES_HZ: readonly number[] = [
   8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000,

@@ -6,6 +6,7 @@
  * no word lost (unless no worker can be found within the policy's attempts).
  */
 import {
+  BYTES_PER_SAMPLE,
   errorFromWire,
   sleep,
   systemClock,
@@ -22,7 +23,7 @@ import {
   isRetryableOpen,
   type FailoverPolicy,
 } from './failover-policy.js';
-import { BYTES_PER_SAMPLE, ReplayBuffer, wavHeaderLength } from './replay-buffer.js';
+import { ReplayBuffer, wavHeaderLength } from './replay-buffer.js';
 import { shiftEvent } from './shift-event.js';
 import { StreamContinuity } from './stream-continuity.js';
 

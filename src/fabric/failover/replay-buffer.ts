@@ -4,18 +4,11 @@
  * exactly this, so no spoken word is lost; audio before the last final is never replayed, so no
  * final is produced twice. Positions are counted in samples from the start of the stream.
  */
-import type { RawEncoding, StreamControl } from '../../core/index.js';
+import { BYTES_PER_SAMPLE, type RawEncoding, type StreamControl } from '../../core/index.js';
 
 export type ReplayItem =
   | { readonly kind: 'audio'; readonly bytes: Uint8Array }
   | { readonly kind: 'control'; readonly message: StreamControl };
-
-export const BYTES_PER_SAMPLE: Readonly<Record<RawEncoding, number>> = Object.freeze({
-  pcm_s16le: 2,
-  pcm_f32le: 4,
-  mulaw: 1,
-  alaw: 1,
-});
 
 export interface ReplayBufferOptions {
   readonly encoding: RawEncoding;

@@ -1,0 +1,85 @@
+/**
+ * Shadow figures per rollout and step, summed over sessions into the StepEvidence a gate reads:
+ * the candidate's word disagreement with the primary (weighted by the primary's words), each
+ * side's empty-final rate and partial churn. A new step starts from nothing: evidence gathered
+ * under one step never counts for the next.
+ */
+import type { MetricFigures, StepEvidence } from '../../release/index.js';
+import type { SessionComparison } from './shadow-comparison.js';
+
+interface Totals {
+  sessions: number;
+  audioS: number;
+  primaryWords: number;
+  wordEdits: number;
+  finals: [number, number];
+  emptyFinals: [number, number];
+  partialsPerFinal: [number, number];
+  firstPartialMs: [number[], number[]];
+}
+
+const empty = (): Totals => ({
+  sessions: 0,
+  audioS: 0,
+  primaryWords: 0,
+  wordEdits: 0,
+  finals: [0, 0],
+  emptyFinals: [0, 0],
+  partialsPerFinal: [0, 0],
+  firstPartialMs: [[], []],
+});
+
+export class ShadowEvidence {
+  private readonly totals = new Map<string, Totals>();
+  /** Shadow sessions not started (budget full, candidate refused): shed, never queued. */
+  shed = 0;
+
+  private key(rolloutId: string, step: string): string {
+    return `${rolloutId}/${step}`;
+  }
+
+  add(rolloutId: string, step: string, audioS: number, c: SessionComparison): void {
+    const key = this.key(rolloutId, step);
+    const t = this.totals.get(key) ?? empty();
+    t.sessions += 1;
+    t.audioS += audioS;
+    t.primaryWords += c.primaryWords;
+    t.wordEdits += c.wordDisagreement * Math.max(1, c.primaryWords);
+    [c.primary, c.candidate].forEach((side, i) => {
+      t.finals[i as 0 | 1] += side.finals;
+      t.emptyFinals[i as 0 | 1] += side.emptyFinals;
+      t.partialsPerFinal[i as 0 | 1] += side.partialsPerFinal;
+      if (side.firstPartialMs !== undefined) t.firstPartialMs[i as 0 | 1].push(side.firstPartialMs);
+    });
+    this.totals.set(key, t);
+  }
+
+  /** What a gate reads for this rollout's step (nothing measured yet: empty figures). */
+  evidence(rolloutId: string, step: string): StepEvidence {
+    const t = this.totals.get(this.key(rolloutId, step)) ?? empty();
+    const side = (i: 0 | 1): MetricFigures =>
+      t.sessions === 0
+        ? {}
+        : {
+            empty_final_rate: t.emptyFinals[i] / Math.max(1, t.finals[i]),
+            partial_churn: t.partialsPerFinal[i] / t.sessions,
+            ...(t.firstPartialMs[i].length > 0
+              ? { first_partial_p95_ms: p95(t.firstPartialMs[i]) }
+              : {}),
+          };
+    return {
+      sessions: t.sessions,
+      audioMinutes: t.audioS / 60,
+      baseline: side(0),
+      candidate: {
+        ...side(1),
+        ...(t.sessions > 0 ? { word_disagreement: t.wordEdits / Math.max(1, t.primaryWords) } : {}),
+      },
+    };
+  }
+}
+
+function p95(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? 0;
+}
