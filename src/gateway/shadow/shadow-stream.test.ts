@@ -146,7 +146,7 @@ test('a primary refused for capacity stops a shadow to make room, then gets in',
     { ...request, sessionId: 'sess_2' },
     { model: CAND, rolloutId: 'r1', step: 'shadow' },
     () => undefined,
-    new ShadowBudget(0) === undefined ? deps : { ...deps, budget: deps.budget },
+    deps,
   );
   assert.deepEqual(worker.aborted, ['sess_1-shadow'], 'the oldest shadow was stopped');
   assert.ok(worker.opened.some((r) => r.sessionId === 'sess_2'));
