@@ -36,7 +36,15 @@ export function sendError(
 ): FastifyReply {
   const err = toVoxfleetError(thrown);
   telemetry?.errorReturned(err.code);
-  if (err.httpStatus >= 500) {
+  if (
+    err.httpStatus >= 500 &&
+    err.retryable &&
+    err.code !== 'INTERNAL' &&
+    err.code !== 'ENGINE_FAILED'
+  ) {
+    // A refusal the fleet expects (full, no worker, residency): one line, no stack.
+    reply.log.warn({ code: err.code, reason: err.message }, 'request refused');
+  } else if (err.httpStatus >= 500) {
     // The fault itself (stack, cause) goes to the log under the request id, never to the client.
     reply.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
   }

@@ -7,6 +7,8 @@ interface TranscribeOpts {
   url: string;
   model?: string;
   language?: string;
+  apiKey?: string;
+  region?: string;
   stream?: boolean;
   pace: number;
   json?: boolean;
@@ -21,6 +23,12 @@ export function registerTranscribe(program: Command): void {
     .argument('<files...>', 'audio files (wav, flac, ogg/opus, mp3)')
     .option('--url <url>', 'server URL', process.env.VOXFLEET_URL ?? 'http://127.0.0.1:8080')
     .option('--model <name>', 'model or alias (default: by language)')
+    .option(
+      '--api-key <key>',
+      'API key, for gateways that list tenants (env VOXFLEET_API_KEY)',
+      process.env.VOXFLEET_API_KEY,
+    )
+    .option('--region <name>', 'the region you are nearest to (gateways with a fleet file)')
     .option('--language <code>', "ISO 639-1 code, or 'auto' to detect")
     .option(
       '--stream',
@@ -53,6 +61,7 @@ export function registerTranscribe(program: Command): void {
             fileName: file,
             ...(o.model !== undefined ? { model: o.model } : {}),
             ...(o.language !== undefined ? { language: o.language } : {}),
+            ...callerOf(o),
             ...(format === 'verbose_json' ? { timestampGranularities: ['word', 'segment'] } : {}),
           });
           process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
@@ -70,6 +79,7 @@ async function streamFile(bytes: Uint8Array, o: TranscribeOpts): Promise<void> {
     sampleRateHz: 16000,
     ...(o.model !== undefined ? { model: o.model } : {}),
     ...(o.language !== undefined ? { language: o.language } : {}),
+    ...callerOf(o),
   });
   const tty = process.stdout.isTTY;
   session.onEvent((e) => {
@@ -91,4 +101,11 @@ async function streamFile(bytes: Uint8Array, o: TranscribeOpts): Promise<void> {
     frameMs: 100,
     pace: o.pace,
   });
+}
+
+function callerOf(o: TranscribeOpts): { apiKey?: string; region?: string } {
+  return {
+    ...(o.apiKey !== undefined && o.apiKey !== '' ? { apiKey: o.apiKey } : {}),
+    ...(o.region !== undefined ? { region: o.region } : {}),
+  };
 }
