@@ -1,17 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VoxfleetError } from '../core/index.js';
-import type { StepEvidence } from './gates.js';
 import { evaluate, initialState, pause, promote, resume, rollback, start } from './rollout.js';
-import { samplePlan } from './testing/sample-plan.js';
+import { HEALTHY_EVIDENCE, samplePlan } from './testing/sample-plan.js';
 
 const HOUR = 3_600_000;
-const good: StepEvidence = {
-  sessions: 500,
-  audioMinutes: 900,
-  candidate: { word_disagreement: 0.05, empty_final_rate: 0.01, final_p95_ms: 610, error_rate: 0 },
-  baseline: { empty_final_rate: 0.01, final_p95_ms: 600, error_rate: 0 },
-};
+const good = HEALTHY_EVIDENCE;
 
 test('a healthy rollout walks every step to completion, each decision in the audit log', () => {
   const plan = samplePlan();

@@ -7,18 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../core/index.js';
 import { RolloutController, type EvidenceSource } from '../controller.js';
-import type { StepEvidence } from '../gates.js';
 import { start } from '../rollout.js';
 import { RolloutStore, type VersionedStore } from '../rollout-store.js';
-import { samplePlan } from './sample-plan.js';
+import { HEALTHY_EVIDENCE, samplePlan } from './sample-plan.js';
 
 const HOUR = 3_600_000;
-const good: StepEvidence = {
-  sessions: 500,
-  audioMinutes: 900,
-  candidate: { word_disagreement: 0.05, empty_final_rate: 0.01, final_p95_ms: 610, error_rate: 0 },
-  baseline: { empty_final_rate: 0.01, final_p95_ms: 600, error_rate: 0 },
-};
+const good = HEALTHY_EVIDENCE;
 const evidence: EvidenceSource = { evidence: async () => good };
 
 export function controllerContract(name: string, makeStore: () => Promise<VersionedStore>): void {

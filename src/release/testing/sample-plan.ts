@@ -1,5 +1,14 @@
 /** The plan the release tests share: shadow in us-west, 1 % canary, full us-west, eu-west, all. */
+import type { StepEvidence } from '../gates.js';
 import { parsePlan, type ReleasePlan } from '../plan.js';
+
+/** Evidence that passes every gate of the sample plan, with samples to spare. */
+export const HEALTHY_EVIDENCE: StepEvidence = Object.freeze({
+  sessions: 500,
+  audioMinutes: 900,
+  candidate: { word_disagreement: 0.05, empty_final_rate: 0.01, final_p95_ms: 610, error_rate: 0 },
+  baseline: { empty_final_rate: 0.01, final_p95_ms: 600, error_rate: 0 },
+});
 
 export function samplePlan(over: Record<string, unknown> = {}): ReleasePlan {
   return parsePlan({
