@@ -7,7 +7,6 @@
  */
 import {
   NatsFabric,
-  NatsVersionedKv,
   connectToNats,
   withStreamFailover,
   type FabricClient,
@@ -16,15 +15,13 @@ import {
 } from '../fabric/index.js';
 import {
   RegionRouter,
-  ReleaseBoard,
   callerReader,
-  withReleasePinning,
   type AssignmentObserver,
   type AuditEvent,
   type FabricForRequest,
 } from '../gateway/index.js';
 import { BreakerBoard, type Caller, type FleetConfig } from '../routing/index.js';
-import { RELEASES_BUCKET, RolloutStore } from '../release/index.js';
+import { startGatewayReleases, type GatewayReleases } from './gateway-releases.js';
 import { systemClock } from '../core/index.js';
 
 export interface GatewayFabricOptions {
@@ -37,6 +34,8 @@ export interface GatewayFabricOptions {
   readonly audit: (event: AuditEvent) => void;
   /** Follow rollouts in the fleet's releases bucket and pin versions by them. */
   readonly releases?: boolean;
+  /** Also run a rollout controller (one acts at a time across gateways). */
+  readonly releaseController?: boolean;
   readonly onAssigned?: AssignmentObserver;
 }
 
@@ -60,16 +59,13 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
   if (fleet === undefined) {
     const connection = await connectToNats(options.nats, name);
     const fabric = await NatsFabric.start({ connection, regions: [options.region], ...tuning });
-    const board = options.releases === true ? await followReleases(connection) : undefined;
-    const pinned =
-      board === undefined
-        ? fabric
-        : withReleasePinning(fabric, board, { region: options.region }, options.onAssigned);
+    const releases = await followReleases(connection, options);
+    const pinned = releases?.pin(fabric, { region: options.region }) ?? fabric;
     return {
       fabric: withStreamFailover(pinned, { observer: options.failover }),
-      describe: `workers of region ${options.region}${board ? ', following rollouts' : ''}`,
+      describe: `workers of region ${options.region}${releases ? ', following rollouts' : ''}`,
       async close() {
-        board?.close();
+        releases?.close();
         await fabric.close();
         await connection.drain();
       },
@@ -97,25 +93,16 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
     audit: { record: options.audit },
   });
   const readCaller = callerReader(fleet, options.region);
-  const board =
-    options.releases === true && connections[0] !== undefined
-      ? await followReleases(connections[0])
-      : undefined;
+  const releases =
+    connections[0] === undefined ? undefined : await followReleases(connections[0], options);
   const forCaller = (caller: Caller): FabricClient => {
     const routed = router.forCaller(caller);
     const pinned =
-      board === undefined
-        ? routed
-        : withReleasePinning(
-            routed,
-            board,
-            {
-              region: caller.locality,
-              ...(caller.tenant !== undefined ? { tenant: caller.tenant } : {}),
-              ...(caller.risk !== undefined ? { tenantRisk: caller.risk } : {}),
-            },
-            options.onAssigned,
-          );
+      releases?.pin(routed, {
+        region: caller.locality,
+        ...(caller.tenant !== undefined ? { tenant: caller.tenant } : {}),
+        ...(caller.risk !== undefined ? { tenantRisk: caller.risk } : {}),
+      }) ?? routed;
     return withStreamFailover(pinned, { observer: options.failover });
   };
   // Health, models and the fleet view see every zone; calls always go through fabricFor.
@@ -126,17 +113,23 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
   return {
     fabric: everyone,
     fabricFor: (req) => forCaller(readCaller(req)),
-    describe: `${fleet.regions.length} regions in ${byZone.size} zones${board ? ', following rollouts' : ''}`,
+    describe: `${fleet.regions.length} regions in ${byZone.size} zones${releases ? ', following rollouts' : ''}`,
     async close() {
-      board?.close();
+      releases?.close();
       await router.close();
       await Promise.all(connections.map((c) => c.drain()));
     },
   };
 }
 
-/** The rollouts in the fleet's releases bucket, re-read every 500 ms. */
-async function followReleases(connection: NatsConnection): Promise<ReleaseBoard> {
-  const kv = await NatsVersionedKv.open(connection, RELEASES_BUCKET);
-  return ReleaseBoard.start(new RolloutStore(kv), systemClock);
+/** Rollouts followed (and, with a controller, judged) when the gateway was asked to. */
+async function followReleases(
+  connection: NatsConnection,
+  options: GatewayFabricOptions,
+): Promise<GatewayReleases | undefined> {
+  if (options.releases !== true && options.releaseController !== true) return undefined;
+  return startGatewayReleases(connection, {
+    controller: options.releaseController === true,
+    ...(options.onAssigned !== undefined ? { onAssigned: options.onAssigned } : {}),
+  });
 }

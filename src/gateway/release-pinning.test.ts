@@ -98,3 +98,21 @@ test('files are assigned per request, sticky per tenant', async () => {
   );
   board.close();
 });
+
+test('the most recently started rollout of a name decides; a pending one does not', async () => {
+  const { rollouts, board, worker, fabric } = await setUp();
+  const next = parsePlan({ ...plan, id: 'r2', baseline: CAND, candidate: 'whisper-small@1.0.0' });
+  await rollouts.register(next);
+  await board.refresh();
+  const client = withReleasePinning(fabric, board, { region: 'us-west' });
+  await client.openStream(stream('s1', 'asr-en'), () => undefined);
+  await rollouts.apply('r1', ({ state }) => rollback(state, 1, 'ops', 'superseded'));
+  await rollouts.apply('r2', ({ plan: p, state }) => start(p, state, 2, 'ops'));
+  await board.refresh();
+  await client.openStream(stream('s2', 'asr-en'), () => undefined);
+  assert.deepEqual(
+    worker.streams.map((s) => s.request.model),
+    [CAND, 'whisper-small@1.0.0'],
+  );
+  board.close();
+});

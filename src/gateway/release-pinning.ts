@@ -31,11 +31,18 @@ export type AssignmentObserver = (
   assignment: Assignment,
 ) => void;
 
-/** A request's `model` the plan applies to: its own name, or `default` for requests naming none. */
+/**
+ * The rollout that decides a request's `model` (its own name, or `default` for requests naming
+ * none): the most recently registered one that has started. A finished rollout keeps deciding
+ * (completed: the candidate; rolled back: the baseline) until a newer one for the name starts.
+ */
 function planFor(view: RolloutView, model: string | undefined): StoredRollout | undefined {
   if (model !== undefined && model.includes('@')) return undefined;
   const asked = model ?? 'default';
-  return view.rollouts().find((r) => r.plan.model === asked);
+  return view
+    .rollouts()
+    .filter((r) => r.plan.model === asked && r.state.status !== 'pending')
+    .at(-1);
 }
 
 export function withReleasePinning(

@@ -12,6 +12,7 @@ type GatewayCommandOptions = ServeOptions &
   FleetPlacementOptions & {
     fleet?: string;
     releases?: boolean;
+    releaseController?: boolean;
     openTimeoutMs?: number;
     missedHeartbeats?: number;
   };
@@ -27,6 +28,10 @@ export function registerGateway(program: Command): void {
       process.env.VOXFLEET_FLEET,
     )
     .option('--releases', 'follow rollouts (voxfleet release) and serve the versions they assign')
+    .option(
+      '--release-controller',
+      'also judge running rollouts by their gates (one controller acts at a time across gateways)',
+    )
     .option('--host <host>', 'address to listen on (env VOXFLEET_HOST; default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (env VOXFLEET_PORT; default 8080)', toInt)
     .option(
@@ -44,7 +49,16 @@ export function registerGateway(program: Command): void {
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent')
     .option('--no-console', 'do not serve the web console at /')
     .action(async (opts: GatewayCommandOptions) => {
-      const { nats, region, fleet, releases, openTimeoutMs, missedHeartbeats, ...rest } = opts;
+      const {
+        nats,
+        region,
+        fleet,
+        releases,
+        releaseController,
+        openTimeoutMs,
+        missedHeartbeats,
+        ...rest
+      } = opts;
       const config = compileServeConfig(rest);
       const fleetConfig = fleet === undefined ? undefined : loadFleetConfig(fleet);
       if (fleetConfig !== undefined && !fleetConfig.regions.some((r) => r.name === region))
@@ -59,6 +73,7 @@ export function registerGateway(program: Command): void {
         ...(openTimeoutMs !== undefined ? { openTimeoutMs } : {}),
         ...(missedHeartbeats !== undefined ? { missedHeartbeats } : {}),
         ...(releases === true ? { releases: true } : {}),
+        ...(releaseController === true ? { releaseController: true } : {}),
         // Identifiers, region names and timings only: never audio or text.
         failover: {
           failedOver: (sessionId, gapMs, replayedS) => {

@@ -5,6 +5,7 @@
  * append-only audit log with who asked (`--actor`, default $USER).
  */
 import type { Command } from 'commander';
+import { VoxfleetError } from '../../core/index.js';
 import { NatsVersionedKv, connectToNats } from '../../fabric/index.js';
 import {
   loadPlan,
@@ -94,6 +95,19 @@ export function registerRelease(program: Command): void {
     .action(async (file: string, o: ReleaseOpts) => {
       const plan = loadPlan(file);
       const state = await withStore(o, async (store) => {
+        // One rollout at a time per name: two would assign the same callers differently.
+        const busy = (await store.list()).find(
+          (r) =>
+            r.plan.id !== plan.id &&
+            r.plan.model === plan.model &&
+            (r.state.status === 'running' || r.state.status === 'paused'),
+        );
+        if (busy !== undefined)
+          throw new VoxfleetError(
+            'INVALID_ARGUMENT',
+            `rollout ${busy.plan.id} of ${plan.model} is ${busy.state.status}: finish, promote or roll it back first`,
+            { field: 'plan.model' },
+          );
         await store.register(plan);
         return store.apply(plan.id, ({ plan: p, state: s }) => start(p, s, Date.now(), actorOf(o)));
       });

@@ -1,0 +1,163 @@
+/**
+ * Shadow evidence decides a rollout, on real parts: a nats-server, a worker process with the
+ * baseline (whisper-tiny.en) and the candidate (whisper-base) loaded, a gateway process with
+ * `--releases --release-controller`. Sessions stream recorded speech; the candidate decodes a
+ * shadow copy of each; the controller judges the shadow step on the measured word
+ * disagreement. With a threshold the candidate meets, the step passes; with one it cannot
+ * meet, the rollout is rolled back on its own. Either way every user got the baseline's text.
+ * Runs the built CLI (dist/, `npm run build` first).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ListenSession, streamPcm16 } from '../src/client/index.js';
+import { NatsVersionedKv, connectToNats, type NatsConnection } from '../src/fabric/index.js';
+import { openModelStore } from '../src/registry/index.js';
+import {
+  RELEASES_BUCKET,
+  RolloutStore,
+  parsePlan,
+  rollback,
+  start,
+  type RolloutState,
+} from '../src/release/index.js';
+import { readItems } from './helpers/manifest.js';
+import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { DEV_AUDIO, MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
+import { pcm16kOf } from './helpers/recorded-audio.js';
+import { startVoxfleet, type VoxfleetProcess } from './helpers/voxfleet-process.js';
+
+const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];
+const REGION = 'shadow';
+const SESSIONS = 3;
+
+let nats: NatsServer;
+let worker: VoxfleetProcess;
+let gateway: VoxfleetProcess;
+let gatewayUrl: string;
+let connection: NatsConnection;
+let rollouts: RolloutStore;
+let clips: Uint8Array[];
+
+function planWith(id: string, maxDisagreement: number) {
+  return parsePlan({
+    id,
+    model: 'asr-en',
+    baseline: 'whisper-tiny.en@1.0.0',
+    candidate: 'whisper-base@1.0.0',
+    steps: [
+      {
+        name: 'shadow',
+        kind: 'shadow',
+        selector: { regions: [REGION], percent: 100 },
+        minDurationS: 0,
+        minSample: { sessions: SESSIONS },
+        maxDurationS: 600,
+        gates: [{ metric: 'word_disagreement', max: maxDisagreement }],
+      },
+      {
+        name: 'canary',
+        kind: 'canary',
+        selector: { regions: [REGION], percent: 1 },
+        minDurationS: 3600,
+        minSample: {},
+        maxDurationS: 7200,
+      },
+    ],
+  });
+}
+
+/** Streams the clips as users would; returns the model each user was served by. */
+async function streamClips(): Promise<string[]> {
+  const served: string[] = [];
+  for (const clip of clips) {
+    const session = await ListenSession.open(gatewayUrl, { model: 'asr-en', language: 'en' });
+    served.push(`${session.ready?.model}@${session.ready?.model_version}`);
+    await streamPcm16(session, clip, { sampleRateHz: 16000, pace: 4 });
+  }
+  return served;
+}
+
+async function untilState(
+  id: string,
+  done: (s: RolloutState) => boolean,
+  limitMs: number,
+): Promise<RolloutState> {
+  const deadline = performance.now() + limitMs;
+  for (;;) {
+    const state = (await rollouts.read(id))?.rollout.state;
+    if (state !== undefined && done(state)) return state;
+    if (performance.now() > deadline) throw new Error(`rollout ${id}: ${JSON.stringify(state)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+before(async () => {
+  const store = openModelStore(TEST_DATA_DIR);
+  for (const model of MODELS)
+    if (store.resolve(model) === undefined) await store.pull(model, { mirrorDir: MODELS_MIRROR });
+  const items = readItems(DEV_AUDIO)
+    .filter((i) => i.tags.includes('clean') && i.duration_s > 3 && i.duration_s < 7)
+    .slice(0, SESSIONS);
+  clips = await Promise.all(items.map((i) => pcm16kOf(i.audio)));
+  nats = await startNatsServer();
+  worker = await startVoxfleet(
+    [
+      'worker',
+      ...['--nats', nats.url, '--region', REGION, '--zone', 'test', '--models', MODELS.join(',')],
+      ...['--data-dir', TEST_DATA_DIR, '--mirror', MODELS_MIRROR, '--inference-threads', '1'],
+    ],
+    /voxfleet worker \S+ serving/,
+  );
+  gateway = await startVoxfleet(
+    ['gateway', '--nats', nats.url, '--region', REGION, '--release-controller', '--port', '0'],
+    /listening on (http:\/\/[^,\s]+)/,
+  );
+  gatewayUrl = gateway.ready[1]!;
+  connection = await connectToNats(nats.url, 'release-shadow-test');
+  rollouts = new RolloutStore(await NatsVersionedKv.open(connection, RELEASES_BUCKET));
+});
+
+after(async () => {
+  await connection?.close();
+  await gateway?.stop();
+  await worker?.stop();
+  await nats?.stop();
+});
+
+async function run(id: string, maxDisagreement: number) {
+  const plan = planWith(id, maxDisagreement);
+  await rollouts.register(plan);
+  await rollouts.apply(id, ({ plan: p, state }) => start(p, state, Date.now(), 'test'));
+  // The gateway's board sees the rollout within half a second.
+  await new Promise((r) => setTimeout(r, 700));
+  const served = await streamClips();
+  const state = await untilState(id, (s) => s.status !== 'running' || s.stepIndex > 0, 60_000);
+  const decision = state.audit.find(
+    (e) => e.action === 'step_passed' || e.action === 'gate_failed',
+  );
+  const gate = decision?.gates?.find((g) => g.metric === 'word_disagreement');
+  return { state, served, decision, gate };
+}
+
+test('shadow figures the candidate meets: the step passes, with the measured value recorded', async (t) => {
+  const { state, served, decision, gate } = await run('base-lenient', 0.9);
+  assert.deepEqual(served, Array(SESSIONS).fill('whisper-tiny.en@1.0.0'), 'users got the baseline');
+  assert.equal(decision?.action, 'step_passed');
+  assert.equal(state.stepIndex, 1);
+  assert.ok(gate?.value !== undefined && gate.value <= 0.9 && gate.passed);
+  t.diagnostic(
+    `word disagreement tiny.en vs base over ${SESSIONS} sessions: ${gate?.value?.toFixed(3)}`,
+  );
+  // Done with it: the next rollout of the same name starts from a clean slate.
+  await rollouts.apply('base-lenient', ({ state: s }) => rollback(s, Date.now(), 'test', 'next'));
+});
+
+test('shadow figures over the threshold: rolled back on its own, no user ever got the candidate', async (t) => {
+  const { state, served, decision, gate } = await run('base-strict', 0.001);
+  assert.equal(state.status, 'rolled_back');
+  assert.equal(decision?.action, 'gate_failed');
+  assert.ok(gate?.value !== undefined && gate.value > 0.001 && !gate.passed);
+  assert.deepEqual(served, Array(SESSIONS).fill('whisper-tiny.en@1.0.0'));
+  assert.ok(state.audit.some((e) => e.action === 'rollback' && e.actor === 'controller'));
+  t.diagnostic(`rolled back at word disagreement ${gate?.value?.toFixed(3)} (max 0.001)`);
+});
