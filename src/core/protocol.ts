@@ -73,6 +73,11 @@ export interface StreamOpenRequest {
   readonly interimResults: boolean;
   /** Silence that ends an utterance. */
   readonly endpointingMs: number;
+  /**
+   * A shadow nobody listens to (a release's candidate): its decodes run in the batch share,
+   * after every real-time decode, and its audio does not count as real-time load.
+   */
+  readonly background?: boolean;
 }
 
 /** Events a streaming session emits, in order; the gateway forwards them as WS messages. */

@@ -99,6 +99,7 @@ test('the candidate hears everything, the client hears only the primary, the fig
       ['sess_1-shadow', CAND],
     ],
   );
+  assert.equal(worker.opened[1]?.background, true, 'the shadow decodes in the batch share');
   assert.deepEqual(
     events.filter((e) => e.type === 'final').map((e) => e.type === 'final' && e.text),
     ['the quick brown fox'],

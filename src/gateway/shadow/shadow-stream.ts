@@ -100,7 +100,12 @@ export async function openWithShadow(
   if (deps.budget.tryTake()) {
     shadowDone = inner
       .openStream(
-        { ...request, sessionId: `${request.sessionId}-shadow`, model: target.model },
+        {
+          ...request,
+          sessionId: `${request.sessionId}-shadow`,
+          model: target.model,
+          background: true,
+        },
         (e) => {
           if (e.type === 'error') shadowFailed = true;
           candidateSide.record(e, deps.clock.now());

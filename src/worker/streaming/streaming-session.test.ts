@@ -26,11 +26,20 @@ async function open(
     clock?: ManualClock;
     engine?: FakeAsrEngine;
     observer?: StreamingObserver;
+    background?: boolean;
   } = {},
 ) {
   const engine = options.engine ?? new FakeAsrEngine();
   const clock = options.clock ?? new ManualClock();
   const events: StreamEvent[] = [];
+  const decodeClasses: string[] = [];
+  const scheduler = new DecodeScheduler({
+    slots: 1,
+    batchSlots: 1,
+    maxQueued: 10,
+    clock,
+    onDecode: (cls) => decodeClasses.push(cls),
+  });
   const session = await StreamingSession.open(
     {
       model: {
@@ -46,12 +55,7 @@ async function open(
         engine,
       },
       vad: new EnergyVad(),
-      scheduler: new DecodeScheduler({
-        slots: 1,
-        batchSlots: 1,
-        maxQueued: 10,
-        clock,
-      }),
+      scheduler,
       clock,
       ...(options.observer ? { observer: options.observer } : {}),
       config: {
@@ -70,10 +74,11 @@ async function open(
       sampleRateHz: RATE,
       interimResults: options.interim ?? true,
       endpointingMs: options.endpointingMs ?? 300,
+      ...(options.background === true ? { background: true } : {}),
     },
     (e) => events.push(e),
   );
-  return { session, events, engine };
+  return { session, events, engine, scheduler, decodeClasses };
 }
 
 async function feed(session: StreamingSession, bytes: Uint8Array, frameMs = 40): Promise<void> {
@@ -111,6 +116,30 @@ test('an utterance gives speech_started, growing partials, one final, utterance_
   assert.equal(final.words.length, 10);
   const closed = events.at(-1);
   assert.deepEqual(closed, { type: 'closed', audio_s: 1.8 });
+});
+
+test('a background (shadow) session decodes in the batch share and is not counted as real-time load', async () => {
+  const shadow = await open({ background: true });
+  const live = await open();
+  for (const { session } of [shadow, live])
+    await feed(
+      session,
+      pcm16([
+        { ms: 200, amp: 0 },
+        { ms: 1000, amp: 0.5 },
+        { ms: 600, amp: 0 },
+      ]),
+    );
+  await shadow.session.close();
+  await live.session.close();
+  assert.equal(shadow.events.filter((e) => e.type === 'final').length, 1, 'it still transcribes');
+  assert.ok(shadow.decodeClasses.includes('file'));
+  assert.ok(
+    !shadow.decodeClasses.includes('final') && !shadow.decodeClasses.includes('first_partial'),
+  );
+  assert.equal(shadow.scheduler.ledger.window().streamAudioS, 0);
+  assert.ok(live.decodeClasses.includes('final') && live.decodeClasses.includes('first_partial'));
+  assert.ok(live.scheduler.ledger.window().streamAudioS > 1.7);
 });
 
 test('stable_text only grows and text always starts with it', async () => {

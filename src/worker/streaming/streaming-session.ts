@@ -196,7 +196,9 @@ export class StreamingSession {
       }
       const pcm = this.decodeFrame(bytes);
       this.clientSamples += pcm.length;
-      this.deps.scheduler.ledger.addStreamAudio(pcm.length / this.request.sampleRateHz);
+      // A background (shadow) stream is not real-time load: admission must not count it.
+      if (this.request.background !== true)
+        this.deps.scheduler.ledger.addStreamAudio(pcm.length / this.request.sampleRateHz);
       this.accept(this.resampler.push(pcm));
     } catch (err) {
       this.fail(err);
@@ -301,7 +303,8 @@ export class StreamingSession {
     const utterance = this.utterance;
     this.partialInFlight = true;
     const { engine } = this.deps.model;
-    const offer = this.deps.scheduler.offerPartial(this, !utt.firstPartialSent, () => {
+    const firstClass = !utt.firstPartialSent && this.request.background !== true;
+    const offer = this.deps.scheduler.offerPartial(this, firstClass, () => {
       // Read the audio when the slot is granted: the newest audio, never a stale snapshot.
       const end = this.history.endSample;
       this.lastPartialEnd = end;
@@ -355,7 +358,8 @@ export class StreamingSession {
     const signal =
       cancel === undefined ? this.lifetime.signal : AbortSignal.any([cancel, this.lifetime.signal]);
     const result = this.deps.scheduler.run(
-      'final',
+      // A shadow's finals wait behind every real-time decode, in the capped batch share.
+      this.request.background === true ? 'file' : 'final',
       async () => {
         const startedMs = this.deps.clock.now();
         const decoded = await this.deps.model.engine.decode(samples, {
