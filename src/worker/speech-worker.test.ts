@@ -118,6 +118,17 @@ test('streams beyond maxStreams are refused with OVER_CAPACITY and a retry hint'
   w.destroy();
 });
 
+test('background (shadow) streams do not take real-time stream places', async () => {
+  const { w } = worker();
+  await w.openStream({ ...request, background: true }, () => undefined);
+  await w.openStream({ ...request, background: true }, () => undefined);
+  assert.equal(w.status().activeStreams, 0);
+  await w.openStream(request, () => undefined);
+  await w.openStream(request, () => undefined);
+  assert.equal(w.status().activeStreams, 2);
+  w.destroy();
+});
+
 test('file transcription goes through VAD, chunking and the engine, with segment times', async () => {
   const { w, engine } = worker();
   const silence = new Uint8Array(16000 * 2); // 1 s of 16-bit zeros

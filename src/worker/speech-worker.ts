@@ -108,12 +108,18 @@ export class SpeechWorker implements WorkerEndpoint {
       id: this.config.id,
       state: this.state,
       models: this.deps.models.descriptors(),
-      activeStreams: this.sessions.size,
+      activeStreams: this.realTimeSessions(),
       maxStreams: this.config.maxStreams,
       streamCapacity: this.admission().capacity,
       decodesRunning: s.running,
       decodesQueued: s.queued,
     };
+  }
+
+  private realTimeSessions(): number {
+    let n = 0;
+    for (const s of this.sessions) if (!s.background) n++;
+    return n;
   }
 
   /** Would one more stream fit? Measured headroom (see scheduling/admission.ts). */
@@ -125,7 +131,9 @@ export class SpeechWorker implements WorkerEndpoint {
         priorCostMsPerS: this.priorCostMsPerS,
       },
       {
-        activeStreams: this.sessions.size,
+        // Background (shadow) sessions are batch work: their decodes count as file work does,
+        // through the slots batch work holds, not as streams.
+        activeStreams: this.realTimeSessions(),
         window: this.scheduler.ledger.window(),
         slots: this.scheduler.slots,
         runningBatch: this.scheduler.stats.runningBatch,

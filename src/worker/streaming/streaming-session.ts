@@ -181,6 +181,11 @@ export class StreamingSession {
     return session;
   }
 
+  /** A shadow nobody listens to (see StreamOpenRequest.background). */
+  get background(): boolean {
+    return this.request.background === true;
+  }
+
   get audioSeconds(): number {
     return this.clientSamples / this.request.sampleRateHz;
   }

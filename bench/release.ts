@@ -1,0 +1,237 @@
+/**
+ * `npm run bench:release`: what a rollout costs and how fast it turns back, on real parts — a
+ * nats-server, a `voxfleet worker` process with the baseline (whisper-tiny.en) and the
+ * candidate (whisper-base) loaded, a `voxfleet gateway --releases` process, real-time streams
+ * from `voxfleet loadtest`'s client in this process. Writes bench/results/release.json:
+ *
+ * - `shadow_overhead`: primary p95 final-after-speech with 100 % shadow over without, at the
+ *   same load (STREAMS concurrent streams), measured back to back in this run;
+ * - `rollback_ms`: `release rollback` (the compare-and-set landing in the bucket) to a new
+ *   session being served the baseline, over ROLLBACKS tries;
+ * - `mid_stream_switches`: sessions open across start and rollback that changed version (a
+ *   second `ready`) — must be 0.
+ *
+ *   npm run bench:release [-- --streams 2 --duration-s 45 --rollbacks 5]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ListenSession, VoxfleetError } from '../src/client/index.js';
+import { NatsVersionedKv, connectToNats } from '../src/fabric/index.js';
+import { compileLoadtestConfig, describeMachine, runLoadtest } from '../src/eval/index.js';
+import type { Percentiles } from '../src/eval/report/result-types.js';
+import { openModelStore } from '../src/registry/index.js';
+import {
+  RELEASES_BUCKET,
+  RolloutStore,
+  parsePlan,
+  rollback,
+  start,
+  type ReleasePlan,
+} from '../src/release/index.js';
+import { startNatsServer } from '../test/helpers/nats-server.js';
+import { MODELS_MIRROR, TEST_DATA_DIR } from '../test/helpers/paths.js';
+import { startVoxfleet } from '../test/helpers/voxfleet-process.js';
+import { printTable } from './print-table.js';
+import { selectBenchItems, writeBenchManifest } from './streams/bench-items.js';
+
+const { values: args } = parseArgs({
+  options: {
+    streams: { type: 'string', default: '2' },
+    'duration-s': { type: 'string', default: '45' },
+    rollbacks: { type: 'string', default: '5' },
+  },
+});
+const STREAMS = Number(args.streams);
+const DURATION_S = Number(args['duration-s']);
+const ROLLBACKS = Number(args.rollbacks);
+const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];
+const REGION = 'bench';
+const BASELINE = 'whisper-tiny.en@1.0.0';
+const CANDIDATE = 'whisper-base@1.0.0';
+
+const plan = (id: string, kind: 'shadow' | 'full'): ReleasePlan =>
+  parsePlan({
+    id,
+    model: 'asr-en',
+    baseline: BASELINE,
+    candidate: CANDIDATE,
+    steps: [
+      {
+        name: kind,
+        kind,
+        selector: { regions: [REGION], percent: 100 },
+        minDurationS: 86_400,
+        minSample: {},
+        maxDurationS: 172_800,
+      },
+    ],
+  });
+
+const store = openModelStore(TEST_DATA_DIR);
+for (const model of MODELS)
+  if (store.resolve(model) === undefined) await store.pull(model, { mirrorDir: MODELS_MIRROR });
+const manifest = writeBenchManifest(selectBenchItems(24), 'release');
+const nats = await startNatsServer();
+const worker = await startVoxfleet(
+  [
+    'worker',
+    ...['--nats', nats.url, '--region', REGION, '--zone', 'bench', '--models', MODELS.join(',')],
+    ...['--data-dir', TEST_DATA_DIR, '--mirror', MODELS_MIRROR, '--log-level', 'warn'],
+  ],
+  /voxfleet worker \S+ serving/,
+);
+const gateway = await startVoxfleet(
+  ['gateway', '--nats', nats.url, '--region', REGION, '--releases', '--port', '0'],
+  /listening on (http:\/\/[^,\s]+)/,
+);
+const url = gateway.ready[1]!;
+const connection = await connectToNats(nats.url, 'bench-release');
+const rollouts = new RolloutStore(await NatsVersionedKv.open(connection, RELEASES_BUCKET));
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1000));
+
+async function load(): Promise<{
+  finalMs: Percentiles | null;
+  firstPartialMs: Percentiles | null;
+  completed: number;
+  refused: number;
+}> {
+  const result = await runLoadtest(
+    compileLoadtestConfig({
+      target: url,
+      manifest,
+      streams: STREAMS,
+      rampS: 3,
+      durationS: DURATION_S,
+      drainS: 60,
+      mode: 'stream',
+      model: 'asr-en',
+      language: 'en',
+      speechTimes: 'client',
+    }),
+  );
+  const s = result.summary;
+  return {
+    finalMs: s.finalMs,
+    firstPartialMs: s.firstPartialMs,
+    completed: s.completed,
+    refused: s.refused,
+  };
+}
+
+/** Opens a session as a user would (waiting out OVER_CAPACITY); which version serves it. */
+async function servedBy(): Promise<{ model: string; session: ListenSession }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const session = await ListenSession.open(url, { model: 'asr-en', language: 'en' });
+      return { model: `${session.ready?.model}@${session.ready?.model_version}`, session };
+    } catch (err) {
+      if (!(err instanceof VoxfleetError) || err.code !== 'OVER_CAPACITY' || attempt > 30)
+        throw err;
+      await new Promise((r) => setTimeout(r, err.details.retryAfterMs ?? 500));
+    }
+  }
+}
+
+async function startRollout(p: ReleasePlan): Promise<void> {
+  await rollouts.register(p);
+  await rollouts.apply(p.id, ({ plan: pl, state }) => start(pl, state, Date.now(), 'bench'));
+}
+
+try {
+  console.log(
+    `bench:release: ${STREAMS} streams for ${DURATION_S} s per phase, ${ROLLBACKS} rollbacks`,
+  );
+  const without = await load();
+  await startRollout(plan('bench-shadow', 'shadow'));
+  await settle();
+  const withShadow = await load();
+  await rollouts.apply('bench-shadow', ({ state }) => rollback(state, Date.now(), 'bench', 'done'));
+
+  const rollbackMs: number[] = [];
+  let switches = 0;
+  for (let i = 0; i < ROLLBACKS; i++) {
+    const id = `bench-full-${i}`;
+    await startRollout(plan(id, 'full'));
+    let served = await servedBy();
+    const started = performance.now();
+    while (served.model !== CANDIDATE && performance.now() - started < 5000) {
+      await served.session.finish();
+      served = await servedBy();
+    }
+    // Held open across the rollback: it must keep its version (no second ready).
+    const open = served.session;
+    let readies = 0;
+    open.onEvent((e) => {
+      if (e.type === 'ready') readies++;
+    });
+    await rollouts.apply(id, ({ state }) => rollback(state, Date.now(), 'bench', 'drill'));
+    const decided = performance.now();
+    for (;;) {
+      const probe = await servedBy();
+      await probe.session.finish();
+      if (probe.model === BASELINE) break;
+      if (performance.now() - decided > 10_000) throw new Error('rollback never reached sessions');
+    }
+    rollbackMs.push(performance.now() - decided);
+    open.sendAudio(new Uint8Array(3200));
+    await open.finish();
+    if (readies > 0) switches++;
+  }
+
+  const p95 = (p: Percentiles | null): number | null => (p === null ? null : Math.round(p.p95));
+  const overhead =
+    without.finalMs !== null && withShadow.finalMs !== null
+      ? withShadow.finalMs.p95 / without.finalMs.p95 - 1
+      : null;
+  const sorted = [...rollbackMs].sort((a, b) => a - b);
+  const result = {
+    schema: 'voxfleet.bench.release/1',
+    createdAt: new Date().toISOString(),
+    machine: describeMachine(),
+    baseline: BASELINE,
+    candidate: CANDIDATE,
+    streams: STREAMS,
+    duration_s: DURATION_S,
+    shadow_overhead: overhead === null ? null : +overhead.toFixed(3),
+    primary: {
+      without_shadow: {
+        final_p95_ms: p95(without.finalMs),
+        first_partial_p95_ms: p95(without.firstPartialMs),
+        completed: without.completed,
+        refused: without.refused,
+      },
+      with_shadow: {
+        final_p95_ms: p95(withShadow.finalMs),
+        first_partial_p95_ms: p95(withShadow.firstPartialMs),
+        completed: withShadow.completed,
+        refused: withShadow.refused,
+      },
+    },
+    rollback_ms: {
+      runs: rollbackMs.map((v) => Math.round(v)),
+      p50: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
+      max: Math.round(sorted.at(-1) ?? 0),
+    },
+    mid_stream_switches: switches,
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/release.json', JSON.stringify(result, null, 2) + '\n');
+  printTable(
+    ['figure', 'value'],
+    [
+      ['primary final p95 without shadow (ms)', String(result.primary.without_shadow.final_p95_ms)],
+      ['primary final p95 with 100 % shadow (ms)', String(result.primary.with_shadow.final_p95_ms)],
+      ['shadow_overhead', String(result.shadow_overhead)],
+      ['rollback_ms p50 / max', `${result.rollback_ms.p50} / ${result.rollback_ms.max}`],
+      ['mid_stream_switches', String(switches)],
+    ],
+  );
+  console.log(
+    `machine: ${result.machine.cpuModel}, ${result.machine.cores} cores; wrote bench/results/release.json`,
+  );
+} finally {
+  await connection.close();
+  await gateway.stop();
+  await worker.stop();
+  await nats.stop();
+}
