@@ -67,9 +67,9 @@ function planWith(id: string, maxDisagreement: number) {
 }
 
 /** Streams the clips as users would; returns the model each user was served by. */
-async function streamClips(): Promise<string[]> {
+async function streamClips(times = 1): Promise<string[]> {
   const served: string[] = [];
-  for (const clip of clips) {
+  for (const clip of Array.from({ length: times }, () => clips).flat()) {
     const session = await ListenSession.open(gatewayUrl, { model: 'asr-en', language: 'en' });
     served.push(`${session.ready?.model}@${session.ready?.model_version}`);
     await streamPcm16(session, clip, { sampleRateHz: 16000, pace: 4 });
@@ -160,4 +160,64 @@ test('shadow figures over the threshold: rolled back on its own, no user ever go
   assert.deepEqual(served, Array(SESSIONS).fill('whisper-tiny.en@1.0.0'));
   assert.ok(state.audit.some((e) => e.action === 'rollback' && e.actor === 'controller'));
   t.diagnostic(`rolled back at word disagreement ${gate?.value?.toFixed(3)} (max 0.001)`);
+});
+
+test('canary of a slower candidate: the latency gate against the baseline decides, and the decision follows the numbers', async (t) => {
+  const id = 'base-canary';
+  const plan = parsePlan({
+    id,
+    model: 'asr-en',
+    baseline: 'whisper-tiny.en@1.0.0',
+    candidate: 'whisper-base@1.0.0',
+    steps: [
+      {
+        name: 'canary',
+        kind: 'canary',
+        selector: { regions: [REGION], percent: 50 },
+        minDurationS: 0,
+        minSample: { sessions: 3 },
+        maxDurationS: 600,
+        gates: [{ metric: 'final_p95_ms', compare: 'ratio', max: 1.05 }],
+      },
+      {
+        name: 'everywhere',
+        kind: 'full',
+        selector: { percent: 100 },
+        minDurationS: 3600,
+        minSample: {},
+        maxDurationS: 7200,
+      },
+    ],
+  });
+  await rollouts.register(plan);
+  await rollouts.apply(id, ({ plan: p, state }) => start(p, state, Date.now(), 'test'));
+  await new Promise((r) => setTimeout(r, 700));
+  // Sessions are split by a hash of their id: stream until each side has a sample.
+  const served: string[] = [];
+  const count = (m: string): number => served.filter((x) => x === m).length;
+  while (
+    served.length < 30 &&
+    (count('whisper-base@1.0.0') < 3 || count('whisper-tiny.en@1.0.0') < 3)
+  )
+    served.push(...(await streamClips()));
+  const candidateSessions = count('whisper-base@1.0.0');
+  assert.ok(candidateSessions >= 3 && count('whisper-tiny.en@1.0.0') >= 3, served.join(','));
+  const state = await untilState(id, (s) => s.status !== 'running' || s.stepIndex > 0, 60_000);
+  const decision = state.audit.find(
+    (e) => e.action === 'step_passed' || e.action === 'gate_failed',
+  );
+  const gate = decision?.gates?.find((g) => g.metric === 'final_p95_ms');
+  assert.ok(gate?.value !== undefined, JSON.stringify(decision));
+  if (gate.value > 1.05) {
+    assert.equal(decision?.action, 'gate_failed');
+    assert.equal(state.status, 'rolled_back');
+  } else {
+    assert.equal(decision?.action, 'step_passed');
+    assert.equal(state.stepIndex, 1);
+  }
+  t.diagnostic(
+    `canary final p95 candidate/baseline = ${gate.value.toFixed(2)} over ${candidateSessions} of ${served.length} sessions: ${state.status}`,
+  );
+  if (state.status === 'running')
+    await rollouts.apply(id, ({ state: s }) => rollback(s, Date.now(), 'test', 'done'));
 });

@@ -4,16 +4,17 @@
  * streams in shadow steps. With `--release-controller` it also runs a controller for each
  * running rollout; the lease in the bucket lets one gateway's controller act at a time.
  *
- * The controller's evidence today is this gateway's shadow figures only: gateways do not pool
- * their evidence yet, and serving metrics per version do not feed the gates yet
- * (docs/releases.md).
+ * The controller's evidence is this gateway's own: its shadow comparisons and what its users
+ * of each version felt. Gateways do not pool their evidence yet (docs/releases.md).
  */
 import { newId, systemClock, type TimerHandle } from '../core/index.js';
 import { NatsVersionedKv, type FabricClient, type NatsConnection } from '../fabric/index.js';
 import {
   ReleaseBoard,
   ShadowBudget,
+  ServingEvidence,
   ShadowEvidence,
+  combinedEvidence,
   withReleasePinning,
   type AssignmentObserver,
   type PinningCaller,
@@ -35,7 +36,8 @@ export async function startGatewayReleases(
   const kv = await NatsVersionedKv.open(connection, RELEASES_BUCKET);
   const board = await ReleaseBoard.start(new RolloutStore(kv), systemClock);
   const evidence = new ShadowEvidence();
-  const shadowing = { budget: new ShadowBudget(), evidence, clock: systemClock };
+  const serving = new ServingEvidence();
+  const deps = { budget: new ShadowBudget(), evidence, serving, clock: systemClock };
   let ticker: TimerHandle | undefined;
   if (options.controller) {
     const holder = newId('ctl');
@@ -52,7 +54,8 @@ export async function startGatewayReleases(
             holder,
             clock: systemClock,
             evidence: {
-              evidence: async (p, s) => evidence.evidence(p.id, p.steps[s.stepIndex]?.name ?? ''),
+              evidence: async (p, s) =>
+                combinedEvidence(evidence, serving, p.id, p.steps[s.stepIndex]?.name ?? ''),
             },
           });
           controllers.set(plan.id, controller);
@@ -67,7 +70,7 @@ export async function startGatewayReleases(
     }, options.tickMs ?? GATEWAY_RELEASE_DEFAULTS.controllerTickMs);
   }
   return {
-    pin: (inner, caller) => withReleasePinning(inner, board, caller, options.onAssigned, shadowing),
+    pin: (inner, caller) => withReleasePinning(inner, board, caller, options.onAssigned, deps),
     close() {
       ticker?.cancel();
       board.close();

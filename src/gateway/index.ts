@@ -11,3 +11,6 @@ export { ReleaseBoard, RELEASE_BOARD_DEFAULTS } from './release-board.js';
 export { ShadowBudget, SHADOW_DEFAULTS, openWithShadow } from './shadow/shadow-stream.js';
 export type { ShadowDeps, ShadowTarget } from './shadow/shadow-stream.js';
 export { ShadowEvidence } from './shadow/shadow-evidence.js';
+export { ServingEvidence } from './shadow/serving-evidence.js';
+export { combinedEvidence } from './shadow/combined-evidence.js';
+export type { ReleaseEvidenceDeps } from './release-pinning.js';

@@ -6,7 +6,9 @@
  * not flip between versions. A request that names an exact version (`name@x.y.z`) is never
  * rewritten.
  */
-import type { FabricClient } from '../fabric/index.js';
+import type { StreamEvent, StreamOpenRequest } from '../core/index.js';
+import type { FabricClient, StreamChannel } from '../fabric/index.js';
+import type { ServingEvidence, Side } from './shadow/serving-evidence.js';
 import { openWithShadow, type ShadowDeps, type ShadowTarget } from './shadow/shadow-stream.js';
 import {
   assignVersion,
@@ -50,15 +52,18 @@ export function withReleasePinning(
   view: RolloutView,
   caller: PinningCaller,
   observe: AssignmentObserver = () => undefined,
-  /** Where shadow streams go; without it shadow steps only keep users on the baseline. */
-  shadowing?: ShadowDeps,
+  /**
+   * Shadows and what users of each version felt, for the gates; without it shadow steps only
+   * keep users on the baseline and nothing is measured.
+   */
+  evidence?: ReleaseEvidenceDeps,
 ): FabricClient {
   const assignFull = (
     kind: 'stream' | 'transcribe' | 'synthesize',
     model: string | undefined,
     stickyKey: string,
     language: string | undefined,
-  ): { model: string | undefined; shadow?: ShadowTarget } => {
+  ): { model: string | undefined; shadow?: ShadowTarget; watch?: WatchTarget } => {
     const rollout = planFor(view, model);
     if (rollout === undefined) return { model };
     const assignment = assignVersion(rollout.plan, rollout.state, {
@@ -72,7 +77,19 @@ export function withReleasePinning(
       assignment.shadow !== undefined && assignment.step !== undefined
         ? { model: assignment.shadow, rolloutId: rollout.plan.id, step: assignment.step }
         : undefined;
-    return { model: assignment.serve, ...(shadow !== undefined ? { shadow } : {}) };
+    const watch: WatchTarget | undefined =
+      assignment.step === undefined
+        ? undefined
+        : {
+            rolloutId: rollout.plan.id,
+            step: assignment.step,
+            side: assignment.serve === rollout.plan.candidate ? 'candidate' : 'baseline',
+          };
+    return {
+      model: assignment.serve,
+      ...(shadow !== undefined ? { shadow } : {}),
+      ...(watch !== undefined ? { watch } : {}),
+    };
   };
   const assign = (
     kind: 'stream' | 'transcribe' | 'synthesize',
@@ -90,21 +107,71 @@ export function withReleasePinning(
       return inner.transcribe(model === undefined ? request : { ...request, model }, options);
     },
     openStream: (request, onEvent) => {
-      const { model, shadow } = assignFull(
+      const { model, shadow, watch } = assignFull(
         'stream',
         request.model,
         request.sessionId,
         request.language,
       );
       const pinned = model === undefined ? request : { ...request, model };
-      // Only streams are shadowed: files and speech are judged by eval and serving figures.
-      if (shadow !== undefined && shadowing !== undefined)
-        return openWithShadow(inner, pinned, shadow, onEvent, shadowing);
-      return inner.openStream(pinned, onEvent);
+      return openMeasured(inner, pinned, onEvent, shadow, watch, evidence);
     },
     synthesize: (request, signal) => {
       const model = assign('synthesize', request.model, tenantKey, undefined);
       return inner.synthesize(model === undefined ? request : { ...request, model }, signal);
     },
+  };
+}
+
+interface WatchTarget {
+  readonly rolloutId: string;
+  readonly step: string;
+  readonly side: Side;
+}
+
+export interface ReleaseEvidenceDeps extends ShadowDeps {
+  readonly serving: ServingEvidence;
+}
+
+/**
+ * Opens the stream (with its shadow, when the step shadows it) and, when a running step is
+ * deciding this caller, measures what the user of this version felt. Only streams are shadowed
+ * and measured here: files and speech are judged by eval and serving figures.
+ */
+async function openMeasured(
+  inner: FabricClient,
+  request: StreamOpenRequest,
+  onEvent: (event: StreamEvent) => void,
+  shadow: ShadowTarget | undefined,
+  target: WatchTarget | undefined,
+  evidence: ReleaseEvidenceDeps | undefined,
+): Promise<StreamChannel> {
+  const watch =
+    target === undefined || evidence === undefined
+      ? undefined
+      : evidence.serving.watch(target.rolloutId, target.step, target.side, request, () =>
+          evidence.clock.now(),
+        );
+  const events =
+    watch === undefined
+      ? onEvent
+      : (e: StreamEvent): void => {
+          watch.event(e);
+          onEvent(e);
+        };
+  const channel =
+    shadow !== undefined && evidence !== undefined
+      ? await openWithShadow(inner, request, shadow, events, evidence)
+      : await inner.openStream(request, events);
+  if (watch === undefined) return channel;
+  void channel.done.then(() => watch.end());
+  return {
+    pushAudio: (frame) => {
+      watch.audio(frame.length);
+      channel.pushAudio(frame);
+    },
+    control: (message) => channel.control(message),
+    abort: () => channel.abort(),
+    done: channel.done,
   };
 }

@@ -52,7 +52,8 @@ export function assignVersion(
   if (state.status === 'paused') return { ...baseline, because: 'rollout paused' };
   const current: PlanStep = plan.steps[state.stepIndex]!;
   if (!selects(current.selector, ctx, bucket))
-    return { ...baseline, because: `not selected by step ${current.name}` };
+    // Still the step's business: its unselected callers are the baseline it is compared with.
+    return { ...baseline, because: `not selected by step ${current.name}`, step: current.name };
   const because = `step ${current.name}`;
   if (current.kind === 'shadow')
     return { serve: plan.baseline, shadow: plan.candidate, because, step: current.name };
