@@ -34,6 +34,8 @@ let nats: NatsServer;
 let worker: VoxfleetProcess;
 let gateway: VoxfleetProcess;
 let gatewayUrl: string;
+/** A second gateway that follows rollouts but runs no controller: its evidence is pooled. */
+let follower: VoxfleetProcess;
 let connection: NatsConnection;
 let rollouts: RolloutStore;
 let clips: Uint8Array[];
@@ -67,10 +69,10 @@ function planWith(id: string, maxDisagreement: number) {
 }
 
 /** Streams the clips as users would; returns the model each user was served by. */
-async function streamClips(times = 1): Promise<string[]> {
+async function streamClips(times = 1, via = gatewayUrl): Promise<string[]> {
   const served: string[] = [];
   for (const clip of Array.from({ length: times }, () => clips).flat()) {
-    const session = await ListenSession.open(gatewayUrl, { model: 'asr-en', language: 'en' });
+    const session = await ListenSession.open(via, { model: 'asr-en', language: 'en' });
     served.push(`${session.ready?.model}@${session.ready?.model_version}`);
     await streamPcm16(session, clip, { sampleRateHz: 16000, pace: 4 });
   }
@@ -113,12 +115,17 @@ before(async () => {
     /listening on (http:\/\/[^,\s]+)/,
   );
   gatewayUrl = gateway.ready[1]!;
+  follower = await startVoxfleet(
+    ['gateway', '--nats', nats.url, '--region', REGION, '--releases', '--port', '0'],
+    /listening on (http:\/\/[^,\s]+)/,
+  );
   connection = await connectToNats(nats.url, 'release-shadow-test');
   rollouts = new RolloutStore(await NatsVersionedKv.open(connection, RELEASES_BUCKET));
 });
 
 after(async () => {
   await connection?.close();
+  await follower?.stop();
   await gateway?.stop();
   await worker?.stop();
   await nats?.stop();
@@ -162,7 +169,7 @@ test('shadow figures over the threshold: rolled back on its own, no user ever go
   t.diagnostic(`rolled back at word disagreement ${gate?.value?.toFixed(3)} (max 0.001)`);
 });
 
-test('canary of a slower candidate: the latency gate against the baseline decides, and the decision follows the numbers', async (t) => {
+test('canary of a slower candidate, served by another gateway: the pooled latency gate decides, following the numbers', async (t) => {
   const id = 'base-canary';
   const plan = parsePlan({
     id,
@@ -199,7 +206,8 @@ test('canary of a slower candidate: the latency gate against the baseline decide
     served.length < 30 &&
     (count('whisper-base@1.0.0') < 3 || count('whisper-tiny.en@1.0.0') < 3)
   )
-    served.push(...(await streamClips()));
+    // Through the gateway without a controller: the decision needs the pooled evidence.
+    served.push(...(await streamClips(1, follower.ready[1])));
   const candidateSessions = count('whisper-base@1.0.0');
   assert.ok(candidateSessions >= 3 && count('whisper-tiny.en@1.0.0') >= 3, served.join(','));
   const state = await untilState(id, (s) => s.status !== 'running' || s.stepIndex > 0, 60_000);

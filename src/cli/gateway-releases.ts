@@ -4,17 +4,18 @@
  * streams in shadow steps. With `--release-controller` it also runs a controller for each
  * running rollout; the lease in the bucket lets one gateway's controller act at a time.
  *
- * The controller's evidence is this gateway's own: its shadow comparisons and what its users
- * of each version felt. Gateways do not pool their evidence yet (docs/releases.md).
+ * Every gateway publishes its evidence (shadow comparisons, what its users of each version
+ * felt) for each running step to the bucket every second; the acting controller judges on all
+ * of it pooled.
  */
-import { newId, systemClock, type TimerHandle } from '../core/index.js';
+import { newId, systemClock } from '../core/index.js';
 import { NatsVersionedKv, type FabricClient, type NatsConnection } from '../fabric/index.js';
 import {
   ReleaseBoard,
   ShadowBudget,
   ServingEvidence,
   ShadowEvidence,
-  combinedEvidence,
+  EvidencePool,
   withReleasePinning,
   type AssignmentObserver,
   type PinningCaller,
@@ -38,41 +39,50 @@ export async function startGatewayReleases(
   const evidence = new ShadowEvidence();
   const serving = new ServingEvidence();
   const deps = { budget: new ShadowBudget(), evidence, serving, clock: systemClock };
-  let ticker: TimerHandle | undefined;
-  if (options.controller) {
-    const holder = newId('ctl');
-    const controllers = new Map<string, RolloutController>();
-    const ticking = new Set<string>();
-    ticker = systemClock.setInterval(() => {
-      for (const { plan, state } of board.rollouts()) {
-        if (state.status !== 'running' || ticking.has(plan.id)) continue;
-        let controller = controllers.get(plan.id);
-        if (controller === undefined) {
-          controller = new RolloutController({
-            store: kv,
-            planId: plan.id,
-            holder,
-            clock: systemClock,
-            evidence: {
-              evidence: async (p, s) =>
-                combinedEvidence(evidence, serving, p.id, p.steps[s.stepIndex]?.name ?? ''),
-            },
-          });
-          controllers.set(plan.id, controller);
-        }
-        ticking.add(plan.id);
-        void controller
-          .tick()
-          .then((outcome) => (outcome === 'decided' ? board.refresh() : undefined))
-          .catch(() => undefined)
-          .finally(() => ticking.delete(plan.id));
-      }
-    }, options.tickMs ?? GATEWAY_RELEASE_DEFAULTS.controllerTickMs);
-  }
+  const gatewayId = newId('gw');
+  const pool = new EvidencePool(kv, gatewayId);
+  const controllers = new Map<string, RolloutController>();
+  const busy = new Set<string>();
+  // Once a second: publish this gateway's evidence for every running step, and (with a
+  // controller) let the controller judge the step on every gateway's evidence pooled.
+  const ticker = systemClock.setInterval(() => {
+    for (const { plan, state } of board.rollouts()) {
+      const step = plan.steps[state.stepIndex]?.name;
+      if (state.status !== 'running' || step === undefined || busy.has(plan.id)) continue;
+      busy.add(plan.id);
+      void (async () => {
+        await pool.publish(plan.id, step, {
+          shadow: evidence.snapshot(plan.id, step),
+          serving: serving.snapshot(plan.id, step),
+        });
+        if (!options.controller) return;
+        const controller = controllerFor(plan.id);
+        if ((await controller.tick()) === 'decided') await board.refresh();
+      })()
+        .catch(() => undefined)
+        .finally(() => busy.delete(plan.id));
+    }
+  }, options.tickMs ?? GATEWAY_RELEASE_DEFAULTS.controllerTickMs);
+  const controllerFor = (planId: string): RolloutController => {
+    let controller = controllers.get(planId);
+    if (controller === undefined) {
+      controller = new RolloutController({
+        store: kv,
+        planId,
+        holder: gatewayId,
+        clock: systemClock,
+        evidence: {
+          evidence: (p, s) => pool.evidence(p.id, p.steps[s.stepIndex]?.name ?? ''),
+        },
+      });
+      controllers.set(planId, controller);
+    }
+    return controller;
+  };
   return {
     pin: (inner, caller) => withReleasePinning(inner, board, caller, options.onAssigned, deps),
     close() {
-      ticker?.cancel();
+      ticker.cancel();
       board.close();
     },
   };

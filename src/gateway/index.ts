@@ -13,4 +13,7 @@ export type { ShadowDeps, ShadowTarget } from './shadow/shadow-stream.js';
 export { ShadowEvidence } from './shadow/shadow-evidence.js';
 export { ServingEvidence } from './shadow/serving-evidence.js';
 export { combinedEvidence } from './shadow/combined-evidence.js';
+export type { StepTotals } from './shadow/combined-evidence.js';
+export { EvidencePool } from './shadow/evidence-pool.js';
+export type { EvidenceStore } from './shadow/evidence-pool.js';
 export type { ReleaseEvidenceDeps } from './release-pinning.js';

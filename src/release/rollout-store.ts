@@ -129,6 +129,14 @@ export class MemoryVersionedStore implements VersionedStore {
     return this.set(key, value);
   }
 
+  async put<T>(key: string, value: T): Promise<void> {
+    this.set(key, value);
+  }
+
+  async keys(prefix: string): Promise<string[]> {
+    return [...this.values.keys()].filter((k) => k.startsWith(prefix));
+  }
+
   private set<T>(key: string, value: T): number {
     this.lastRevision += 1;
     this.values.set(key, { json: JSON.stringify(value), revision: this.lastRevision });

@@ -40,6 +40,18 @@ export class NatsVersionedKv {
     return { value: entry.json<T>(), revision: entry.revision };
   }
 
+  /** Writes without a revision check: for keys only one writer ever writes. */
+  async put<T>(key: string, value: T): Promise<void> {
+    await this.kv.put(key, JSON.stringify(value));
+  }
+
+  /** Keys starting with `prefix` (a prefix ending in `.`: one more token of any value). */
+  async keys(prefix: string): Promise<string[]> {
+    const out: string[] = [];
+    for await (const k of await this.kv.keys(`${prefix}>`)) out.push(k);
+    return out;
+  }
+
   /** The new revision, or undefined when the key already exists. */
   async create<T>(key: string, value: T): Promise<number | undefined> {
     try {

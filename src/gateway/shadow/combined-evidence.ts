@@ -5,21 +5,20 @@
  * The sample is the larger of the two: shadow sessions, or the candidate's own sessions.
  */
 import type { StepEvidence } from '../../release/index.js';
-import type { ServingEvidence } from './serving-evidence.js';
-import type { ShadowEvidence } from './shadow-evidence.js';
+import { servingFiguresOf, type ServingTotals } from './serving-evidence.js';
+import { shadowEvidenceOf, type ShadowTotals } from './shadow-evidence.js';
 
-export function combinedEvidence(
-  shadow: ShadowEvidence,
-  serving: ServingEvidence,
-  rolloutId: string,
-  step: string,
-): StepEvidence {
-  const s = shadow.evidence(rolloutId, step);
-  const v = serving.figures(rolloutId, step);
-  const servedS = v.candidate.audioS;
+export interface StepTotals {
+  readonly shadow: ShadowTotals;
+  readonly serving: ServingTotals;
+}
+
+export function combinedEvidence(totals: StepTotals): StepEvidence {
+  const s = shadowEvidenceOf(totals.shadow);
+  const v = servingFiguresOf(totals.serving);
   return {
     sessions: Math.max(s.sessions, v.candidate.sessions),
-    audioMinutes: Math.max(s.audioMinutes, servedS / 60),
+    audioMinutes: Math.max(s.audioMinutes, v.candidate.audioS / 60),
     candidate: { ...v.candidateFigures, ...s.candidate },
     baseline: { ...v.baselineFigures, ...s.baseline },
   };

@@ -13,12 +13,18 @@ import type { MetricFigures } from '../../release/index.js';
 
 export type Side = 'candidate' | 'baseline';
 
-interface SideTotals {
+/** One side's totals for a step: plain numbers, so gateways can pool them. */
+export interface SideTotals {
   sessions: number;
   erroredSessions: number;
   audioS: number;
   finalMs: number[];
   firstPartialMs: number[];
+}
+
+export interface ServingTotals {
+  readonly candidate: SideTotals;
+  readonly baseline: SideTotals;
 }
 
 const emptySide = (): SideTotals => ({
@@ -62,24 +68,43 @@ export class ServingEvidence {
     });
   }
 
-  /** Sessions per side and each side's figures for the step. */
-  figures(
-    rolloutId: string,
-    step: string,
-  ): {
-    candidate: SideTotals;
-    baseline: SideTotals;
-    candidateFigures: MetricFigures;
-    baselineFigures: MetricFigures;
-  } {
-    const e = this.entry(rolloutId, step);
-    return {
-      candidate: e.candidate,
-      baseline: e.baseline,
-      candidateFigures: figuresOf(e.candidate),
-      baselineFigures: figuresOf(e.baseline),
-    };
+  /** This gateway's totals for the step (a copy), for the pool. */
+  snapshot(rolloutId: string, step: string): ServingTotals {
+    return structuredClone(this.entry(rolloutId, step));
   }
+
+  /** Sessions per side and each side's figures for the step. */
+  figures(rolloutId: string, step: string): ServingFigures {
+    return servingFiguresOf(this.snapshot(rolloutId, step));
+  }
+}
+
+export interface ServingFigures extends ServingTotals {
+  readonly candidateFigures: MetricFigures;
+  readonly baselineFigures: MetricFigures;
+}
+
+export function servingFiguresOf(t: ServingTotals): ServingFigures {
+  return { ...t, candidateFigures: figuresOf(t.candidate), baselineFigures: figuresOf(t.baseline) };
+}
+
+/** Several gateways' totals as one. */
+export function mergeServingTotals(all: readonly ServingTotals[]): ServingTotals {
+  const merge = (sides: readonly SideTotals[]): SideTotals => {
+    const m = emptySide();
+    for (const s of sides) {
+      m.sessions += s.sessions;
+      m.erroredSessions += s.erroredSessions;
+      m.audioS += s.audioS;
+      m.finalMs.push(...s.finalMs);
+      m.firstPartialMs.push(...s.firstPartialMs);
+    }
+    return m;
+  };
+  return {
+    candidate: merge(all.map((t) => t.candidate)),
+    baseline: merge(all.map((t) => t.baseline)),
+  };
 }
 
 function figuresOf(t: SideTotals): MetricFigures {

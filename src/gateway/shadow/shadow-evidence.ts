@@ -7,7 +7,8 @@
 import type { MetricFigures, StepEvidence } from '../../release/index.js';
 import type { SessionComparison } from './shadow-comparison.js';
 
-interface Totals {
+/** One gateway's shadow totals for a step: plain numbers, so gateways can pool them. */
+export interface ShadowTotals {
   sessions: number;
   audioS: number;
   primaryWords: number;
@@ -18,7 +19,9 @@ interface Totals {
   firstPartialMs: [number[], number[]];
 }
 
-const empty = (): Totals => ({
+type Totals = ShadowTotals;
+
+export const emptyShadowTotals = (): ShadowTotals => ({
   sessions: 0,
   audioS: 0,
   primaryWords: 0,
@@ -40,7 +43,7 @@ export class ShadowEvidence {
 
   add(rolloutId: string, step: string, audioS: number, c: SessionComparison): void {
     const key = this.key(rolloutId, step);
-    const t = this.totals.get(key) ?? empty();
+    const t = this.totals.get(key) ?? emptyShadowTotals();
     t.sessions += 1;
     t.audioS += audioS;
     t.primaryWords += c.primaryWords;
@@ -54,29 +57,55 @@ export class ShadowEvidence {
     this.totals.set(key, t);
   }
 
+  /** This gateway's totals for the step (a copy), for the pool. */
+  snapshot(rolloutId: string, step: string): ShadowTotals {
+    return structuredClone(this.totals.get(this.key(rolloutId, step)) ?? emptyShadowTotals());
+  }
+
   /** What a gate reads for this rollout's step (nothing measured yet: empty figures). */
   evidence(rolloutId: string, step: string): StepEvidence {
-    const t = this.totals.get(this.key(rolloutId, step)) ?? empty();
-    const side = (i: 0 | 1): MetricFigures =>
-      t.sessions === 0
-        ? {}
-        : {
-            empty_final_rate: t.emptyFinals[i] / Math.max(1, t.finals[i]),
-            partial_churn: t.partialsPerFinal[i] / t.sessions,
-            ...(t.firstPartialMs[i].length > 0
-              ? { first_partial_p95_ms: p95(t.firstPartialMs[i]) }
-              : {}),
-          };
-    return {
-      sessions: t.sessions,
-      audioMinutes: t.audioS / 60,
-      baseline: side(0),
-      candidate: {
-        ...side(1),
-        ...(t.sessions > 0 ? { word_disagreement: t.wordEdits / Math.max(1, t.primaryWords) } : {}),
-      },
-    };
+    return shadowEvidenceOf(this.snapshot(rolloutId, step));
   }
+}
+
+/** Several gateways' totals as one. */
+export function mergeShadowTotals(all: readonly ShadowTotals[]): ShadowTotals {
+  const m = emptyShadowTotals();
+  for (const t of all) {
+    m.sessions += t.sessions;
+    m.audioS += t.audioS;
+    m.primaryWords += t.primaryWords;
+    m.wordEdits += t.wordEdits;
+    for (const i of [0, 1] as const) {
+      m.finals[i] += t.finals[i];
+      m.emptyFinals[i] += t.emptyFinals[i];
+      m.partialsPerFinal[i] += t.partialsPerFinal[i];
+      m.firstPartialMs[i].push(...t.firstPartialMs[i]);
+    }
+  }
+  return m;
+}
+
+export function shadowEvidenceOf(t: ShadowTotals): StepEvidence {
+  const side = (i: 0 | 1): MetricFigures =>
+    t.sessions === 0
+      ? {}
+      : {
+          empty_final_rate: t.emptyFinals[i] / Math.max(1, t.finals[i]),
+          partial_churn: t.partialsPerFinal[i] / t.sessions,
+          ...(t.firstPartialMs[i].length > 0
+            ? { first_partial_p95_ms: p95(t.firstPartialMs[i]) }
+            : {}),
+        };
+  return {
+    sessions: t.sessions,
+    audioMinutes: t.audioS / 60,
+    baseline: side(0),
+    candidate: {
+      ...side(1),
+      ...(t.sessions > 0 ? { word_disagreement: t.wordEdits / Math.max(1, t.primaryWords) } : {}),
+    },
+  };
 }
 
 function p95(values: readonly number[]): number {
