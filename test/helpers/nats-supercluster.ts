@@ -151,7 +151,7 @@ function serverConfig(
     const { user, password } = zoneUser(zone);
     // vf.<zone>.> for calls; JetStream's API, KV puts of this zone and flow control for discovery.
     return `{ user: "${user}", password: "${password}", permissions: {
-      publish: { allow: ["vf.${zone}.>", "$JS.API.>", "$KV.*.${zone}.>", "$JS.FC.>", "$JS.ACK.>", "_INBOX.>"] },
+      publish: { allow: ["vf.${zone}.>", "$JS.API.>", "$KV.*.${zone}.>", "$KV.voxfleet-releases.>", "$JS.FC.>", "$JS.ACK.>", "_INBOX.>"] },
       subscribe: { allow: ["vf.${zone}.>", "_INBOX.>"] } } }`;
   });
   return `
