@@ -39,6 +39,8 @@ let follower: VoxfleetProcess;
 let connection: NatsConnection;
 let rollouts: RolloutStore;
 let clips: Uint8Array[];
+/** Words of the clips' reference transcripts long enough to be telling if they leaked. */
+let telling: string[];
 
 function planWith(id: string, maxDisagreement: number) {
   return parsePlan({
@@ -101,6 +103,7 @@ before(async () => {
     .filter((i) => i.tags.includes('clean') && i.duration_s > 3 && i.duration_s < 7)
     .slice(0, SESSIONS);
   clips = await Promise.all(items.map((i) => pcm16kOf(i.audio)));
+  telling = [...new Set(items.flatMap((i) => i.text.toLowerCase().match(/[a-z]{7,}/g) ?? []))];
   nats = await startNatsServer();
   worker = await startVoxfleet(
     [
@@ -228,4 +231,14 @@ test('canary of a slower candidate, served by another gateway: the pooled latenc
   );
   if (state.status === 'running')
     await rollouts.apply(id, ({ state: s }) => rollback(s, Date.now(), 'test', 'done'));
+});
+
+test('no transcript of either version in any process log (shadow texts are compared in memory only)', () => {
+  assert.ok(telling.length >= 3, telling.join(','));
+  const logs = [gateway, follower, worker]
+    .map((p) => `${p.stdout()}\n${p.stderr()}`)
+    .join('\n')
+    .toLowerCase();
+  const leaked = telling.filter((w) => logs.includes(w));
+  assert.deepEqual(leaked, []);
 });
