@@ -19,7 +19,6 @@ import { ListenSession, VoxfleetError } from '../src/client/index.js';
 import { NatsVersionedKv, connectToNats } from '../src/fabric/index.js';
 import { compileLoadtestConfig, describeMachine, runLoadtest } from '../src/eval/index.js';
 import type { Percentiles } from '../src/eval/report/result-types.js';
-import { openModelStore } from '../src/registry/index.js';
 import {
   RELEASES_BUCKET,
   RolloutStore,
@@ -29,8 +28,11 @@ import {
   type ReleasePlan,
 } from '../src/release/index.js';
 import { startNatsServer } from '../test/helpers/nats-server.js';
-import { MODELS_MIRROR, TEST_DATA_DIR } from '../test/helpers/paths.js';
-import { startVoxfleet } from '../test/helpers/voxfleet-process.js';
+import {
+  installModels,
+  startGatewayProcess,
+  startWorkerProcess,
+} from '../test/helpers/fleet-processes.js';
 import { printTable } from './print-table.js';
 import { selectBenchItems, writeBenchManifest } from './streams/bench-items.js';
 
@@ -67,23 +69,14 @@ const plan = (id: string, kind: 'shadow' | 'full'): ReleasePlan =>
     ],
   });
 
-const store = openModelStore(TEST_DATA_DIR);
-for (const model of MODELS)
-  if (store.resolve(model) === undefined) await store.pull(model, { mirrorDir: MODELS_MIRROR });
+await installModels(MODELS);
 const manifest = writeBenchManifest(selectBenchItems(24), 'release');
 const nats = await startNatsServer();
-const worker = await startVoxfleet(
-  [
-    'worker',
-    ...['--nats', nats.url, '--region', REGION, '--zone', 'bench', '--models', MODELS.join(',')],
-    ...['--data-dir', TEST_DATA_DIR, '--mirror', MODELS_MIRROR, '--log-level', 'warn'],
-  ],
-  /voxfleet worker \S+ serving/,
-);
-const gateway = await startVoxfleet(
-  ['gateway', '--nats', nats.url, '--region', REGION, '--releases', '--port', '0'],
-  /listening on (http:\/\/[^,\s]+)/,
-);
+const worker = await startWorkerProcess(nats.url, { region: REGION, zone: 'bench' }, MODELS, [
+  '--log-level',
+  'warn',
+]);
+const gateway = await startGatewayProcess(nats.url, REGION, ['--releases']);
 const url = gateway.ready[1]!;
 const connection = await connectToNats(nats.url, 'bench-release');
 const rollouts = new RolloutStore(await NatsVersionedKv.open(connection, RELEASES_BUCKET));

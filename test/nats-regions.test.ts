@@ -20,6 +20,7 @@ import { FakeWorker } from '../src/fabric/testing/fake-worker.js';
 import { openGatewayFabric, type GatewayFabric } from '../src/cli/gateway-fabric.js';
 import { startGatewayServer, type GatewayServer } from '../src/cli/gateway-server.js';
 import { Telemetry } from '../src/telemetry/index.js';
+import { THREE_REGIONS } from './helpers/regions.js';
 import {
   ADMIN,
   startSupercluster,
@@ -27,11 +28,7 @@ import {
   type Supercluster,
 } from './helpers/nats-supercluster.js';
 
-const REGIONS = [
-  { name: 'eu-west', zone: 'eu', location: { lat: 53.3, lon: -6.3 } },
-  { name: 'eu-central', zone: 'eu', location: { lat: 50.1, lon: 8.7 } },
-  { name: 'us-east', zone: 'us', location: { lat: 39.0, lon: -77.5 } },
-];
+const REGIONS = THREE_REGIONS;
 const KEYS = { eu: 'key-eu-tenant', us: 'key-us-tenant', any: 'key-global-tenant' };
 const FLEET: FleetConfig = {
   regions: REGIONS,

@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListenSession, streamPcm16 } from '../src/client/index.js';
 import type { StreamEvent } from '../src/core/index.js';
-import { openModelStore } from '../src/registry/index.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
-import { DEV_AUDIO, MODELS_MIRROR, REPO_ROOT, TEST_DATA_DIR } from './helpers/paths.js';
+import { DEV_AUDIO, REPO_ROOT } from './helpers/paths.js';
 import { finalsOf, pcm16kOf } from './helpers/recorded-audio.js';
-import { startVoxfleet, type VoxfleetProcess } from './helpers/voxfleet-process.js';
+import { installModels, startGatewayProcess, startWorkerProcess } from './helpers/fleet-processes.js';
+import type { VoxfleetProcess } from './helpers/voxfleet-process.js';
 
 const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];
 const REGION = 'rel';
@@ -77,24 +77,15 @@ async function untilServedBy(model: string, limitMs: number): Promise<number> {
 }
 
 before(async () => {
-  const store = openModelStore(TEST_DATA_DIR);
-  for (const model of MODELS)
-    if (store.resolve(model) === undefined) await store.pull(model, { mirrorDir: MODELS_MIRROR });
+  await installModels(MODELS);
   nats = await startNatsServer();
   dir = mkdtempSync(join(tmpdir(), 'vf-release-'));
   writeFileSync(join(dir, 'plan.json'), JSON.stringify(PLAN));
-  worker = await startVoxfleet(
-    [
-      'worker',
-      ...['--nats', nats.url, '--region', REGION, '--zone', 'test', '--models', MODELS.join(',')],
-      ...['--data-dir', TEST_DATA_DIR, '--mirror', MODELS_MIRROR, '--inference-threads', '1'],
-    ],
-    /voxfleet worker \S+ serving/,
-  );
-  gateway = await startVoxfleet(
-    ['gateway', '--nats', nats.url, '--region', REGION, '--releases', '--port', '0'],
-    /listening on (http:\/\/[^,\s]+)/,
-  );
+  worker = await startWorkerProcess(nats.url, { region: REGION, zone: 'test' }, MODELS, [
+    '--inference-threads',
+    '1',
+  ]);
+  gateway = await startGatewayProcess(nats.url, REGION, ['--releases']);
   gatewayUrl = gateway.ready[1]!;
 });
 

@@ -21,6 +21,7 @@ import { startGatewayServer, type GatewayServer } from '../src/cli/gateway-serve
 import { RELEASES_BUCKET, RolloutStore, parsePlan, start } from '../src/release/index.js';
 import { apiKeyDigest, type FleetConfig } from '../src/routing/index.js';
 import { Telemetry } from '../src/telemetry/index.js';
+import { THREE_REGIONS } from './helpers/regions.js';
 import {
   ADMIN,
   startSupercluster,
@@ -28,11 +29,7 @@ import {
   type Supercluster,
 } from './helpers/nats-supercluster.js';
 
-const REGIONS = [
-  { name: 'eu-west', zone: 'eu', location: { lat: 53.3, lon: -6.3 } },
-  { name: 'eu-central', zone: 'eu', location: { lat: 50.1, lon: 8.7 } },
-  { name: 'us-east', zone: 'us', location: { lat: 39.0, lon: -77.5 } },
-];
+const REGIONS = THREE_REGIONS;
 const KEY = 'release-regions-key';
 const FLEET: FleetConfig = {
   regions: REGIONS,

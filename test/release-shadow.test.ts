@@ -11,7 +11,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ListenSession, streamPcm16 } from '../src/client/index.js';
 import { NatsVersionedKv, connectToNats, type NatsConnection } from '../src/fabric/index.js';
-import { openModelStore } from '../src/registry/index.js';
 import {
   RELEASES_BUCKET,
   RolloutStore,
@@ -22,9 +21,10 @@ import {
 } from '../src/release/index.js';
 import { readItems } from './helpers/manifest.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
-import { DEV_AUDIO, MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
+import { DEV_AUDIO } from './helpers/paths.js';
 import { pcm16kOf } from './helpers/recorded-audio.js';
-import { startVoxfleet, type VoxfleetProcess } from './helpers/voxfleet-process.js';
+import { installModels, startGatewayProcess, startWorkerProcess } from './helpers/fleet-processes.js';
+import type { VoxfleetProcess } from './helpers/voxfleet-process.js';
 
 const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];
 const REGION = 'shadow';
@@ -96,32 +96,20 @@ async function untilState(
 }
 
 before(async () => {
-  const store = openModelStore(TEST_DATA_DIR);
-  for (const model of MODELS)
-    if (store.resolve(model) === undefined) await store.pull(model, { mirrorDir: MODELS_MIRROR });
+  await installModels(MODELS);
   const items = readItems(DEV_AUDIO)
     .filter((i) => i.tags.includes('clean') && i.duration_s > 3 && i.duration_s < 7)
     .slice(0, SESSIONS);
   clips = await Promise.all(items.map((i) => pcm16kOf(i.audio)));
   telling = [...new Set(items.flatMap((i) => i.text.toLowerCase().match(/[a-z]{7,}/g) ?? []))];
   nats = await startNatsServer();
-  worker = await startVoxfleet(
-    [
-      'worker',
-      ...['--nats', nats.url, '--region', REGION, '--zone', 'test', '--models', MODELS.join(',')],
-      ...['--data-dir', TEST_DATA_DIR, '--mirror', MODELS_MIRROR, '--inference-threads', '1'],
-    ],
-    /voxfleet worker \S+ serving/,
-  );
-  gateway = await startVoxfleet(
-    ['gateway', '--nats', nats.url, '--region', REGION, '--release-controller', '--port', '0'],
-    /listening on (http:\/\/[^,\s]+)/,
-  );
+  worker = await startWorkerProcess(nats.url, { region: REGION, zone: 'test' }, MODELS, [
+    '--inference-threads',
+    '1',
+  ]);
+  gateway = await startGatewayProcess(nats.url, REGION, ['--release-controller']);
   gatewayUrl = gateway.ready[1]!;
-  follower = await startVoxfleet(
-    ['gateway', '--nats', nats.url, '--region', REGION, '--releases', '--port', '0'],
-    /listening on (http:\/\/[^,\s]+)/,
-  );
+  follower = await startGatewayProcess(nats.url, REGION, ['--releases']);
   connection = await connectToNats(nats.url, 'release-shadow-test');
   rollouts = new RolloutStore(await NatsVersionedKv.open(connection, RELEASES_BUCKET));
 });

@@ -1,0 +1,43 @@
+/**
+ * Fleet parts as processes, the way users run them: models installed once up front (several
+ * workers pulling into one folder at once would race), `voxfleet worker` and `voxfleet gateway`
+ * started from the built CLI and awaited until they say they are ready.
+ */
+import { openModelStore } from '../../src/registry/index.js';
+import { MODELS_MIRROR, TEST_DATA_DIR } from './paths.js';
+import { startVoxfleet, type VoxfleetProcess } from './voxfleet-process.js';
+
+export async function installModels(models: readonly string[]): Promise<void> {
+  const store = openModelStore(TEST_DATA_DIR);
+  for (const model of models)
+    if (store.resolve(model) === undefined) await store.pull(model, { mirrorDir: MODELS_MIRROR });
+}
+
+export function startWorkerProcess(
+  natsUrl: string,
+  placement: { region: string; zone: string },
+  models: readonly string[],
+  extra: readonly string[] = [],
+): Promise<VoxfleetProcess> {
+  return startVoxfleet(
+    [
+      'worker',
+      ...['--nats', natsUrl, '--region', placement.region, '--zone', placement.zone],
+      ...['--models', models.join(','), '--data-dir', TEST_DATA_DIR, '--mirror', MODELS_MIRROR],
+      ...extra,
+    ],
+    /voxfleet worker \S+ serving/,
+  );
+}
+
+/** A gateway on a free port; its URL is `ready[1]`. */
+export function startGatewayProcess(
+  natsUrl: string,
+  region: string,
+  extra: readonly string[] = [],
+): Promise<VoxfleetProcess> {
+  return startVoxfleet(
+    ['gateway', '--nats', natsUrl, '--region', region, '--port', '0', ...extra],
+    /listening on (http:\/\/[^,\s]+)/,
+  );
+}
