@@ -19,12 +19,14 @@ test('a final trims the audio before it, on the 32 ms grid, and sets the replay 
   assert.equal(audioBytes(b), (16000 - 7680) * 2);
   const first = b.replay()[0];
   assert.ok(first?.kind === 'audio');
-  // 7680 = 4 frames of 1600 + 1280 samples into the fifth (value 4)
-  assert.equal(first.bytes.length, (1600 - 1280) * 2);
+  // 7680 = 4 frames of 1600 + 1280 samples into the fifth (value 4): the replay starts there,
+  // the rest of the fifth frame and then the sixth.
   assert.equal(first.bytes[0], 4);
+  assert.equal(first.bytes[(1600 - 1280) * 2 - 1], 4);
+  assert.equal(first.bytes[(1600 - 1280) * 2], 5);
 });
 
-test('an earlier final never moves the head back; finalize controls go, close stays', () => {
+test('an earlier final never moves the head back; finalize controls go, close stays after the audio it followed', () => {
   const b = buffer();
   b.pushAudio(frame(16000, 1));
   b.pushControl({ type: 'finalize' });
@@ -36,7 +38,7 @@ test('an earlier final never moves the head back; finalize controls go, close st
   assert.equal(b.offsetS, offset);
   assert.deepEqual(
     b.replay().map((i) => (i.kind === 'control' ? i.message.type : 'audio')),
-    ['audio', 'audio', 'close'],
+    ['audio', 'close'],
   );
 });
 
@@ -63,7 +65,7 @@ test('with no utterance open, a silent stream keeps only its last seconds', () =
     b.trimSilence(3);
   }
   assert.ok(b.replayable);
-  assert.ok(b.bufferedS <= 6 && b.bufferedS >= 3, `${b.bufferedS} s held`);
+  assert.ok(b.bufferedS <= 4 && b.bufferedS >= 3, `${b.bufferedS} s held`);
   assert.equal(b.offsetS + b.bufferedS, 60);
 });
 
@@ -75,4 +77,30 @@ test('wavHeaderLength finds the data chunk, and is 0 for raw audio', () => {
   header.set([100, 97, 116, 97], 36);
   assert.equal(wavHeaderLength(header), 44);
   assert.equal(wavHeaderLength(new Uint8Array(100)), 0);
+});
+
+test('controls replay at the stream position they were sent at, between the audio around them', () => {
+  const b = buffer();
+  b.pushAudio(frame(1600, 1));
+  b.pushControl({ type: 'close' });
+  b.pushAudio(frame(1600, 2));
+  const items = b.replay();
+  assert.deepEqual(
+    items.map((i) =>
+      i.kind === 'control' ? i.message.type : `audio:${i.bytes.length}:${i.bytes[0]}`,
+    ),
+    ['audio:3200:1', 'close', 'audio:3200:2'],
+  );
+});
+
+test('the store is reused as the head moves on: an hour of trimmed audio holds a few seconds', () => {
+  const b = buffer();
+  for (let i = 0; i < 36_000; i++) {
+    b.pushAudio(frame(1600, i % 256));
+    if (i % 10 === 9) b.trimTo(b.offsetS + b.bufferedS - 0.5);
+  }
+  assert.ok(b.bufferedS < 2, `${b.bufferedS} s held`);
+  const audio = b.replay().filter((i) => i.kind === 'audio');
+  const last = audio.at(-1);
+  assert.ok(last?.kind === 'audio' && last.bytes.at(-1) === (36_000 - 1) % 256);
 });

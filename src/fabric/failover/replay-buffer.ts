@@ -22,14 +22,24 @@ export interface ReplayBufferOptions {
   readonly trimGridMs: number;
 }
 
+/**
+ * Audio is held in one contiguous, growing byte store per stream (compacted as the head moves
+ * on), not as a copy per frame: a busy gateway holds seconds of audio for every stream, and
+ * thousands of small long-lived copies a second were what its garbage collector spent its
+ * pauses on (bench:fabric). Controls are kept with the stream position they were sent at.
+ */
 export class ReplayBuffer {
-  private items: ReplayItem[] = [];
+  private store = new Uint8Array(16 * 1024);
+  /** Bytes of `store` in use: [head, tail). */
+  private head = 0;
+  private tail = 0;
+  /** Controls with the stream byte position they were sent at, in order. */
+  private controls: Array<{ readonly at: number; readonly message: StreamControl }> = [];
   private readonly bytesPerSample: number;
   private readonly gridSamples: number;
   private readonly maxBytes: number;
   /** Samples dropped from the head: where a replay starts, on the stream's own timeline. */
   private trimmedSamples = 0;
-  private bufferedBytes = 0;
   private overflowed = false;
 
   constructor(private readonly options: ReplayBufferOptions) {
@@ -56,18 +66,28 @@ export class ReplayBuffer {
     return this.bufferedBytes / this.bytesPerSample / this.options.sampleRateHz;
   }
 
+  private get bufferedBytes(): number {
+    return this.tail - this.head;
+  }
+
+  /** Stream byte position of the head. */
+  private get headAt(): number {
+    return this.trimmedSamples * this.bytesPerSample;
+  }
+
   pushAudio(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.items.push({ kind: 'audio', bytes: bytes.slice() });
-    this.bufferedBytes += bytes.length;
-    if (this.bufferedBytes > this.maxBytes) {
+    if (this.bufferedBytes + bytes.length > this.maxBytes) {
       // Holding on would grow without bound: drop it all (the head moves on, so times stay
       // right) and stop failing over until a final ends past this point.
       this.overflowed = true;
-      this.trimmedSamples += this.bufferedBytes / this.bytesPerSample;
-      this.items = this.items.filter((i) => i.kind === 'control');
-      this.bufferedBytes = 0;
+      this.trimmedSamples += (this.bufferedBytes + bytes.length) / this.bytesPerSample;
+      this.head = this.tail = 0;
+      return;
     }
+    this.makeRoom(bytes.length);
+    this.store.set(bytes, this.tail);
+    this.tail += bytes.length;
   }
 
   /**
@@ -75,12 +95,13 @@ export class ReplayBuffer {
    * already passed over, so it need not be replayed. Keeps a silent stream's buffer small.
    */
   trimSilence(keptS: number): void {
-    if (this.bufferedS <= 2 * keptS) return;
+    // A second of slack, so the store is not compacted on every frame.
+    if (this.bufferedS <= keptS + 1) return;
     this.trimTo(this.offsetS + this.bufferedS - keptS);
   }
 
   pushControl(message: StreamControl): void {
-    this.items.push({ kind: 'control', message });
+    this.controls.push({ at: this.headAt + this.bufferedBytes, message });
   }
 
   /**
@@ -89,38 +110,58 @@ export class ReplayBuffer {
    * replaying it would cut the next utterance short; `close` always stays.
    */
   trimTo(endS: number): void {
-    this.items = this.items.filter((i) => i.kind === 'audio' || i.message.type !== 'finalize');
+    this.controls = this.controls.filter((c) => c.message.type !== 'finalize');
     const target =
       Math.floor((endS * this.options.sampleRateHz) / this.gridSamples) * this.gridSamples;
-    let dropSamples = target - this.trimmedSamples;
-    if (dropSamples <= 0) return;
+    const dropSamples = Math.min(
+      target - this.trimmedSamples,
+      this.bufferedBytes / this.bytesPerSample,
+    );
+    if (target - this.trimmedSamples <= 0) return;
     // Everything after the head is held again: a replay from here loses nothing.
     this.overflowed = false;
-    const kept: ReplayItem[] = [];
-    for (const item of this.items) {
-      if (dropSamples <= 0 || item.kind === 'control') {
-        kept.push(item);
-        continue;
-      }
-      const samples = item.bytes.length / this.bytesPerSample;
-      if (samples <= dropSamples) {
-        dropSamples -= samples;
-        this.trimmedSamples += samples;
-        this.bufferedBytes -= item.bytes.length;
-        continue;
-      }
-      const cut = dropSamples * this.bytesPerSample;
-      kept.push({ kind: 'audio', bytes: item.bytes.subarray(cut) });
-      this.trimmedSamples += dropSamples;
-      this.bufferedBytes -= cut;
-      dropSamples = 0;
-    }
-    this.items = kept;
+    this.head += dropSamples * this.bytesPerSample;
+    this.trimmedSamples += dropSamples;
   }
 
-  /** What to send a new worker, in order. */
+  /** What to send a new worker, in order: audio (views into the store) and controls. */
   replay(): readonly ReplayItem[] {
-    return this.items;
+    const items: ReplayItem[] = [];
+    let at = this.headAt;
+    const end = this.headAt + this.bufferedBytes;
+    for (const c of this.controls) {
+      const upTo = Math.min(Math.max(c.at, at), end);
+      if (upTo > at) items.push({ kind: 'audio', bytes: this.view(at, upTo) });
+      at = upTo;
+      items.push({ kind: 'control', message: c.message });
+    }
+    if (end > at) items.push({ kind: 'audio', bytes: this.view(at, end) });
+    return items;
+  }
+
+  /** Stream bytes [from, to) as a view into the store. */
+  private view(from: number, to: number): Uint8Array {
+    const offset = this.head + (from - this.headAt);
+    return this.store.subarray(offset, offset + (to - from));
+  }
+
+  /**
+   * Room for `extra` more bytes. Moving the live bytes to the front is preferred while they fill
+   * at most three quarters of the store; past that the store grows to one and a half times what
+   * is live, so neither a copy nor a new store is needed on every frame.
+   */
+  private makeRoom(extra: number): void {
+    if (this.tail + extra <= this.store.length) return;
+    const live = this.bufferedBytes;
+    if (live + extra <= this.store.length * 0.75) {
+      this.store.copyWithin(0, this.head, this.tail);
+    } else {
+      const grown = new Uint8Array(Math.ceil(((live + extra) * 1.5) / 4096) * 4096);
+      grown.set(this.store.subarray(this.head, this.tail));
+      this.store = grown;
+    }
+    this.head = 0;
+    this.tail = live;
   }
 }
 
