@@ -154,3 +154,26 @@ test('a primary refused for capacity stops a shadow to make room, then gets in',
   first.abort();
   second.abort();
 });
+
+test('concurrent opens cannot overshoot the cap: places are taken before the shadows are open', async () => {
+  const { worker, fabric, deps } = setUp(1);
+  const [a, b] = await Promise.all(
+    ['s_a', 's_b'].map((id) =>
+      openWithShadow(
+        fabric,
+        { ...request, sessionId: id },
+        { model: CAND, rolloutId: 'r1', step: 'shadow' },
+        () => undefined,
+        deps,
+      ),
+    ),
+  );
+  await settle();
+  assert.equal(worker.opened.filter((r) => r.sessionId.endsWith('-shadow')).length, 1);
+  assert.equal(deps.evidence.shed, 1);
+  assert.equal(deps.budget.active, 1);
+  a?.abort();
+  b?.abort();
+  await settle();
+  assert.equal(deps.budget.active, 0);
+});

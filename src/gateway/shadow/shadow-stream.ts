@@ -31,19 +31,29 @@ export const SHADOW_DEFAULTS = Object.freeze({
 /** The gateway's open shadows: the cap, and the oldest to stop when a primary needs room. */
 export class ShadowBudget {
   private readonly open: StreamChannel[] = [];
+  /** Places taken by shadows still opening: counted, so concurrent opens cannot overshoot. */
+  private opening = 0;
 
   constructor(readonly maxStreams: number = SHADOW_DEFAULTS.maxStreams) {}
 
   get active(): number {
-    return this.open.length;
+    return this.open.length + this.opening;
   }
 
-  /** Reserves a place; the caller attaches the channel or gives the place back. */
+  /** Reserves a place; the caller then attaches the channel (track) or gives it back. */
   tryTake(): boolean {
-    return this.open.length < this.maxStreams;
+    if (this.active >= this.maxStreams) return false;
+    this.opening += 1;
+    return true;
   }
 
+  giveBack(): void {
+    this.opening = Math.max(0, this.opening - 1);
+  }
+
+  /** The reserved place now holds this channel until it is done. */
   track(channel: StreamChannel): void {
+    this.giveBack();
     this.open.push(channel);
     void channel.done.then(() => this.forget(channel));
   }
@@ -123,6 +133,7 @@ export async function openWithShadow(
           return channel.done;
         },
         () => {
+          deps.budget.giveBack();
           shadowFailed = true;
           pending = undefined;
           deps.evidence.shed += 1;
