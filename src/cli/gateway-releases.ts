@@ -43,6 +43,8 @@ export async function startGatewayReleases(
   const pool = new EvidencePool(kv, gatewayId);
   const controllers = new Map<string, RolloutController>();
   const busy = new Set<string>();
+  /** What was last published per rollout step: totals change only when a session ends. */
+  const published = new Map<string, string>();
   // Once a second: publish this gateway's evidence for every running step, and (with a
   // controller) let the controller judge the step on every gateway's evidence pooled.
   const ticker = systemClock.setInterval(() => {
@@ -51,10 +53,15 @@ export async function startGatewayReleases(
       if (state.status !== 'running' || step === undefined || busy.has(plan.id)) continue;
       busy.add(plan.id);
       void (async () => {
-        await pool.publish(plan.id, step, {
-          shadow: evidence.snapshot(plan.id, step),
-          serving: serving.snapshot(plan.id, step),
-        });
+        const key = `${plan.id}/${step}`;
+        const seen = `${evidence.sessions(plan.id, step)}/${serving.sessions(plan.id, step)}`;
+        if (published.get(key) !== seen) {
+          await pool.publish(plan.id, step, {
+            shadow: evidence.snapshot(plan.id, step),
+            serving: serving.snapshot(plan.id, step),
+          });
+          published.set(key, seen);
+        }
         if (!options.controller) return;
         const controller = controllerFor(plan.id);
         if ((await controller.tick()) === 'decided') await board.refresh();

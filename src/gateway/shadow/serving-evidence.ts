@@ -68,6 +68,12 @@ export class ServingEvidence {
     });
   }
 
+  /** Sessions recorded for the step, both sides: the totals change only when this does. */
+  sessions(rolloutId: string, step: string): number {
+    const e = this.entry(rolloutId, step);
+    return e.candidate.sessions + e.baseline.sessions;
+  }
+
   /** This gateway's totals for the step (a copy), for the pool. */
   snapshot(rolloutId: string, step: string): ServingTotals {
     return structuredClone(this.entry(rolloutId, step));

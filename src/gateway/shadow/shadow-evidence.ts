@@ -57,6 +57,11 @@ export class ShadowEvidence {
     this.totals.set(key, t);
   }
 
+  /** Sessions compared for the step: the totals change only when this does. */
+  sessions(rolloutId: string, step: string): number {
+    return this.totals.get(this.key(rolloutId, step))?.sessions ?? 0;
+  }
+
   /** This gateway's totals for the step (a copy), for the pool. */
   snapshot(rolloutId: string, step: string): ShadowTotals {
     return structuredClone(this.totals.get(this.key(rolloutId, step)) ?? emptyShadowTotals());
