@@ -16,6 +16,7 @@ import {
 import { openDiscoveryBucket } from '../src/fabric/nats/discovery.js';
 import { messageHeaders } from '../src/fabric/nats/wire.js';
 import { FakeWorker } from '../src/fabric/testing/fake-worker.js';
+import { PCM16_STREAM_REQUEST } from '../src/fabric/testing/stream-request.js';
 import { BreakerBoard } from '../src/routing/index.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 
@@ -36,13 +37,7 @@ async function connection(name: string): Promise<NatsConnection> {
   return c;
 }
 
-const streamRequest = {
-  sessionId: 's',
-  encoding: 'pcm_s16le' as const,
-  sampleRateHz: 16000,
-  interimResults: true,
-  endpointingMs: 500,
-};
+const streamRequest = PCM16_STREAM_REQUEST;
 
 async function setUp(workers: FakeWorker[], heartbeatMs = 1000) {
   const region = `fail-${++regions}`;

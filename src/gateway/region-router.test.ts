@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VoxfleetError, type StreamOpenRequest } from '../core/index.js';
+import { VoxfleetError } from '../core/index.js';
 import type { CallRoute, FabricClient, StreamChannel } from '../fabric/index.js';
 import type { RegionSpec } from '../routing/index.js';
+import { PCM16_STREAM_REQUEST } from '../fabric/testing/stream-request.js';
 import { RegionRouter, type AuditEvent, type RoutableFabric } from './region-router.js';
 
 const regions: RegionSpec[] = [
@@ -11,13 +12,7 @@ const regions: RegionSpec[] = [
   { name: 'us-east', zone: 'us', location: { lat: 39, lon: -77.5 } },
 ];
 
-const request: StreamOpenRequest = {
-  sessionId: 's',
-  encoding: 'pcm_s16le',
-  sampleRateHz: 16000,
-  interimResults: true,
-  endpointingMs: 500,
-};
+const request = PCM16_STREAM_REQUEST;
 
 /**
  * A zone's fabric that serves from the regions listed in `healthy` and refuses the rest the

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ManualClock, type StreamOpenRequest } from '../core/index.js';
 import { InProcessFabric } from '../fabric/index.js';
 import { FakeWorker } from '../fabric/testing/fake-worker.js';
+import { PCM16_STREAM_REQUEST } from '../fabric/testing/stream-request.js';
 import {
   MemoryVersionedStore,
   RolloutStore,
@@ -32,12 +33,9 @@ const plan = parsePlan({
   ],
 });
 const stream = (sessionId: string, model?: string): StreamOpenRequest => ({
+  ...PCM16_STREAM_REQUEST,
   sessionId,
   ...(model !== undefined ? { model } : {}),
-  encoding: 'pcm_s16le',
-  sampleRateHz: 16000,
-  interimResults: true,
-  endpointingMs: 500,
 });
 
 async function setUp() {

@@ -1,19 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock, type StreamOpenRequest } from '../../core/index.js';
+import { ManualClock } from '../../core/index.js';
 import { MemoryVersionedStore } from '../../release/index.js';
 import { EvidencePool } from './evidence-pool.js';
 import { ServingEvidence } from './serving-evidence.js';
 import { ShadowEvidence } from './shadow-evidence.js';
 import { SideRecorder, compareSides } from './shadow-comparison.js';
+import { PCM16_STREAM_REQUEST } from '../../fabric/testing/stream-request.js';
 
-const request: StreamOpenRequest = {
-  sessionId: 's',
-  encoding: 'pcm_s16le',
-  sampleRateHz: 16000,
-  interimResults: true,
-  endpointingMs: 500,
-};
+const request = PCM16_STREAM_REQUEST;
 
 /** One gateway that saw `sessions` canary sessions of each side, finals `latencyMs` late. */
 function gatewayTotals(sessions: number, latencyMs: number) {

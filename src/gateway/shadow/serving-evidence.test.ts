@@ -1,15 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock, type StreamOpenRequest } from '../../core/index.js';
+import { ManualClock } from '../../core/index.js';
 import { ServingEvidence } from './serving-evidence.js';
+import { PCM16_STREAM_REQUEST } from '../../fabric/testing/stream-request.js';
 
-const request: StreamOpenRequest = {
-  sessionId: 's',
-  encoding: 'pcm_s16le',
-  sampleRateHz: 16000,
-  interimResults: true,
-  endpointingMs: 500,
-};
+const request = PCM16_STREAM_REQUEST;
 const FRAME = 3200; // 100 ms
 
 test('final latency counts from when the gateway received the audio that ends the words', () => {

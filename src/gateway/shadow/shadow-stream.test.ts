@@ -8,19 +8,13 @@ import {
 } from '../../core/index.js';
 import { InProcessFabric, type StreamChannel, type WorkerEndpoint } from '../../fabric/index.js';
 import { FakeWorker } from '../../fabric/testing/fake-worker.js';
+import { PCM16_STREAM_REQUEST } from '../../fabric/testing/stream-request.js';
 import { ShadowEvidence } from './shadow-evidence.js';
 import { ShadowBudget, openWithShadow } from './shadow-stream.js';
 
 const BASE = 'tiny@1.0.0';
 const CAND = 'base@1.0.0';
-const request: StreamOpenRequest = {
-  sessionId: 'sess_1',
-  model: BASE,
-  encoding: 'pcm_s16le',
-  sampleRateHz: 16000,
-  interimResults: true,
-  endpointingMs: 500,
-};
+const request: StreamOpenRequest = { ...PCM16_STREAM_REQUEST, sessionId: 'sess_1', model: BASE };
 
 /** Says "the quick brown fox" as the baseline and "the quick brown fax" as the candidate. */
 class TwoVersions implements WorkerEndpoint {

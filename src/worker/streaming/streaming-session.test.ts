@@ -18,6 +18,13 @@ function pcm16(parts: { ms: number; amp: number }[]): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
+/** 200 ms of silence, a second of speech, 600 ms of silence: one utterance. */
+const ONE_UTTERANCE = pcm16([
+  { ms: 200, amp: 0 },
+  { ms: 1000, amp: 0.5 },
+  { ms: 600, amp: 0 },
+]);
+
 async function open(
   options: {
     interim?: boolean;
@@ -91,14 +98,7 @@ async function feed(session: StreamingSession, bytes: Uint8Array, frameMs = 40):
 
 test('an utterance gives speech_started, growing partials, one final, utterance_end; close ends cleanly', async () => {
   const { session, events } = await open();
-  await feed(
-    session,
-    pcm16([
-      { ms: 200, amp: 0 },
-      { ms: 1000, amp: 0.5 },
-      { ms: 600, amp: 0 },
-    ]),
-  );
+  await feed(session, ONE_UTTERANCE);
   await session.close();
   const types = events.map((e) => e.type);
   assert.equal(types[0], 'ready');
@@ -121,15 +121,7 @@ test('an utterance gives speech_started, growing partials, one final, utterance_
 test('a background (shadow) session decodes in the batch share and is not counted as real-time load', async () => {
   const shadow = await open({ background: true });
   const live = await open();
-  for (const { session } of [shadow, live])
-    await feed(
-      session,
-      pcm16([
-        { ms: 200, amp: 0 },
-        { ms: 1000, amp: 0.5 },
-        { ms: 600, amp: 0 },
-      ]),
-    );
+  for (const { session } of [shadow, live]) await feed(session, ONE_UTTERANCE);
   await shadow.session.close();
   await live.session.close();
   assert.equal(shadow.events.filter((e) => e.type === 'final').length, 1, 'it still transcribes');
