@@ -148,11 +148,6 @@ export class NatsFabric implements FabricClient {
     };
   }
 
-  /** The region each known worker announced, by worker id. */
-  regionOf(workerId: string): string | undefined {
-    return this.registry.get(workerId)?.announcement.region;
-  }
-
   workers(): WorkerStatus[] {
     return this.registry.statuses();
   }
