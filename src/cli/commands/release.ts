@@ -148,15 +148,15 @@ export function registerRelease(program: Command): void {
       .description(description)
       .option('--reason <text>', 'why, for the audit log')
       .action(async (id: string, o: ReleaseOpts) => {
-        const found = await withStore(o, (store) =>
-          store
-            .apply(id, ({ plan, state }) => apply(plan, state, o))
-            .then(async (state) => ({
-              state,
-              plan: (await store.read(id))!.rollout.plan,
-            })),
+        // The plan comes with the state the change was applied to: no second read.
+        let applied: ReleasePlan | undefined;
+        const state = await withStore(o, (store) =>
+          store.apply(id, ({ plan, state: current }) => {
+            applied = plan;
+            return apply(plan, current, o);
+          }),
         );
-        console.log(describeState(found.plan, found.state));
+        if (applied !== undefined) console.log(describeState(applied, state));
       });
   };
   change('pause', 'stop the running step (what has passed stays)', (_p, s, o) =>
