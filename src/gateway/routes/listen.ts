@@ -12,6 +12,7 @@ import {
   systemClock,
   toVoxfleetError,
   type Clock,
+  type StreamControl,
   type StreamEvent,
   type TimerHandle,
 } from '../../core/index.js';
@@ -59,8 +60,13 @@ class ListenConnection {
   private idle: TimerHandle | undefined;
   private readonly clock: Clock;
   private model = '';
-  /** Frames that arrive while the worker session is being opened. */
-  private early: Uint8Array[] = [];
+  /**
+   * Frames, and a finalize or close, that arrive while the worker session is being opened,
+   * in arrival order. The worker's `ready` can reach the client before the open's own answer
+   * reaches the gateway (over NATS they travel different subjects), so a client may well have
+   * sent all its audio and closed by then: nothing of that is dropped.
+   */
+  private early: Array<Uint8Array | StreamControl> = [];
   private earlyBytes = 0;
 
   constructor(
@@ -113,6 +119,10 @@ class ListenConnection {
           return;
         case 'finalize':
         case 'close':
+          if (this.state === 'opening') {
+            this.early.push({ type: message.type });
+            return;
+          }
           if (this.channel === undefined) {
             if (message.type === 'close') this.end(NORMAL_CLOSE, 'closed');
             return;
@@ -148,7 +158,10 @@ class ListenConnection {
         }
         this.channel = channel;
         this.state = 'streaming';
-        for (const frame of this.early.splice(0)) channel.pushAudio(frame);
+        for (const item of this.early.splice(0)) {
+          if (item instanceof Uint8Array) channel.pushAudio(item);
+          else channel.control(item);
+        }
       })
       .catch((err: unknown) => this.fail(err));
   }
