@@ -23,7 +23,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SERVE_DEFAULTS, decodeAudioFile, resample } from '../src/core/index.js';
+import { decodeAudioFile, resample } from '../src/core/index.js';
 import { createSileroVadEngine } from '../src/engines/index.js';
 import { describeMachine } from '../src/eval/index.js';
 import { openModelStore } from '../src/registry/index.js';
@@ -99,10 +99,12 @@ async function main(): Promise<void> {
     tokens: whisper.config.modelConfig.tokens,
   };
   const engineDefault = whisper.config.modelConfig.whisper.tailPaddings;
+  // What the worker serves: the version's manifest (decode.tailPaddings).
+  const paddings = (await store.loadVerified(MODEL)).manifest.decode?.tailPaddings;
   const tails = {
-    final: SERVE_DEFAULTS.tailPaddings[MODEL] ?? engineDefault,
-    live_final: SERVE_DEFAULTS.liveTailPaddings[MODEL] ?? engineDefault,
-    partial: engineDefault,
+    final: paddings?.file ?? engineDefault,
+    live_final: paddings?.streamFinal ?? engineDefault,
+    partial: paddings?.streamPartial ?? engineDefault,
   };
 
   const result: Record<string, unknown> = {

@@ -17,6 +17,7 @@ import type {
   FileAsrEngine,
   VadEngine,
 } from '../../src/engines/index.js';
+import { DEFAULT_ASR_SETTINGS } from '../../src/worker/model-settings.js';
 import { DecodeScheduler } from '../../src/worker/scheduling/decode-scheduler.js';
 import {
   StreamingSession,
@@ -68,6 +69,7 @@ export async function policyDecodes(
             aliases: [],
           },
           engine,
+          settings: DEFAULT_ASR_SETTINGS,
         },
         vad,
         scheduler,

@@ -6,7 +6,7 @@
 import { newId, preloadResampler, type Clock, type ServeConfig } from '../core/index.js';
 import { openModelStore, type ModelStore, type PullProgress } from '../registry/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import { DEFAULT_STREAMING_CONFIG, SpeechWorker, loadModels } from '../worker/index.js';
+import { SpeechWorker, loadModels } from '../worker/index.js';
 
 export interface WorkerSetupHooks {
   readonly onPullProgress?: (progress: PullProgress) => void;
@@ -55,10 +55,6 @@ export async function startSpeechWorker(
         retryAfterMs: 2000,
       },
       limits: { maxDurationS: config.maxAudioS, maxChannels: config.maxChannels },
-      // Files: phrases of up to 25 s joined across pauses of up to 1.5 s (never cut mid-speech).
-      fileVad: { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 500, maxSpeechMs: 25_000 },
-      chunking: { maxChunkS: 25, maxGapS: 1.5, padS: 0.25 },
-      streaming: DEFAULT_STREAMING_CONFIG,
       maxTtsInputChars: 4096,
     },
   );

@@ -26,9 +26,13 @@ export interface ServeOptions {
   maxChannels?: number;
   idleTimeoutS?: number;
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Tail padding (10 ms frames) for file decodes, by model name; -1 = engine default. */
+  /**
+   * Tail padding (10 ms frames) for file decodes, by model name, over the version's manifest
+   * (`decode.tailPaddings.file`); -1 = engine default. For experiments: a worker told this no
+   * longer serves what the manifest says.
+   */
   tailPaddings?: Readonly<Record<string, number>>;
-  /** The same for streaming finals; unset models use the engine default. */
+  /** The same for streaming finals, over `decode.tailPaddings.streamFinal`. */
   liveTailPaddings?: Readonly<Record<string, number>>;
   /** Whisper inference threads (0 = sherpa-onnx's async calls on the libuv pool). */
   inferenceThreads?: number;
@@ -97,18 +101,13 @@ export const SERVE_DEFAULTS = Object.freeze({
   idleTimeoutS: 30,
   logLevel: 'info' as const,
   /**
-   * Frames of zero features after each final decode. tiny.en: 3000 fills Whisper's 30 s window
-   * and lowered dev WER 9.4 % -> 6.3 % (numbers normalised) in MODELS.md; base: no gain, so -1.
+   * None: each version's manifest says (`decode.tailPaddings`). The catalog's tiny.en pads file
+   * decodes to 3000 frames, which fills Whisper's 30 s window and lowered dev WER 9.4 % -> 6.3 %
+   * (numbers normalised, MODELS.md); base gains nothing, so -1. Streaming finals use the engine
+   * default (-1) for both: on tiny.en it halves the decode of a final against 3000, which keeps
+   * finals inside the latency budget under load, for ~0.8 points of WER (docs/benchmarks.md).
    */
-  tailPaddings: Object.freeze({ 'whisper-tiny.en': 3000, 'whisper-base': -1 } as Record<
-    string,
-    number
-  >),
-  /**
-   * Streaming finals use the engine default (-1, 10 s of padding) for every model: on tiny.en
-   * it halves the decode of a final against 3000, which is what keeps finals inside the latency
-   * budget under load, for ~0.8 points of WER (docs/benchmarks.md).
-   */
+  tailPaddings: Object.freeze({} as Record<string, number>),
   liveTailPaddings: Object.freeze({} as Record<string, number>),
   /**
    * One inference thread per decode slot: Whisper off the libuv pool, which then stays free for

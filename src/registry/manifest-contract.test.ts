@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SERVE_DEFAULTS, VoxfleetError } from '../core/index.js';
-import { DEFAULT_STREAMING_CONFIG } from '../worker/streaming/streaming-defaults.js';
-import { loadBuiltinCatalog } from './catalog.js';
+import { VoxfleetError } from '../core/index.js';
 import { parseManifest } from './manifest.js';
 import { asV1, rawCatalogManifest, rawCatalogManifests } from './testing/manifests.js';
 
@@ -125,36 +123,4 @@ test('contract fields must agree with the engine config and the files', () => {
   const report = raw('whisper-tiny.en');
   report.eval = { quality: { report: 'eval/result.json' } };
   assertInvalid(report, 'eval.quality.schema', /is required/);
-});
-
-test('what changes an ASR output is in the manifest and matches what the worker runs today', () => {
-  // The worker still takes these from its own defaults (src/core/config.ts,
-  // src/worker/streaming/streaming-defaults.ts); until it reads them from the manifest, this
-  // test keeps the two from drifting apart.
-  const catalog = loadBuiltinCatalog();
-  for (const name of ['whisper-tiny.en', 'whisper-base']) {
-    const m = catalog.get(name);
-    assert.ok(m.decode?.tailPaddings && m.engine.kind === 'whisper');
-    const engineDefault = m.engine.config.modelConfig.whisper.tailPaddings;
-    assert.equal(m.decode.tailPaddings.file, SERVE_DEFAULTS.tailPaddings[name] ?? engineDefault);
-    assert.equal(
-      m.decode.tailPaddings.streamFinal,
-      SERVE_DEFAULTS.liveTailPaddings[name] ?? engineDefault,
-    );
-    const stream = m.preprocessing?.segmentation?.stream;
-    const s = DEFAULT_STREAMING_CONFIG;
-    assert.deepEqual(stream, {
-      threshold: s.vad.threshold,
-      minSpeechMs: s.vad.minSpeechMs,
-      maxSpeechMs: s.maxUtteranceMs,
-      padMs: s.padMs,
-      phraseGapMs: s.phraseGapMs,
-      commitLongAfterMs: s.commitLongAfterMs,
-    });
-    assert.equal(m.preprocessing?.segmentation?.vadModel, 'silero-vad@1.0.0');
-    assert.ok(
-      catalog.find(m.preprocessing.segmentation.vadModel),
-      'the VAD model is in the catalog',
-    );
-  }
 });

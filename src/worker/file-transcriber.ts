@@ -16,7 +16,7 @@ import {
   type TranscriptSegment,
 } from '../core/index.js';
 import type { SpeechSegment, VadEngine, VadOptions } from '../engines/index.js';
-import { planChunks, type Chunk, type ChunkPlanOptions, type Span } from './chunk-plan.js';
+import { planChunks, type Chunk, type Span } from './chunk-plan.js';
 import type { DecodeScheduler } from './scheduling/decode-scheduler.js';
 import type { LoadedAsrModel, ModelSet } from './model-set.js';
 import { cleanTranscript } from './transcript-cleanup.js';
@@ -24,8 +24,6 @@ import { estimateWordTimings } from './word-timings.js';
 
 export interface FileTranscriberConfig {
   readonly limits: AudioLimits;
-  readonly vad: VadOptions;
-  readonly chunking: Omit<ChunkPlanOptions, 'totalS'>;
 }
 
 export interface FileTranscriberDeps {
@@ -71,8 +69,9 @@ export async function transcribeFile(
   options.signal?.throwIfAborted();
 
   const rate = audio.sampleRateHz;
-  const speech = await findSpeech(deps.vad, audio.samples, rate, deps.config.vad, options.signal);
-  const chunks = planChunks(speech, { ...deps.config.chunking, totalS: decoded.durationS });
+  const { file: segmentation, postprocess } = model.settings;
+  const speech = await findSpeech(deps.vad, audio.samples, rate, segmentation.vad, options.signal);
+  const chunks = planChunks(speech, { ...segmentation.chunking, totalS: decoded.durationS });
   const forcedLanguage = request.language === 'auto' ? undefined : request.language;
 
   const emitter = new InOrderEmitter(options.onSegment);
@@ -91,7 +90,7 @@ export async function transcribeFile(
         }),
       options.signal,
     );
-    const segment = toSegment(index, chunk, cleanTranscript(result.text));
+    const segment = toSegment(index, chunk, cleanTranscript(result.text, postprocess));
     emitter.complete(index, segment);
     return { segment, language: result.language, durationS: chunk.endS - chunk.startS };
   });

@@ -5,6 +5,8 @@ export type { LoadedAsrModel, LoadedTtsModel } from './model-set.js';
 export { loadModels } from './model-loader.js';
 export type { LoadedModels, ModelLoadTuning } from './model-loader.js';
 export { DEFAULT_STREAMING_CONFIG } from './streaming/streaming-defaults.js';
+export { DEFAULT_ASR_SETTINGS, asrSettingsOf } from './model-settings.js';
+export type { AsrModelSettings, FileSegmentation } from './model-settings.js';
 export { StreamingSession } from './streaming/streaming-session.js';
 export type { StreamingConfig } from './streaming/streaming-session.js';
 export { DecodeScheduler } from './scheduling/decode-scheduler.js';

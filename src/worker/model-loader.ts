@@ -12,11 +12,15 @@ import {
 } from '../engines/index.js';
 import { describeModel, type InstalledModel, type ModelStore } from '../registry/index.js';
 import { ModelSet, type LoadedAsrModel, type LoadedTtsModel } from './model-set.js';
+import { DEFAULT_ASR_SETTINGS, asrSettingsOf } from './model-settings.js';
 
 export interface ModelLoadTuning {
-  /** Tail padding for file (final-pass) decodes by model name; partials use the engine default. */
-  readonly tailPaddings: Readonly<Record<string, number>>;
-  /** Tail padding for streaming finals by model name; absent = the partials' (engine default). */
+  /**
+   * Tail padding for file decodes by model name, over the manifest's `decode.tailPaddings.file`.
+   * A worker told this no longer serves what the version's manifest says: for experiments.
+   */
+  readonly tailPaddings?: Readonly<Record<string, number>>;
+  /** Tail padding for streaming finals by model name, over `decode.tailPaddings.streamFinal`. */
   readonly liveTailPaddings?: Readonly<Record<string, number>>;
   /**
    * Whisper inference threads per model, each owning its recognizers and decoding one segment at
@@ -47,6 +51,7 @@ export async function loadModels(
           asr.push({
             descriptor: describeModel(model.manifest),
             engine: await loadWhisper(model, spec, tuning),
+            settings: asrSettingsOf(model.manifest, DEFAULT_ASR_SETTINGS),
           });
           return;
         case 'vits': {
@@ -94,16 +99,19 @@ async function loadWhisper(
   tuning: ModelLoadTuning,
 ) {
   const mc = spec.config.modelConfig;
+  // The manifest's paddings (schemaVersion 2); a version 1 manifest has only the engine's.
+  const paddings = model.manifest.decode?.tailPaddings;
+  const partial = paddings?.streamPartial ?? mc.whisper.tailPaddings;
   const config = {
     encoderPath: mc.whisper.encoder,
     decoderPath: mc.whisper.decoder,
     tokensPath: mc.tokens,
     multilingual: model.manifest.inputs.languages.includes('*'),
-    tailPaddingsFinal: tuning.tailPaddings[model.name] ?? mc.whisper.tailPaddings,
-    tailPaddingsPartial: mc.whisper.tailPaddings,
-    ...(tuning.liveTailPaddings?.[model.name] !== undefined
-      ? { tailPaddingsLiveFinal: tuning.liveTailPaddings[model.name] }
-      : {}),
+    tailPaddingsFinal:
+      tuning.tailPaddings?.[model.name] ?? paddings?.file ?? mc.whisper.tailPaddings,
+    tailPaddingsPartial: partial,
+    tailPaddingsLiveFinal:
+      tuning.liveTailPaddings?.[model.name] ?? paddings?.streamFinal ?? partial,
     numThreads: mc.numThreads,
     maxRecognizers: 4,
   };

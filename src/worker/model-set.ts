@@ -5,10 +5,13 @@
  */
 import { VoxfleetError, type ModelDescriptor } from '../core/index.js';
 import type { FileAsrEngine, TtsEngine } from '../engines/index.js';
+import type { AsrModelSettings } from './model-settings.js';
 
 export interface LoadedAsrModel {
   readonly descriptor: ModelDescriptor;
   readonly engine: FileAsrEngine;
+  /** Segmentation and post-processing, from the version's manifest. */
+  readonly settings: AsrModelSettings;
 }
 
 export interface LoadedTtsModel {

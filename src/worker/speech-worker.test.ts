@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { ManualClock, type StreamEvent } from '../core/index.js';
 import { EnergyVad, FakeAsrEngine } from '../engines/testing/fake-engines.js';
 import { ModelSet } from './model-set.js';
+import type { AsrModelSettings } from './model-settings.js';
+import { ALL_POSTPROCESS_STEPS } from './transcript-cleanup.js';
 import { SpeechWorker, type WorkerConfig } from './speech-worker.js';
 
 const config: WorkerConfig = {
@@ -19,8 +21,14 @@ const config: WorkerConfig = {
     retryAfterMs: 2000,
   },
   limits: { maxDurationS: 60, maxChannels: 2 },
-  fileVad: { threshold: 0.5, minSpeechMs: 100, minSilenceMs: 300, maxSpeechMs: 20_000 },
-  chunking: { maxChunkS: 25, maxGapS: 1.5, padS: 0.1 },
+  maxTtsInputChars: 100,
+};
+
+const settings: AsrModelSettings = {
+  file: {
+    vad: { threshold: 0.5, minSpeechMs: 100, minSilenceMs: 300, maxSpeechMs: 20_000 },
+    chunking: { maxChunkS: 25, maxGapS: 1.5, padS: 0.1 },
+  },
   streaming: {
     partialEveryMs: 200,
     firstPartialEveryMs: 200,
@@ -30,7 +38,7 @@ const config: WorkerConfig = {
     phraseGapMs: 100,
     vad: { threshold: 0.5, minSpeechMs: 100 },
   },
-  maxTtsInputChars: 100,
+  postprocess: ALL_POSTPROCESS_STEPS,
 };
 
 function worker(): { w: SpeechWorker; engine: FakeAsrEngine } {
@@ -48,6 +56,7 @@ function worker(): { w: SpeechWorker; engine: FakeAsrEngine } {
           aliases: ['asr-en'],
         },
         engine,
+        settings,
       },
     ],
     [],

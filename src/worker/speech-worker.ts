@@ -18,7 +18,7 @@ import {
   type StreamOpenRequest,
   type SynthesisRequest,
 } from '../core/index.js';
-import type { VadEngine, VadOptions } from '../engines/index.js';
+import type { VadEngine } from '../engines/index.js';
 import type {
   StreamChannel,
   SynthesisStream,
@@ -28,14 +28,13 @@ import type {
   WorkerStatus,
 } from '../fabric/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import type { ChunkPlanOptions } from './chunk-plan.js';
 import { judgeAdmission, overCapacity, type AdmissionOptions } from './scheduling/admission.js';
 import { measureStreamCost } from './scheduling/calibrate.js';
 import { DecodeScheduler } from './scheduling/decode-scheduler.js';
 import { transcribeFile } from './file-transcriber.js';
 import type { ModelSet } from './model-set.js';
 import { startSynthesis } from './speech-synthesizer.js';
-import { StreamingSession, type StreamingConfig } from './streaming/streaming-session.js';
+import { StreamingSession } from './streaming/streaming-session.js';
 
 export interface WorkerConfig {
   readonly id: string;
@@ -49,9 +48,6 @@ export interface WorkerConfig {
   readonly maxStreams: number;
   readonly admission: Omit<AdmissionOptions, 'maxStreams' | 'priorCostMsPerS'>;
   readonly limits: AudioLimits;
-  readonly fileVad: VadOptions;
-  readonly chunking: Omit<ChunkPlanOptions, 'totalS'>;
-  readonly streaming: StreamingConfig;
   readonly maxTtsInputChars: number;
 }
 
@@ -152,11 +148,7 @@ export class SpeechWorker implements WorkerEndpoint {
         models: this.deps.models,
         vad: this.deps.vad,
         scheduler: this.scheduler,
-        config: {
-          limits: this.config.limits,
-          vad: this.config.fileVad,
-          chunking: this.config.chunking,
-        },
+        config: { limits: this.config.limits },
       },
       request,
       options,
@@ -188,7 +180,7 @@ export class SpeechWorker implements WorkerEndpoint {
         vad: this.deps.vad,
         scheduler: this.scheduler,
         clock: this.clock,
-        config: this.config.streaming,
+        config: model.settings.streaming,
         observer: {
           firstPartial: (ms) => telemetry?.streamFirstPartialSent(name, ms),
           final: (ms, audioS, decodeMs) => telemetry?.streamFinalSent(name, ms, audioS, decodeMs),

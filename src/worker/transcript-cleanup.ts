@@ -4,15 +4,30 @@
  * ("8 8 8 8 8 8 8 8"). Both are removed here; see MODELS.md for the measured faults.
  */
 import { stripNonSpeechTags } from '../core/index.js';
+import type { Decode } from '../registry/index.js';
+
+/** A step a model version's manifest may list in `decode.postprocess`. */
+export type PostprocessStep = Decode['postprocess'][number];
+
+/** Both steps, tags first: what every catalog version lists. */
+export const ALL_POSTPROCESS_STEPS: readonly PostprocessStep[] = Object.freeze([
+  'strip-non-speech-tags',
+  'collapse-repeats',
+]);
 
 /** A run of the same n-gram repeated this many times or more is a decoding loop. */
 const MIN_LOOP_REPEATS = 4;
 const MAX_LOOP_NGRAM = 4;
 
-export function cleanTranscript(raw: string): string {
-  const untagged = stripNonSpeechTags(raw).replace(/\s+/g, ' ').trim();
-  if (!/[\p{L}\p{N}]/u.test(untagged)) return '';
-  return collapseLoops(untagged);
+/** Whatever the steps, text with no letter or digit in it is no transcript. */
+export function cleanTranscript(
+  raw: string,
+  steps: readonly PostprocessStep[] = ALL_POSTPROCESS_STEPS,
+): string {
+  const tagged = steps.includes('strip-non-speech-tags') ? stripNonSpeechTags(raw) : raw;
+  const text = tagged.replace(/\s+/g, ' ').trim();
+  if (!/[\p{L}\p{N}]/u.test(text)) return '';
+  return steps.includes('collapse-repeats') ? collapseLoops(text) : text;
 }
 
 /**

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, type StreamEvent } from '../../core/index.js';
 import { EnergyVad, FakeAsrEngine } from '../../engines/testing/fake-engines.js';
+import { DEFAULT_ASR_SETTINGS } from '../model-settings.js';
 import { DecodeScheduler } from '../scheduling/decode-scheduler.js';
 import { StreamingSession, type StreamingObserver } from './streaming-session.js';
 
@@ -60,6 +61,7 @@ async function open(
           aliases: [],
         },
         engine,
+        settings: DEFAULT_ASR_SETTINGS,
       },
       vad: new EnergyVad(),
       scheduler,

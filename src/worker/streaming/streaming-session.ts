@@ -328,7 +328,7 @@ export class StreamingSession {
           this.pendingFinals > 0
         )
           return;
-        const text = cleanTranscript(result.text);
+        const text = cleanTranscript(result.text, this.deps.model.settings.postprocess);
         if (text.length === 0) return;
         const { text: shown, stableText } = this.tracker.update(text);
         if (!utt.firstPartialSent) {
@@ -405,7 +405,7 @@ export class StreamingSession {
     this.finals = this.finals.then(async () => {
       const { decoded, decodeMs } = await result;
       if (this.isClosed()) return;
-      const text = cleanTranscript(decoded.text);
+      const text = cleanTranscript(decoded.text, this.deps.model.settings.postprocess);
       const now = this.deps.clock.now();
       if (text.length > 0) {
         this.emit({
