@@ -3,17 +3,32 @@
  * them, and measures what a stream costs on this machine. `voxfleet serve` puts it behind the
  * in-process fabric; `voxfleet worker` serves it over NATS. One place, so both run the same worker.
  */
-import { newId, preloadResampler, type Clock, type ServeConfig } from '../core/index.js';
+import {
+  newId,
+  preloadResampler,
+  type Clock,
+  type ModelDescriptor,
+  type ServeConfig,
+} from '../core/index.js';
+import type { FileAsrEngine } from '../engines/index.js';
 import { openModelStore, type ModelStore, type PullProgress } from '../registry/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import { SpeechWorker, loadModels } from '../worker/index.js';
+import { ModelSet, SpeechWorker, loadModels } from '../worker/index.js';
 
 export interface WorkerSetupHooks {
   readonly onPullProgress?: (progress: PullProgress) => void;
   readonly clock?: Clock;
   /** The worker's id on the fabric; a fresh one when absent. */
   readonly workerId?: string;
+  /**
+   * Wraps each loaded ASR engine. For test builds only (an artificially slow version, to show
+   * a latency gate failing); a shipped worker serves its engines as loaded.
+   */
+  readonly decorateAsrEngine?: (model: ModelDescriptor, engine: FileAsrEngine) => FileAsrEngine;
 }
+
+/** What starts a worker from the serve config: startSpeechWorker, or a test build's variant. */
+export type StartSpeechWorker = typeof startSpeechWorker;
 
 export async function startSpeechWorker(
   config: ServeConfig,
@@ -31,9 +46,17 @@ export async function startSpeechWorker(
     // The shared resampler loads once, before the first request needs it.
     preloadResampler(),
   ]);
+  const decorate = hooks.decorateAsrEngine;
+  const models =
+    decorate === undefined
+      ? loaded.models
+      : new ModelSet(
+          loaded.models.asr.map((m) => ({ ...m, engine: decorate(m.descriptor, m.engine) })),
+          loaded.models.tts,
+        );
   const worker = new SpeechWorker(
     {
-      models: loaded.models,
+      models,
       vad: loaded.vad,
       telemetry,
       ...(hooks.clock ? { clock: hooks.clock } : {}),

@@ -4,8 +4,9 @@
  * started from the built CLI and awaited until they say they are ready.
  */
 import { openModelStore } from '../../src/registry/index.js';
-import { MODELS_MIRROR, TEST_DATA_DIR } from './paths.js';
-import { startVoxfleet, type VoxfleetProcess } from './voxfleet-process.js';
+import { join } from 'node:path';
+import { MODELS_MIRROR, REPO_ROOT, TEST_DATA_DIR } from './paths.js';
+import { startVoxfleet, type Launch, type VoxfleetProcess } from './voxfleet-process.js';
 
 export async function installModels(models: readonly string[]): Promise<void> {
   const store = openModelStore(TEST_DATA_DIR);
@@ -18,6 +19,7 @@ export function startWorkerProcess(
   placement: { region: string; zone: string },
   models: readonly string[],
   extra: readonly string[] = [],
+  launch?: Launch,
 ): Promise<VoxfleetProcess> {
   return startVoxfleet(
     [
@@ -27,7 +29,30 @@ export function startWorkerProcess(
       ...extra,
     ],
     /voxfleet worker \S+ serving/,
+    120_000,
+    launch,
   );
+}
+
+/**
+ * The test build of the worker (test-build-cli.ts, from the sources): each version in `slow`
+ * waits that many ms before every decode. `extra` may name another `--data-dir`.
+ */
+export function startTestBuildWorker(
+  natsUrl: string,
+  placement: { region: string; zone: string },
+  models: readonly string[],
+  slow: Readonly<Record<string, number>>,
+  extra: readonly string[] = [],
+): Promise<VoxfleetProcess> {
+  return startWorkerProcess(natsUrl, placement, models, extra, {
+    entry: ['--import', 'tsx', join(REPO_ROOT, 'test', 'helpers', 'test-build-cli.ts')],
+    env: {
+      VOXFLEET_TEST_SLOW_VERSIONS: Object.entries(slow)
+        .map(([ref, ms]) => `${ref}=${ms}`)
+        .join(','),
+    },
+  });
 }
 
 /** A gateway on a free port; its URL is `ready[1]`. */

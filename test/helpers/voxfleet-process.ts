@@ -23,12 +23,22 @@ export interface VoxfleetProcess {
 
 const BIN = join(REPO_ROOT, 'bin', 'voxfleet.js');
 
+/** What runs instead of the shipped CLI: node arguments up to the script, and extra env. */
+export interface Launch {
+  readonly entry: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 export async function startVoxfleet(
   args: readonly string[],
   readyLine: RegExp,
   timeoutMs = 120_000,
+  launch: Launch = { entry: [BIN] },
 ): Promise<VoxfleetProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...launch.entry, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...launch.env },
+  });
   let stderr = '';
   let stdout = '';
   child.stdout?.on('data', (d: Buffer) => {

@@ -9,7 +9,7 @@ import {
 import { Telemetry } from '../../telemetry/index.js';
 import { startMetricsServer } from '../metrics-server.js';
 import { createPullProgressBar } from '../progress.js';
-import { startSpeechWorker } from '../worker-setup.js';
+import { startSpeechWorker, type StartSpeechWorker } from '../worker-setup.js';
 import { addPlacementOptions, untilStopped, type FleetPlacementOptions } from './fleet-options.js';
 import { addWorkerOptions, toInt } from './worker-options.js';
 
@@ -25,7 +25,11 @@ type WorkerCommandOptions = ServeOptions &
 /** How long a starting worker waits for NATS and JetStream (a supercluster elects for seconds). */
 const JETSTREAM_WAIT_MS = 60_000;
 
-export function registerWorker(program: Command): void {
+/** `startWorker` is the worker factory; a test build passes its own (test/helpers/test-build-cli.ts). */
+export function registerWorker(
+  program: Command,
+  startWorker: StartSpeechWorker = startSpeechWorker,
+): void {
   const command = program
     .command('worker')
     .description('run a worker that serves its models to gateways over NATS');
@@ -46,7 +50,7 @@ export function registerWorker(program: Command): void {
     const started = performance.now();
     const progress = createPullProgressBar();
     const telemetry = new Telemetry();
-    const worker = await startSpeechWorker(config, telemetry, {
+    const worker = await startWorker(config, telemetry, {
       onPullProgress: progress.update,
       workerId: workerId ?? newId('wrk'),
     });
