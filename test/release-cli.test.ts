@@ -14,9 +14,13 @@ import { join } from 'node:path';
 import { ListenSession, streamPcm16 } from '../src/client/index.js';
 import type { StreamEvent } from '../src/core/index.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
-import { DEV_AUDIO, REPO_ROOT } from './helpers/paths.js';
+import { DEV_AUDIO, REPO_ROOT, TEST_DATA_DIR } from './helpers/paths.js';
 import { finalsOf, pcm16kOf } from './helpers/recorded-audio.js';
-import { installModels, startGatewayProcess, startWorkerProcess } from './helpers/fleet-processes.js';
+import {
+  installModels,
+  startGatewayProcess,
+  startWorkerProcess,
+} from './helpers/fleet-processes.js';
 import type { VoxfleetProcess } from './helpers/voxfleet-process.js';
 
 const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];
@@ -103,7 +107,11 @@ test('release start moves new sessions; rollback moves them back within a second
   );
   assert.equal(await servedModel(), 'whisper-tiny.en@1.0.0', 'no rollout yet: the baseline');
 
-  assert.match(release('start', join(dir, 'plan.json')), /tiny-to-base: running at step 1\/1/);
+  const started = release('start', join(dir, 'plan.json'), '--data-dir', TEST_DATA_DIR);
+  assert.match(started, /tiny-to-base: running at step 1\/1/);
+  // The catalog's manifests carry no eval reports: said, not guessed.
+  assert.match(started, /eval evidence: candidate none; baseline none/);
+  assert.match(started, /note: whisper-base@1\.0\.0 has no eval summary/);
   const startMs = await untilServedBy('whisper-base@1.0.0', 3000);
 
   // A session on the candidate, open across the rollback.

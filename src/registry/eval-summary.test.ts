@@ -36,6 +36,12 @@ test('a result.json with a comparison gives the baseline, the worst slice and th
     String(summary.baseline.regressedSlices),
   );
   assert.equal(summary.baseline.worstSlice, comparison.gate.worstSlice);
+  // The interval bounds the release gates compare: half the utterances lost one word in five.
+  const all = comparison.slices.find((s) => s.slice === 'all')!;
+  assert.equal(summary.baseline.allDelta, 0.1);
+  assert.equal(summary.baseline.allCiLow, all.ciLow);
+  assert.ok(all.ciLow > 0 && all.ciLow < 0.1);
+  assert.equal(summary.baseline.worstCiLow, comparison.gate.worstCiLow);
   assert.equal(summary.slices.find((s) => s.slice === 'odd')?.wer, 0.2);
   // What the summariser writes is what the manifest schema accepts.
   assert.ok(qualitySummarySchema.safeParse(summary).success);

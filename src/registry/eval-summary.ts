@@ -54,9 +54,11 @@ const evalReportSchema = z.object({
     .object({
       baseline: z.object({ model: z.string().nullable(), modelVersion: z.string().nullable() }),
       pairedUtterances: count,
+      slices: z.array(z.object({ slice: z.string().min(1), delta: z.number(), ciLow: z.number() })),
       gate: z.object({
         worstSlice: z.string().min(1),
         worstDelta: z.number(),
+        worstCiLow: z.number(),
         regressedSlices: z.array(z.string().min(1)),
         failed: z.boolean(),
       }),
@@ -131,6 +133,8 @@ export function summarizeEvalReport(value: unknown, report: string): Summarised<
             pairedUtterances: c.pairedUtterances,
             worstSlice: c.gate.worstSlice,
             worstDelta: c.gate.worstDelta,
+            worstCiLow: c.gate.worstCiLow,
+            ...wholeSetDelta(c.slices),
             regressedSlices: [...c.gate.regressedSlices],
             gateFailed: c.gate.failed,
           },
@@ -184,4 +188,13 @@ function parseReport<T>(schema: z.ZodType<T>, value: unknown, report: string): T
     { field: report },
     { cause: parsed.error },
   );
+}
+
+/** The whole set's row of a comparison ('all', always first in eval's reports). */
+function wholeSetDelta(slices: readonly { slice: string; delta: number; ciLow: number }[]): {
+  allDelta?: number;
+  allCiLow?: number;
+} {
+  const all = slices.find((s) => s.slice === 'all');
+  return all === undefined ? {} : { allDelta: all.delta, allCiLow: all.ciLow };
 }

@@ -207,6 +207,16 @@ export const qualitySummarySchema = z
         pairedUtterances: count,
         worstSlice: text,
         worstDelta: z.number(),
+        /**
+         * Lower bound of the bootstrap interval of the worst gated slice's WER delta, and the
+         * whole set's delta and lower bound (WER fractions; positive = the version is worse).
+         * What release gates compare (`worst_slice_wer_delta`, `wer_delta`): a regression
+         * counts once even the lower bound is past the threshold. Absent in summaries made
+         * before they were recorded.
+         */
+        worstCiLow: z.number().optional(),
+        allDelta: z.number().optional(),
+        allCiLow: z.number().optional(),
         /** Known regressions: slices whose WER rose beyond the gate. */
         regressedSlices: z.array(text),
         gateFailed: z.boolean(),

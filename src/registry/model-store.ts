@@ -17,7 +17,7 @@ import {
   type BrokenInstall,
   type InstalledModel,
 } from './installed-model.js';
-import { MODEL_NAME_RE } from './manifest.js';
+import { MODEL_NAME_RE, type Manifest } from './manifest.js';
 import { pullModel, type PullResult } from './pull.js';
 import { describeUrl } from './http-source.js';
 import { compilePullOptions, ENV_REGISTRY_URL, type PullOptions } from './pull-options.js';
@@ -65,6 +65,11 @@ export interface ModelStore {
    * (unknown name), MODEL_MANIFEST_INVALID, MODEL_HASH_MISMATCH, MODEL_DOWNLOAD_FAILED, CANCELLED.
    */
   pull(ref: string, options?: PullOptions): Promise<PullResult>;
+  /**
+   * The manifest of a version, without installing it: installed, else the built-in catalog,
+   * else the registry when one is configured. Undefined when none holds it.
+   */
+  manifestOf(ref: string, options?: PullOptions): Promise<Manifest | undefined>;
   /**
    * Removes `name` (every installed version) or `name@version`; returns the folders removed as
    * `name@version`. Aliases are refused: removal names what it removes. Throws MODEL_NOT_INSTALLED.
@@ -154,6 +159,11 @@ export function openModelStore(dataDir: string, options: ModelStoreOptions = {})
         (m) => m.name === manifest.name && m.version === manifest.version,
       );
       return pullModel(modelsDir, manifest, config, existing);
+    },
+    async manifestOf(ref: string, pullOptions: PullOptions = {}): Promise<Manifest | undefined> {
+      const known = resolve(ref)?.manifest ?? catalog.find(ref);
+      if (known !== undefined || !hasRegistry(pullOptions, env)) return known;
+      return findInRegistry(ref, compilePullOptions(pullOptions, env, clock));
     },
     async remove(ref: string): Promise<string[]> {
       return removeInstalled(modelsDir, ref, catalog);

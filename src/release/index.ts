@@ -17,3 +17,5 @@ export {
 export type { StoredRollout, VersionedStore } from './rollout-store.js';
 export { CONTROLLER_DEFAULTS, RolloutController, leaseKey } from './controller.js';
 export type { ControllerOptions, EvidenceSource, TickOutcome } from './controller.js';
+export { offlineEvidence, withOffline } from './offline-evidence.js';
+export type { OfflineEvidence } from './offline-evidence.js';

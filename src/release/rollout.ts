@@ -7,6 +7,7 @@
  */
 import { VoxfleetError } from '../core/index.js';
 import { judgeStep, type GateResult, type StepEvidence } from './gates.js';
+import { withOffline, type OfflineEvidence } from './offline-evidence.js';
 import type { ReleasePlan } from './plan.js';
 
 export type RolloutStatus = 'pending' | 'running' | 'paused' | 'rolled_back' | 'completed';
@@ -39,6 +40,8 @@ export interface RolloutState {
   /** Bumped by every change: stores apply a new state only over the one it came from. */
   readonly revision: number;
   readonly audit: readonly AuditEntry[];
+  /** The manifests' eval figures, read when the rollout started; part of every step's evidence. */
+  readonly offline?: OfflineEvidence;
 }
 
 export function initialState(plan: ReleasePlan): RolloutState {
@@ -73,13 +76,26 @@ export function start(
   state: RolloutState,
   nowMs: number,
   actor: string,
+  offline?: OfflineEvidence,
 ): RolloutState {
   if (state.status !== 'pending') refuse(state, 'start');
   const first = plan.steps[0]!;
   return next(
     state,
-    { status: 'running', stepIndex: 0, stepStartedMs: nowMs },
-    { atMs: nowMs, actor, action: 'start' },
+    {
+      status: 'running',
+      stepIndex: 0,
+      stepStartedMs: nowMs,
+      ...(offline !== undefined ? { offline } : {}),
+    },
+    {
+      atMs: nowMs,
+      actor,
+      action: 'start',
+      ...(offline !== undefined && offline.notes.length > 0
+        ? { reason: offline.notes.join('; ') }
+        : {}),
+    },
     { atMs: nowMs, actor, action: 'step_entered', step: first.name },
   );
 }
@@ -97,7 +113,11 @@ export function evaluate(
 ): RolloutState {
   if (state.status !== 'running') return state;
   const step = plan.steps[state.stepIndex]!;
-  const verdict = judgeStep(step, (nowMs - state.stepStartedMs) / 1000, evidence);
+  const verdict = judgeStep(
+    step,
+    (nowMs - state.stepStartedMs) / 1000,
+    withOffline(evidence, state.offline),
+  );
   if (verdict.kind === 'wait') return state;
   const actor = 'controller';
   if (verdict.kind === 'fail') {

@@ -5,10 +5,12 @@
  * append-only audit log with who asked (`--actor`, default $USER).
  */
 import type { Command } from 'commander';
-import { VoxfleetError } from '../../core/index.js';
+import { VoxfleetError, defaultDataDir } from '../../core/index.js';
 import { NatsVersionedKv, connectToNats } from '../../fabric/index.js';
+import { openModelStore } from '../../registry/index.js';
 import {
   loadPlan,
+  offlineEvidence,
   pause,
   promote,
   resume,
@@ -17,6 +19,7 @@ import {
   RELEASES_BUCKET,
   RolloutStore,
   type AuditEntry,
+  type OfflineEvidence,
   type ReleasePlan,
   type RolloutState,
 } from '../../release/index.js';
@@ -26,6 +29,30 @@ interface ReleaseOpts extends FleetPlacementOptions {
   actor?: string;
   reason?: string;
   json?: boolean;
+  dataDir?: string;
+  registryUrl?: string;
+}
+
+/** The versions' manifests (installed, catalog or registry) and what their evals say. */
+async function readOfflineEvidence(plan: ReleasePlan, o: ReleaseOpts): Promise<OfflineEvidence> {
+  const store = openModelStore(o.dataDir ?? defaultDataDir());
+  const options = o.registryUrl !== undefined ? { registryUrl: o.registryUrl } : {};
+  const [candidate, baseline] = await Promise.all([
+    store.manifestOf(plan.candidate, options),
+    store.manifestOf(plan.baseline, options),
+  ]);
+  return offlineEvidence(plan, candidate, baseline);
+}
+
+function describeOffline(offline: OfflineEvidence): string {
+  const figures = (side: 'candidate' | 'baseline'): string =>
+    Object.entries(offline[side])
+      .map(([metric, value]) => `${metric}=${+value.toFixed(4)}`)
+      .join(' ') || 'none';
+  return [
+    `eval evidence: candidate ${figures('candidate')}; baseline ${figures('baseline')}`,
+    ...offline.notes.map((n) => `  note: ${n}`),
+  ].join('\n');
 }
 
 async function withStore<T>(
@@ -92,8 +119,17 @@ export function registerRelease(program: Command): void {
 
   withFleet(release.command('start').argument('<file>', 'release plan (JSON)'))
     .description('register the plan and start its first step')
+    .option(
+      '--data-dir <dir>',
+      'where installed manifests are read from, for their eval figures (env VOXFLEET_DATA_DIR)',
+    )
+    .option(
+      '--registry-url <url>',
+      'registry to read manifests from when not installed (env VOXFLEET_REGISTRY_URL)',
+    )
     .action(async (file: string, o: ReleaseOpts) => {
       const plan = loadPlan(file);
+      const offline = await readOfflineEvidence(plan, o);
       const state = await withStore(o, async (store) => {
         // One rollout at a time per name: two would assign the same callers differently.
         const busy = (await store.list()).find(
@@ -109,9 +145,12 @@ export function registerRelease(program: Command): void {
             { field: 'plan.model' },
           );
         await store.register(plan);
-        return store.apply(plan.id, ({ plan: p, state: s }) => start(p, s, Date.now(), actorOf(o)));
+        return store.apply(plan.id, ({ plan: p, state: s }) =>
+          start(p, s, Date.now(), actorOf(o), offline),
+        );
       });
       console.log(describeState(plan, state));
+      console.log(describeOffline(offline));
     });
 
   withFleet(release.command('status').argument('[id]', 'rollout id (default: all)'))
