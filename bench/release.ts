@@ -5,19 +5,22 @@
  * from `voxfleet loadtest`'s client in this process. Writes bench/results/release.json:
  *
  * - `shadow_overhead`: primary p95 final-after-speech with 100 % shadow over without, at the
- *   same load (STREAMS concurrent streams), measured back to back in this run;
+ *   same load (STREAMS concurrent streams), measured in this run in ROUNDS alternating pairs of
+ *   phases (without, with), each p95 over every turn of its condition: a drift in the
+ *   machine's speed over the run falls on both sides alike;
  * - `rollback_ms`: `release rollback` (the compare-and-set landing in the bucket) to a new
  *   session being served the baseline, over ROLLBACKS tries;
  * - `mid_stream_switches`: sessions open across start and rollback that changed version (a
  *   second `ready`) — must be 0.
  *
- *   npm run bench:release [-- --streams 2 --duration-s 45 --rollbacks 5]
+ *   npm run bench:release [-- --streams 2 --duration-s 45 --rounds 3 --rollbacks 5]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ListenSession, VoxfleetError } from '../src/client/index.js';
 import { NatsVersionedKv, connectToNats } from '../src/fabric/index.js';
 import { compileLoadtestConfig, describeMachine, runLoadtest } from '../src/eval/index.js';
+import { summarizePercentiles } from '../src/eval/report/percentiles.js';
 import type { Percentiles } from '../src/eval/report/result-types.js';
 import {
   RELEASES_BUCKET,
@@ -40,12 +43,14 @@ const { values: args } = parseArgs({
   options: {
     streams: { type: 'string', default: '2' },
     'duration-s': { type: 'string', default: '45' },
+    rounds: { type: 'string', default: '3' },
     rollbacks: { type: 'string', default: '5' },
   },
 });
 const STREAMS = Number(args.streams);
 const DURATION_S = Number(args['duration-s']);
 const ROLLBACKS = Number(args.rollbacks);
+const ROUNDS = Number(args.rounds);
 const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];
 const REGION = 'bench';
 const BASELINE = 'whisper-tiny.en@1.0.0';
@@ -82,12 +87,14 @@ const connection = await connectToNats(nats.url, 'bench-release');
 const rollouts = new RolloutStore(await NatsVersionedKv.open(connection, RELEASES_BUCKET));
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1000));
 
-async function load(): Promise<{
-  finalMs: Percentiles | null;
-  firstPartialMs: Percentiles | null;
+interface Phase {
+  finalMs: number[];
+  firstPartialMs: number[];
   completed: number;
   refused: number;
-}> {
+}
+
+async function load(into: Phase): Promise<void> {
   const result = await runLoadtest(
     compileLoadtestConfig({
       target: url,
@@ -102,14 +109,15 @@ async function load(): Promise<{
       speechTimes: 'client',
     }),
   );
-  const s = result.summary;
-  return {
-    finalMs: s.finalMs,
-    firstPartialMs: s.firstPartialMs,
-    completed: s.completed,
-    refused: s.refused,
-  };
+  for (const turn of result.turns) {
+    if (turn.finalMs !== undefined) into.finalMs.push(turn.finalMs);
+    if (turn.firstPartialMs !== undefined) into.firstPartialMs.push(turn.firstPartialMs);
+  }
+  into.completed += result.summary.completed;
+  into.refused += result.summary.refused;
 }
+
+const phase = (): Phase => ({ finalMs: [], firstPartialMs: [], completed: 0, refused: 0 });
 
 /** Opens a session as a user would (waiting out OVER_CAPACITY); which version serves it. */
 async function servedBy(): Promise<{ model: string; session: ListenSession }> {
@@ -132,13 +140,28 @@ async function startRollout(p: ReleasePlan): Promise<void> {
 
 try {
   console.log(
-    `bench:release: ${STREAMS} streams for ${DURATION_S} s per phase, ${ROLLBACKS} rollbacks`,
+    `bench:release: ${STREAMS} streams, ${ROUNDS} rounds of ${DURATION_S} s without and with shadow, ${ROLLBACKS} rollbacks`,
   );
-  const without = await load();
-  await startRollout(plan('bench-shadow', 'shadow'));
-  await settle();
-  const withShadow = await load();
-  await rollouts.apply('bench-shadow', ({ state }) => rollback(state, Date.now(), 'bench', 'done'));
+  const withoutTurns = phase();
+  const withTurns = phase();
+  for (let round = 0; round < ROUNDS; round++) {
+    await load(withoutTurns);
+    const id = `bench-shadow-${round}`;
+    await startRollout(plan(id, 'shadow'));
+    await settle();
+    await load(withTurns);
+    await rollouts.apply(id, ({ state }) => rollback(state, Date.now(), 'bench', 'done'));
+    await settle();
+  }
+  const summarize = (p: Phase) => ({
+    finalMs: summarizePercentiles(p.finalMs),
+    firstPartialMs: summarizePercentiles(p.firstPartialMs),
+    turns: p.finalMs.length,
+    completed: p.completed,
+    refused: p.refused,
+  });
+  const without = summarize(withoutTurns);
+  const withShadow = summarize(withTurns);
 
   const rollbackMs: number[] = [];
   let switches = 0;
@@ -185,17 +208,20 @@ try {
     candidate: CANDIDATE,
     streams: STREAMS,
     duration_s: DURATION_S,
+    rounds: ROUNDS,
     shadow_overhead: overhead === null ? null : +overhead.toFixed(3),
     primary: {
       without_shadow: {
         final_p95_ms: p95(without.finalMs),
         first_partial_p95_ms: p95(without.firstPartialMs),
+        turns: without.turns,
         completed: without.completed,
         refused: without.refused,
       },
       with_shadow: {
         final_p95_ms: p95(withShadow.finalMs),
         first_partial_p95_ms: p95(withShadow.firstPartialMs),
+        turns: withShadow.turns,
         completed: withShadow.completed,
         refused: withShadow.refused,
       },

@@ -18,10 +18,10 @@ test('a freed slot goes to finals, then first partials, speech, file, refresh pa
   const g = gate();
   const blocker = s.run('file', async () => g.promise);
   const jobs = [
-    s.offerPartial({}, false, async () => void order.push('refresh')),
+    s.offerPartial({}, 'refresh', async () => void order.push('refresh')),
     s.run('file', async () => void order.push('file')),
     s.run('speech', async () => void order.push('speech')),
-    s.offerPartial({}, true, async () => void order.push('first-partial')),
+    s.offerPartial({}, 'first', async () => void order.push('first-partial')),
     s.run('final', async () => void order.push('final')),
   ];
   assert.deepEqual(s.stats, {
@@ -57,6 +57,31 @@ test('file work never holds more than its batch slots; live work takes the rest'
   assert.equal(peak, 1);
 });
 
+test('background (shadow) partials rank last and share the batch slots with file work', async () => {
+  const classes: string[] = [];
+  const s = new DecodeScheduler({
+    slots: 2,
+    batchSlots: 1,
+    maxQueued: 10,
+    clock: new ManualClock(),
+    onDecode: (cls) => classes.push(cls),
+  });
+  const order: string[] = [];
+  const shadowFinal = gate();
+  // A shadow's final holds the one batch slot: its partials wait although a slot is free.
+  const running = s.run('file', async () => shadowFinal.promise);
+  const shadowPartial = s.offerPartial({}, 'background', async () => void order.push('shadow'));
+  assert.deepEqual([s.stats.running, s.stats.runningBatch, s.stats.pendingPartials], [1, 1, 1]);
+  // The other slot stays the real-time streams': a final starts at once.
+  assert.equal(await s.run('final', async () => 'final'), 'final');
+  const live = s.offerPartial({}, 'refresh', async () => void order.push('live'));
+  await live;
+  shadowFinal.open();
+  await Promise.all([running, shadowPartial]);
+  assert.deepEqual(order, ['live', 'shadow']);
+  assert.deepEqual(classes, ['final', 'partial', 'file', 'file'], 'shadow work is batch work');
+});
+
 test('a newer partial offer replaces the pending one and keeps its age', async () => {
   const s = scheduler(1);
   const g = gate();
@@ -64,9 +89,9 @@ test('a newer partial offer replaces the pending one and keeps its age', async (
   const a = {};
   const b = {};
   const ran: string[] = [];
-  const a1 = s.offerPartial(a, false, async () => void ran.push('a1'));
-  const b1 = s.offerPartial(b, false, async () => void ran.push('b1'));
-  const a2 = s.offerPartial(a, false, async () => void ran.push('a2'));
+  const a1 = s.offerPartial(a, 'refresh', async () => void ran.push('a1'));
+  const b1 = s.offerPartial(b, 'refresh', async () => void ran.push('b1'));
+  const a2 = s.offerPartial(a, 'refresh', async () => void ran.push('a2'));
   assert.equal(await a1, undefined, 'the replaced offer resolves undefined');
   assert.equal(s.stats.pendingPartials, 2);
   g.open();
@@ -79,7 +104,7 @@ test('withdrawPartial drops a pending offer', async () => {
   const g = gate();
   const blocker = s.run('final', async () => g.promise);
   const owner = {};
-  const offer = s.offerPartial(owner, true, async () => 'ran');
+  const offer = s.offerPartial(owner, 'first', async () => 'ran');
   s.withdrawPartial(owner);
   g.open();
   await blocker;
@@ -90,11 +115,11 @@ test('withdrawPartial drops a pending offer', async () => {
 test('refresh partials leave one slot free for finals; first partials do not', async () => {
   const s = scheduler(2);
   const g = gate();
-  const running = s.offerPartial({}, false, async () => g.promise);
+  const running = s.offerPartial({}, 'refresh', async () => g.promise);
   let second = false;
-  const waiting = s.offerPartial({}, false, async () => void (second = true));
+  const waiting = s.offerPartial({}, 'refresh', async () => void (second = true));
   assert.equal(second, false, 'the second refresh partial waits');
-  assert.equal(await s.offerPartial({}, true, async () => 'first'), 'first');
+  assert.equal(await s.offerPartial({}, 'first', async () => 'first'), 'first');
   assert.equal(await s.run('final', async () => 'final'), 'final');
   g.open();
   await Promise.all([running, waiting]);
@@ -103,7 +128,7 @@ test('refresh partials leave one slot free for finals; first partials do not', a
 
 test('a partial runs at once when a slot is free', async () => {
   const s = scheduler(2);
-  assert.equal(await s.offerPartial({}, false, async () => 'now'), 'now');
+  assert.equal(await s.offerPartial({}, 'refresh', async () => 'now'), 'now');
 });
 
 test('a full queue refuses file and speech work with OVER_CAPACITY but still takes finals', async () => {
@@ -172,7 +197,7 @@ test('first partials have their waits recorded apart from finals', async () => {
     await g.promise;
     clock.advance(200);
   });
-  const first = s.offerPartial({}, true, async () => void clock.advance(50));
+  const first = s.offerPartial({}, 'first', async () => void clock.advance(50));
   g.open();
   await Promise.all([running, first]);
   const w = s.ledger.window();

@@ -10,7 +10,11 @@
  *      keep the other slots: batch work can wait behind real time, never the reverse;
  *   5. refresh partials, stalest first, on at most `slots - 1` slots when there are two or more:
  *      a decode cannot be interrupted, so a slot always kept from refresh partials is what lets
- *      a final start at once instead of waiting out a running re-decode.
+ *      a final start at once instead of waiting out a running re-decode;
+ *   6. background partials (a shadow stream's, which nobody reads), within the batch share:
+ *      counted with file work, so batch and shadow work together never hold more than
+ *      `batchSlots`, and a real-time final never waits for a shadow re-decode on the slots kept
+ *      for real time.
  *
  * Partials are optional: each session has at most one pending offer, a newer offer replaces it
  * (keeping the original offer time, so staleness accumulates and the stalest session goes
@@ -22,6 +26,9 @@ import { LoadLedger, type WorkClass } from './load-ledger.js';
 
 /** Work that is queued and always runs (unless cancelled). */
 export type QueuedClass = 'final' | 'speech' | 'file';
+
+/** Where an optional partial decode ranks: see the order above. */
+export type PartialRank = 'first' | 'refresh' | 'background';
 
 export interface DecodeSchedulerOptions {
   /** Decodes running at once: the inference slots. */
@@ -124,13 +131,22 @@ export class DecodeScheduler {
    * or undefined if the offer was replaced by a newer one or withdrawn. `task` runs when the
    * slot is granted, so it should read the newest audio then, not when offered.
    */
-  offerPartial<T>(owner: object, first: boolean, task: () => Promise<T>): Promise<T | undefined> {
+  offerPartial<T>(
+    owner: object,
+    rank: PartialRank,
+    task: () => Promise<T>,
+  ): Promise<T | undefined> {
     const previous = this.offers.get(owner);
     const queuedMs = previous?.queuedMs ?? this.options.clock.now();
     previous?.drop();
     return new Promise<T | undefined>((resolve, reject) => {
+      // A background partial is batch work: recorded, capped and counted as file work is.
       const cls: WorkClass =
-        first || previous?.cls === 'first_partial' ? 'first_partial' : 'partial';
+        rank === 'background'
+          ? 'file'
+          : rank === 'first' || previous?.cls === 'first_partial'
+            ? 'first_partial'
+            : 'partial';
       const offer: PartialOffer = {
         cls,
         owner,
@@ -190,11 +206,13 @@ export class DecodeScheduler {
     if (q.speech.length > 0) return q.speech.shift();
     if (q.file.length > 0 && this.runningBatch < this.batchSlots) return q.file.shift();
     const refreshSlots = Math.max(1, this.options.slots - 1);
-    return this.runningRefresh < refreshSlots ? this.takeOffer('partial') : undefined;
+    const refresh = this.runningRefresh < refreshSlots ? this.takeOffer('partial') : undefined;
+    if (refresh !== undefined) return refresh;
+    return this.runningBatch < this.batchSlots ? this.takeOffer('file') : undefined;
   }
 
   /** The oldest offer of `cls` (Map order is insertion order, but replaced offers keep age). */
-  private takeOffer(cls: 'first_partial' | 'partial'): PartialOffer | undefined {
+  private takeOffer(cls: PartialOffer['cls']): PartialOffer | undefined {
     let best: PartialOffer | undefined;
     for (const o of this.offers.values()) {
       if (o.cls === cls && (best === undefined || o.queuedMs < best.queuedMs)) best = o;

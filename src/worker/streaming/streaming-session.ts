@@ -308,8 +308,9 @@ export class StreamingSession {
     const utterance = this.utterance;
     this.partialInFlight = true;
     const { engine } = this.deps.model;
-    const firstClass = !utt.firstPartialSent && this.request.background !== true;
-    const offer = this.deps.scheduler.offerPartial(this, firstClass, () => {
+    const rank =
+      this.request.background === true ? 'background' : utt.firstPartialSent ? 'refresh' : 'first';
+    const offer = this.deps.scheduler.offerPartial(this, rank, () => {
       // Read the audio when the slot is granted: the newest audio, never a stale snapshot.
       const end = this.history.endSample;
       this.lastPartialEnd = end;
