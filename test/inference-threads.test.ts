@@ -5,10 +5,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { VoxfleetError } from '../src/core/index.js';
 import {
+  BACKGROUND_NICE,
   createWhisperEngine,
   createWhisperThreadEngine,
   type AsrDecodeOptions,
@@ -148,6 +150,38 @@ test('a decode after close() rejects with SHUTTING_DOWN and leaves the input alo
     return true;
   });
   assert.ok(input.length > 0);
+});
+
+/** Nice values of this process's threads (Linux keeps one per thread; field 19 of stat). */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; count fields after its closing parenthesis.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
+test('background decodes run on their own lowest-priority thread, beside a busy real-time one', async () => {
+  const before = threadNiceValues().filter((n) => n === BACKGROUND_NICE).length;
+  const engine = await createWhisperThreadEngine({ ...config, threads: 1, backgroundThreads: 1 });
+  try {
+    assert.deepEqual([engine.slots, engine.backgroundSlots], [1, 1]);
+    assert.equal(
+      threadNiceValues().filter((n) => n === BACKGROUND_NICE).length,
+      before + 1,
+      'one more thread at nice 19; this one is untouched',
+    );
+    assert.equal(threadNiceValues()[0], 0);
+    const live = engine.decode(samplesOf(IDS[0]), FINAL);
+    const shadow = engine.decode(samplesOf(IDS[1]), { ...FINAL, background: true });
+    // Both running at once: the background decode did not wait for the real-time thread.
+    assert.deepEqual([engine.stats.busy, engine.backgroundStats?.busy], [1, 1]);
+    assert.equal((await live).text, expected.get(IDS[0])!.text);
+    assert.equal((await shadow).text, expected.get(IDS[1])!.text);
+  } finally {
+    await engine.closeAndWait();
+  }
+  assert.equal(threads.backgroundSlots, 0);
 });
 
 test('the model loader puts whisper on inference threads when inferenceThreads > 0', async () => {

@@ -23,7 +23,11 @@ import { readItems } from './helpers/manifest.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { DEV_AUDIO } from './helpers/paths.js';
 import { pcm16kOf } from './helpers/recorded-audio.js';
-import { installModels, startGatewayProcess, startWorkerProcess } from './helpers/fleet-processes.js';
+import {
+  installModels,
+  startGatewayProcess,
+  startWorkerProcess,
+} from './helpers/fleet-processes.js';
 import type { VoxfleetProcess } from './helpers/voxfleet-process.js';
 
 const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];

@@ -42,6 +42,7 @@ export async function startSpeechWorker(
       tailPaddings: config.tailPaddings,
       liveTailPaddings: config.liveTailPaddings,
       inferenceThreads: config.inferenceThreads,
+      backgroundThreads: config.backgroundThreads,
     }),
     // The shared resampler loads once, before the first request needs it.
     preloadResampler(),
@@ -65,6 +66,7 @@ export async function startSpeechWorker(
       id: hooks.workerId ?? newId('wrk'),
       decodeConcurrency: config.decodeConcurrency,
       batchSlots: config.batchSlots,
+      backgroundSlots: config.backgroundThreads,
       maxQueuedDecodes: 256,
       maxStreams: config.maxStreams,
       admission: {

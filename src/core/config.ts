@@ -36,6 +36,11 @@ export interface ServeOptions {
   liveTailPaddings?: Readonly<Record<string, number>>;
   /** Whisper inference threads (0 = sherpa-onnx's async calls on the libuv pool). */
   inferenceThreads?: number;
+  /**
+   * Low-priority Whisper threads per model for shadow decodes, beside the inference threads
+   * (0 = shadow decodes share the batch slots; needs inference threads).
+   */
+  backgroundThreads?: number;
   /** Serve the web console at `/` (false: `--no-console`). */
   console?: boolean;
 }
@@ -60,6 +65,8 @@ export interface ServeConfig {
   readonly tailPaddings: Readonly<Record<string, number>>;
   readonly liveTailPaddings: Readonly<Record<string, number>>;
   readonly inferenceThreads: number;
+  /** 0 whenever inferenceThreads is 0 (the libuv pool has no low-priority threads). */
+  readonly backgroundThreads: number;
   readonly console: boolean;
 }
 
@@ -114,6 +121,11 @@ export const SERVE_DEFAULTS = Object.freeze({
    * fs, dns and zlib (with decodes on it, a small file read waited up to 1.2 s; docs/benchmarks.md).
    */
   inferenceThreads: Math.max(1, availableParallelism()),
+  /**
+   * One low-priority thread per model for shadow decodes: a shadow takes only CPU the real-time
+   * decodes leave idle and never holds one of their slots (bench:release, docs/releases.md).
+   */
+  backgroundThreads: 1,
   /** The web console at `/`: on, since the server listens on loopback unless told otherwise. */
   console: true,
 });
@@ -177,6 +189,10 @@ export function compileServeConfig(
       'inference_threads',
       options.inferenceThreads ?? d.inferenceThreads,
     ),
+    backgroundThreads:
+      (options.inferenceThreads ?? d.inferenceThreads) === 0
+        ? 0
+        : nonNegativeInt('background_threads', options.backgroundThreads ?? d.backgroundThreads),
     console: options.console ?? d.console,
   });
 }

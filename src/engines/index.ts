@@ -14,7 +14,7 @@ export type {
 } from './types.js';
 export { createWhisperEngine } from './sherpa/whisper-engine.js';
 export type { WhisperEngineConfig } from './sherpa/whisper-engine.js';
-export { createWhisperThreadEngine } from './threads/whisper-thread-engine.js';
+export { BACKGROUND_NICE, createWhisperThreadEngine } from './threads/whisper-thread-engine.js';
 export type {
   ThreadedFileAsrEngine,
   WhisperThreadEngineConfig,

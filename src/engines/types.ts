@@ -16,6 +16,11 @@ export interface AsrDecodeOptions {
    * accuracy. Whisper uses a tail padding per pass.
    */
   readonly pass?: DecodePass;
+  /**
+   * Nobody waits for this decode (a shadow stream's): an engine with background threads runs it
+   * there, at the lowest CPU priority, so it only takes CPU that real-time decodes leave idle.
+   */
+  readonly background?: boolean;
 }
 
 export interface AsrDecodeResult {

@@ -27,6 +27,8 @@ export interface ModelLoadTuning {
    * a time (docs/benchmarks.md); 0 or undefined = sherpa-onnx's decodeAsync on the libuv pool.
    */
   readonly inferenceThreads?: number;
+  /** Low-priority threads per Whisper model for background decodes (with inference threads). */
+  readonly backgroundThreads?: number;
 }
 
 export interface LoadedModels {
@@ -117,7 +119,11 @@ async function loadWhisper(
   };
   const threads = tuning.inferenceThreads ?? 0;
   return threads > 0
-    ? createWhisperThreadEngine({ ...config, threads })
+    ? createWhisperThreadEngine({
+        ...config,
+        threads,
+        backgroundThreads: tuning.backgroundThreads ?? 0,
+      })
     : createWhisperEngine(config);
 }
 

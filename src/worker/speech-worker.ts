@@ -42,6 +42,11 @@ export interface WorkerConfig {
   readonly decodeConcurrency: number;
   /** Most decode slots file (batch) work may hold at once; live streams keep the rest. */
   readonly batchSlots: number;
+  /**
+   * Slots for shadow (background) decodes beside `decodeConcurrency`, backed by the engines'
+   * low-priority threads; 0: shadow decodes are batch work.
+   */
+  readonly backgroundSlots?: number;
   /** Speech or file decodes waiting at most, each; beyond that OVER_CAPACITY. */
   readonly maxQueuedDecodes: number;
   /** Hard cap on streams (memory); admission usually refuses well before it. */
@@ -81,6 +86,7 @@ export class SpeechWorker implements WorkerEndpoint {
     this.scheduler = new DecodeScheduler({
       slots: config.decodeConcurrency,
       batchSlots: config.batchSlots,
+      ...(config.backgroundSlots !== undefined ? { backgroundSlots: config.backgroundSlots } : {}),
       maxQueued: config.maxQueuedDecodes,
       clock: this.clock,
       onDecode: (cls, waitMs, runMs) => deps.telemetry?.decodeDone(cls, waitMs, runMs),
@@ -107,7 +113,7 @@ export class SpeechWorker implements WorkerEndpoint {
       activeStreams: this.realTimeSessions(),
       maxStreams: this.config.maxStreams,
       streamCapacity: this.admission().capacity,
-      decodesRunning: s.running,
+      decodesRunning: s.running + s.runningBackground,
       decodesQueued: s.queued,
     };
   }

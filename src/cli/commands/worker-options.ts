@@ -49,6 +49,11 @@ export function addWorkerOptions(command: Command): Command {
       'Whisper inference threads per model; 0 = the libuv pool (default: number of cores)',
       toInt,
     )
+    .option(
+      '--background-threads <n>',
+      'low-priority Whisper threads per model for shadow decodes; 0 = shadows share the batch slots (default 1)',
+      toInt,
+    )
     .option('--max-audio-s <s>', 'longest audio per file request', Number)
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent');
 }

@@ -32,13 +32,26 @@ export interface WhisperThreadEngineConfig extends WhisperEngineConfig {
    * recognizers in use) and runs one decode at a time.
    */
   readonly threads: number;
+  /**
+   * Threads for background decodes (`background: true`), at the lowest CPU priority
+   * (BACKGROUND_NICE): they run on whatever CPU the real-time threads leave idle. 0 = none;
+   * background decodes then run on the real-time threads.
+   */
+  readonly backgroundThreads?: number;
 }
+
+/** The nice value of background threads: under contention they get ~1.5 % of a core. */
+export const BACKGROUND_NICE = 19;
 
 /** A FileAsrEngine whose inference runs on a fixed number of threads it owns. */
 export interface ThreadedFileAsrEngine extends FileAsrEngine {
   /** Decodes that run at once (= threads); give the decode scheduler this concurrency. */
   readonly slots: number;
+  /** Background decodes that run at once, on their own low-priority threads (0: none). */
+  readonly backgroundSlots: number;
   readonly stats: ThreadPoolStats;
+  /** The background threads' pool; undefined without background threads. */
+  readonly backgroundStats: ThreadPoolStats | undefined;
   /** Ends one thread as a crash would; see ThreadPool.terminateThread. */
   terminateThread(index: number): Promise<void>;
   /** Fails waiting and running decodes with SHUTTING_DOWN and ends every thread. */
@@ -69,7 +82,19 @@ export async function createWhisperThreadEngine(
     spawn: () => spawnThread(entry, workerData),
     label: 'whisper inference thread',
   });
-  return new WhisperThreadEngine(config, pool);
+  const backgroundThreads = config.backgroundThreads ?? 0;
+  const background =
+    backgroundThreads > 0
+      ? await ThreadPool.start<WhisperThreadRequest, WhisperThreadResult>({
+          size: backgroundThreads,
+          spawn: () => spawnThread(entry, { ...workerData, nice: BACKGROUND_NICE }),
+          label: 'whisper background thread',
+        }).catch(async (err: unknown) => {
+          await pool.close();
+          throw err;
+        })
+      : undefined;
+  return new WhisperThreadEngine(config, pool, background);
 }
 
 class WhisperThreadEngine implements ThreadedFileAsrEngine {
@@ -79,21 +104,31 @@ class WhisperThreadEngine implements ThreadedFileAsrEngine {
   constructor(
     private readonly config: WhisperEngineConfig,
     private readonly pool: ThreadPool<WhisperThreadRequest, WhisperThreadResult>,
+    private readonly background: ThreadPool<WhisperThreadRequest, WhisperThreadResult> | undefined,
   ) {}
 
   get slots(): number {
     return this.pool.size;
   }
 
+  get backgroundSlots(): number {
+    return this.background?.size ?? 0;
+  }
+
   get stats(): ThreadPoolStats {
     return this.pool.stats;
+  }
+
+  get backgroundStats(): ThreadPoolStats | undefined {
+    return this.background?.stats;
   }
 
   async decode(samples: Float32Array, options: AsrDecodeOptions): Promise<AsrDecodeResult> {
     const language = this.config.multilingual ? (options.language ?? '') : 'en';
     const tailPaddings = tailPaddingsFor(this.config, options.pass);
     const posted = prepareSamplesToPost(samples);
-    const result = await this.pool.run(
+    const pool = options.background === true ? (this.background ?? this.pool) : this.pool;
+    const result = await pool.run(
       { samples: posted.samples, language, task: options.task, tailPaddings },
       posted.transfer,
     );
@@ -109,10 +144,10 @@ class WhisperThreadEngine implements ThreadedFileAsrEngine {
   }
 
   close(): void {
-    void this.pool.close();
+    void this.closeAndWait();
   }
 
-  closeAndWait(): Promise<void> {
-    return this.pool.close();
+  async closeAndWait(): Promise<void> {
+    await Promise.all([this.pool.close(), this.background?.close()]);
   }
 }

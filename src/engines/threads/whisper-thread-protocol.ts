@@ -9,6 +9,8 @@ export interface WhisperThreadData extends WhisperModelFiles {
   readonly maxRecognizers: number;
   /** Loaded at start-up, so a model that cannot load fails the pool's start. */
   readonly warm: WhisperRecognizerKey;
+  /** The thread's nice value (Linux keeps one per thread); absent = the process's. */
+  readonly nice?: number;
 }
 
 export interface WhisperThreadRequest extends WhisperRecognizerKey {

@@ -6,6 +6,7 @@
  *
  * Recognizers: the same LRU and config as whisper-engine.ts (sherpa/whisper-recognizers.ts).
  */
+import { setPriority } from 'node:os';
 import { loadSherpa, type SherpaOfflineRecognizer } from '../sherpa/binding.js';
 import {
   RecognizerLru,
@@ -22,6 +23,9 @@ import type {
 
 serveThread<WhisperThreadRequest, WhisperThreadResult>((workerData) => {
   const data = workerData as WhisperThreadData;
+  // Linux keeps a nice value per thread: this lowers this thread only (and, with numThreads 1,
+  // the ONNX Runtime compute, which runs on the calling thread). It cannot be raised back.
+  if (data.nice !== undefined) setPriority(data.nice);
   const sherpa = loadSherpa();
   // Decodes in a thread run one at a time, so dropping a recognizer never races a decode.
   const recognizers = new RecognizerLru<SherpaOfflineRecognizer>(data.maxRecognizers);

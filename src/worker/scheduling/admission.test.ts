@@ -15,7 +15,7 @@ const options: AdmissionOptions = {
 
 const window = (over: Partial<LedgerWindow> = {}): LedgerWindow => ({
   spanMs: 10_000,
-  busyMs: { final: 0, first_partial: 0, partial: 0, speech: 0, file: 0 },
+  busyMs: { final: 0, first_partial: 0, partial: 0, speech: 0, file: 0, background: 0 },
   finalWaitsMs: [],
   firstPartialWaitsMs: [],
   decodes: 0,
@@ -36,7 +36,14 @@ test('with enough stream audio the measured cost replaces the prior', () => {
   // 60 s of stream audio cost 1200 ms of finals + 600 ms of first partials: 30 ms per second.
   const w = window({
     streamAudioS: 60,
-    busyMs: { final: 1200, first_partial: 600, partial: 5000, speech: 0, file: 9000 },
+    busyMs: {
+      final: 1200,
+      first_partial: 600,
+      partial: 5000,
+      speech: 0,
+      file: 9000,
+      background: 0,
+    },
   });
   const v = judgeAdmission(options, { ...input, window: w, activeStreams: 6 });
   assert.equal(v.costMsPerS, 30);

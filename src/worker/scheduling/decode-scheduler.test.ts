@@ -28,6 +28,7 @@ test('a freed slot goes to finals, then first partials, speech, file, refresh pa
     slots: 1,
     running: 1,
     runningBatch: 1,
+    runningBackground: 0,
     queued: 3,
     pendingPartials: 2,
   });
@@ -57,7 +58,7 @@ test('file work never holds more than its batch slots; live work takes the rest'
   assert.equal(peak, 1);
 });
 
-test('background (shadow) partials rank last and share the batch slots with file work', async () => {
+test('without background slots, shadow work ranks last and shares the batch slots with file work', async () => {
   const classes: string[] = [];
   const s = new DecodeScheduler({
     slots: 2,
@@ -69,7 +70,7 @@ test('background (shadow) partials rank last and share the batch slots with file
   const order: string[] = [];
   const shadowFinal = gate();
   // A shadow's final holds the one batch slot: its partials wait although a slot is free.
-  const running = s.run('file', async () => shadowFinal.promise);
+  const running = s.run('background', async () => shadowFinal.promise);
   const shadowPartial = s.offerPartial({}, 'background', async () => void order.push('shadow'));
   assert.deepEqual([s.stats.running, s.stats.runningBatch, s.stats.pendingPartials], [1, 1, 1]);
   // The other slot stays the real-time streams': a final starts at once.
@@ -79,7 +80,37 @@ test('background (shadow) partials rank last and share the batch slots with file
   shadowFinal.open();
   await Promise.all([running, shadowPartial]);
   assert.deepEqual(order, ['live', 'shadow']);
-  assert.deepEqual(classes, ['final', 'partial', 'file', 'file'], 'shadow work is batch work');
+  assert.deepEqual(classes, ['final', 'partial', 'background', 'background']);
+});
+
+test('with background slots, shadow work runs beside the real-time slots and never holds one', async () => {
+  const s = new DecodeScheduler({
+    slots: 2,
+    batchSlots: 1,
+    backgroundSlots: 1,
+    maxQueued: 10,
+    clock: new ManualClock(),
+  });
+  const shadowFinal = gate();
+  const shadowRunning = s.run('background', async () => shadowFinal.promise);
+  const shadowPartial = s.offerPartial({}, 'background', async () => 'shadow partial');
+  // One background decode at a time; the real-time slots are all free.
+  assert.deepEqual(
+    [s.stats.running, s.stats.runningBackground, s.stats.pendingPartials],
+    [0, 1, 1],
+  );
+  const files = gate();
+  const file = s.run('file', async () => files.promise);
+  const liveFinal = gate();
+  const final = s.run('final', async () => liveFinal.promise);
+  assert.deepEqual([s.stats.running, s.stats.runningBatch], [2, 1], 'both real-time slots used');
+  liveFinal.open();
+  await final;
+  shadowFinal.open();
+  assert.equal(await shadowPartial, 'shadow partial');
+  files.open();
+  await Promise.all([shadowRunning, file]);
+  assert.deepEqual([s.stats.running, s.stats.runningBackground], [0, 0]);
 });
 
 test('a newer partial offer replaces the pending one and keeps its age', async () => {

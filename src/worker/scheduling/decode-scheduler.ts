@@ -11,10 +11,11 @@
  *   5. refresh partials, stalest first, on at most `slots - 1` slots when there are two or more:
  *      a decode cannot be interrupted, so a slot always kept from refresh partials is what lets
  *      a final start at once instead of waiting out a running re-decode;
- *   6. background partials (a shadow stream's, which nobody reads), within the batch share:
- *      counted with file work, so batch and shadow work together never hold more than
- *      `batchSlots`, and a real-time final never waits for a shadow re-decode on the slots kept
- *      for real time.
+ *   6. background work (a shadow stream's finals, then its partials: nobody reads them). With
+ *      `backgroundSlots`, it runs on slots of its own beside `slots`, which the engine backs
+ *      with threads at the lowest CPU priority: it takes only CPU that real-time decodes leave
+ *      idle and never holds a real-time slot. Without (an engine with no such threads), it is
+ *      batch work: within `batchSlots`, after file decodes.
  *
  * Partials are optional: each session has at most one pending offer, a newer offer replaces it
  * (keeping the original offer time, so staleness accumulates and the stalest session goes
@@ -25,7 +26,7 @@ import { VoxfleetError, type Clock } from '../../core/index.js';
 import { LoadLedger, type WorkClass } from './load-ledger.js';
 
 /** Work that is queued and always runs (unless cancelled). */
-export type QueuedClass = 'final' | 'speech' | 'file';
+export type QueuedClass = 'final' | 'speech' | 'file' | 'background';
 
 /** Where an optional partial decode ranks: see the order above. */
 export type PartialRank = 'first' | 'refresh' | 'background';
@@ -35,6 +36,11 @@ export interface DecodeSchedulerOptions {
   readonly slots: number;
   /** Most slots file (batch) work may hold at once; at least 1, at most `slots`. */
   readonly batchSlots: number;
+  /**
+   * Slots for background work beside `slots` (the engine's low-priority threads); 0 or absent:
+   * background work is batch work.
+   */
+  readonly backgroundSlots?: number;
   /** Speech or file decodes waiting at most, each; beyond that OVER_CAPACITY. */
   readonly maxQueued: number;
   readonly clock: Clock;
@@ -42,11 +48,14 @@ export interface DecodeSchedulerOptions {
   readonly onDecode?: (cls: WorkClass, waitMs: number, runMs: number) => void;
 }
 
+/** Which slots a running decode holds: a real-time one, a batch one (also within `slots`), or a background one beside them. */
+type Tier = 'realtime' | 'batch' | 'background';
+
 interface Job {
   readonly cls: WorkClass;
   readonly queuedMs: number;
-  /** Starts the job; the scheduler has already taken the slot. */
-  readonly start: () => void;
+  /** Starts the job in `tier`; the scheduler has already taken the slot. */
+  readonly start: (tier: Tier) => void;
 }
 
 interface PartialOffer extends Job {
@@ -56,8 +65,11 @@ interface PartialOffer extends Job {
 
 export interface SchedulerStats {
   readonly slots: number;
+  /** Decodes holding one of `slots` (background slots not included). */
   readonly running: number;
+  /** Of those, batch decodes. */
   readonly runningBatch: number;
+  readonly runningBackground: number;
   readonly queued: number;
   readonly pendingPartials: number;
 }
@@ -67,7 +79,13 @@ export class DecodeScheduler {
   private running = 0;
   private runningBatch = 0;
   private runningRefresh = 0;
-  private readonly queues: Record<QueuedClass, Job[]> = { final: [], speech: [], file: [] };
+  private runningBackground = 0;
+  private readonly queues: Record<QueuedClass, Job[]> = {
+    final: [],
+    speech: [],
+    file: [],
+    background: [],
+  };
   private readonly offers = new Map<object, PartialOffer>();
 
   constructor(private readonly options: DecodeSchedulerOptions) {
@@ -81,7 +99,12 @@ export class DecodeScheduler {
       slots: this.options.slots,
       running: this.running,
       runningBatch: this.runningBatch,
-      queued: this.queues.final.length + this.queues.speech.length + this.queues.file.length,
+      runningBackground: this.runningBackground,
+      queued:
+        this.queues.final.length +
+        this.queues.speech.length +
+        this.queues.file.length +
+        this.queues.background.length,
       pendingPartials: this.offers.size,
     };
   }
@@ -95,6 +118,11 @@ export class DecodeScheduler {
     return Math.min(this.options.slots, Math.max(1, Math.floor(this.options.batchSlots)));
   }
 
+  /** Background slots beside `slots`; 0 when background work is batch work. */
+  get backgroundSlots(): number {
+    return Math.max(0, Math.floor(this.options.backgroundSlots ?? 0));
+  }
+
   /** Runs `task` in a slot, after the work ranked above it. */
   async run<T>(cls: QueuedClass, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
@@ -105,13 +133,13 @@ export class DecodeScheduler {
       });
     }
     const queuedMs = this.options.clock.now();
-    await new Promise<void>((resolve, reject) => {
+    const tier = await new Promise<Tier>((resolve, reject) => {
       const job: Job = {
         cls,
         queuedMs,
-        start: () => {
+        start: (granted) => {
           signal?.removeEventListener('abort', onAbort);
-          resolve();
+          resolve(granted);
         },
       };
       const onAbort = (): void => {
@@ -123,7 +151,7 @@ export class DecodeScheduler {
       queue.push(job);
       this.dispatch();
     });
-    return this.execute(cls, queuedMs, task);
+    return this.execute(cls, tier, queuedMs, task);
   }
 
   /**
@@ -140,10 +168,9 @@ export class DecodeScheduler {
     const queuedMs = previous?.queuedMs ?? this.options.clock.now();
     previous?.drop();
     return new Promise<T | undefined>((resolve, reject) => {
-      // A background partial is batch work: recorded, capped and counted as file work is.
       const cls: WorkClass =
         rank === 'background'
-          ? 'file'
+          ? 'background'
           : rank === 'first' || previous?.cls === 'first_partial'
             ? 'first_partial'
             : 'partial';
@@ -151,8 +178,8 @@ export class DecodeScheduler {
         cls,
         owner,
         queuedMs,
-        start: () => {
-          this.execute(cls, queuedMs, task).then(resolve, reject);
+        start: (tier) => {
+          this.execute(cls, tier, queuedMs, task).then(resolve, reject);
         },
         drop: () => resolve(undefined),
       };
@@ -169,7 +196,12 @@ export class DecodeScheduler {
     offer.drop();
   }
 
-  private async execute<T>(cls: WorkClass, queuedMs: number, task: () => Promise<T>): Promise<T> {
+  private async execute<T>(
+    cls: WorkClass,
+    tier: Tier,
+    queuedMs: number,
+    task: () => Promise<T>,
+  ): Promise<T> {
     // The slot was taken by dispatch(); it is given back here whatever happens.
     const startedMs = this.options.clock.now();
     try {
@@ -179,8 +211,9 @@ export class DecodeScheduler {
       const runMs = this.options.clock.now() - startedMs;
       this.ledger.record(cls, waitMs, runMs);
       this.options.onDecode?.(cls, waitMs, runMs);
-      this.running--;
-      if (cls === 'file') this.runningBatch--;
+      if (tier === 'background') this.runningBackground--;
+      else this.running--;
+      if (tier === 'batch') this.runningBatch--;
       if (cls === 'partial') this.runningRefresh--;
       this.dispatch();
     }
@@ -188,27 +221,42 @@ export class DecodeScheduler {
 
   /** Hands free slots to waiting work, highest rank first. */
   private dispatch(): void {
-    while (this.running < this.options.slots) {
-      const job = this.nextJob();
-      if (job === undefined) return;
-      this.running++;
-      if (job.cls === 'file') this.runningBatch++;
+    for (;;) {
+      const next = this.nextJob();
+      if (next === undefined) return;
+      const [job, tier] = next;
+      if (tier === 'background') this.runningBackground++;
+      else this.running++;
+      if (tier === 'batch') this.runningBatch++;
       if (job.cls === 'partial') this.runningRefresh++;
-      job.start();
+      job.start(tier);
     }
   }
 
-  private nextJob(): Job | undefined {
+  private nextJob(): [Job, Tier] | undefined {
     const q = this.queues;
-    if (q.final.length > 0) return q.final.shift();
-    const first = this.takeOffer('first_partial');
-    if (first !== undefined) return first;
-    if (q.speech.length > 0) return q.speech.shift();
-    if (q.file.length > 0 && this.runningBatch < this.batchSlots) return q.file.shift();
+    const slotFree = this.running < this.options.slots;
+    const batchFree = slotFree && this.runningBatch < this.batchSlots;
+    if (slotFree) {
+      if (q.final.length > 0) return [q.final.shift()!, 'realtime'];
+      const first = this.takeOffer('first_partial');
+      if (first !== undefined) return [first, 'realtime'];
+      if (q.speech.length > 0) return [q.speech.shift()!, 'realtime'];
+    }
+    if (batchFree && q.file.length > 0) return [q.file.shift()!, 'batch'];
     const refreshSlots = Math.max(1, this.options.slots - 1);
-    const refresh = this.runningRefresh < refreshSlots ? this.takeOffer('partial') : undefined;
-    if (refresh !== undefined) return refresh;
-    return this.runningBatch < this.batchSlots ? this.takeOffer('file') : undefined;
+    if (slotFree && this.runningRefresh < refreshSlots) {
+      const refresh = this.takeOffer('partial');
+      if (refresh !== undefined) return [refresh, 'realtime'];
+    }
+    const own = this.backgroundSlots > 0;
+    if (own ? this.runningBackground < this.backgroundSlots : batchFree) {
+      const tier: Tier = own ? 'background' : 'batch';
+      if (q.background.length > 0) return [q.background.shift()!, tier];
+      const partial = this.takeOffer('background');
+      if (partial !== undefined) return [partial, tier];
+    }
+    return undefined;
   }
 
   /** The oldest offer of `cls` (Map order is insertion order, but replaced offers keep age). */

@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../../core/index.js';
 
-export type WorkClass = 'final' | 'first_partial' | 'partial' | 'speech' | 'file';
+export type WorkClass = 'final' | 'first_partial' | 'partial' | 'speech' | 'file' | 'background';
 
 interface Bucket {
   second: number;
@@ -41,6 +41,7 @@ const ZERO = (): Record<WorkClass, number> => ({
   partial: 0,
   speech: 0,
   file: 0,
+  background: 0,
 });
 
 export class LoadLedger {

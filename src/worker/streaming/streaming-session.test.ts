@@ -120,16 +120,22 @@ test('an utterance gives speech_started, growing partials, one final, utterance_
   assert.deepEqual(closed, { type: 'closed', audio_s: 1.8 });
 });
 
-test('a background (shadow) session decodes in the batch share and is not counted as real-time load', async () => {
-  const shadow = await open({ background: true });
+test('a background (shadow) session decodes as background work and is not counted as real-time load', async () => {
+  const shadowEngine = new FakeAsrEngine();
+  const shadow = await open({ background: true, engine: shadowEngine });
   const live = await open();
   for (const { session } of [shadow, live]) await feed(session, ONE_UTTERANCE);
   await shadow.session.close();
   await live.session.close();
   assert.equal(shadow.events.filter((e) => e.type === 'final').length, 1, 'it still transcribes');
-  assert.ok(shadow.decodeClasses.includes('file'));
+  assert.ok(shadow.decodeClasses.length > 1);
   assert.ok(
-    !shadow.decodeClasses.includes('final') && !shadow.decodeClasses.includes('first_partial'),
+    shadow.decodeClasses.every((c) => c === 'background'),
+    String(shadow.decodeClasses),
+  );
+  assert.ok(
+    shadowEngine.calls.every((c) => c.options.background === true),
+    'the engine may run them on its low-priority threads',
   );
   assert.equal(shadow.scheduler.ledger.window().streamAudioS, 0);
   assert.ok(live.decodeClasses.includes('final') && live.decodeClasses.includes('first_partial'));

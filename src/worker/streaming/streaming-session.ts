@@ -318,6 +318,7 @@ export class StreamingSession {
         language: this.forcedLanguage(),
         task: 'transcribe',
         pass: 'partial',
+        ...(rank === 'background' ? { background: true } : {}),
       });
     });
     void offer
@@ -363,15 +364,17 @@ export class StreamingSession {
     );
     const signal =
       cancel === undefined ? this.lifetime.signal : AbortSignal.any([cancel, this.lifetime.signal]);
+    const background = this.request.background === true;
     const result = this.deps.scheduler.run(
-      // A shadow's finals wait behind every real-time decode, in the capped batch share.
-      this.request.background === true ? 'file' : 'final',
+      // A shadow's finals wait behind every real-time decode, on the background slots.
+      background ? 'background' : 'final',
       async () => {
         const startedMs = this.deps.clock.now();
         const decoded = await this.deps.model.engine.decode(samples, {
           language: this.forcedLanguage(),
           task: 'transcribe',
           pass: 'live_final',
+          ...(background ? { background } : {}),
         });
         return { decoded, decodeMs: this.deps.clock.now() - startedMs };
       },
