@@ -23,16 +23,24 @@ function gatewayTotals(sessions: number, latencyMs: number) {
       w.end();
     }
   const shadow = new ShadowEvidence();
-  const a = new SideRecorder(0);
-  const b = new SideRecorder(0);
-  a.record(
-    { type: 'final', text: 'one two three four', start_s: 0, end_s: 1, words: [], language: 'en' },
-    1,
-  );
-  b.record(
-    { type: 'final', text: 'one two three for', start_s: 0, end_s: 1, words: [], language: 'en' },
-    1,
-  );
+  const a = new SideRecorder();
+  const b = new SideRecorder();
+  a.record({
+    type: 'final',
+    text: 'one two three four',
+    start_s: 0,
+    end_s: 1,
+    words: [],
+    language: 'en',
+  });
+  b.record({
+    type: 'final',
+    text: 'one two three for',
+    start_s: 0,
+    end_s: 1,
+    words: [],
+    language: 'en',
+  });
   shadow.add('r', 'canary', 1, compareSides(a, b));
   return { shadow: shadow.snapshot('r', 'canary'), serving: serving.snapshot('r', 'canary') };
 }

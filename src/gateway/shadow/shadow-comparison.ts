@@ -12,8 +12,6 @@ export interface SideFigures {
   readonly partialsPerFinal: number;
   /** Partials that took back a word an earlier partial of the same utterance showed. */
   readonly partialRewrites: number;
-  /** From the session start to the first partial, ms; undefined if none. */
-  readonly firstPartialMs: number | undefined;
 }
 
 export interface SessionComparison {
@@ -31,7 +29,7 @@ const words = (text: string): string[] =>
     .split(/\s+/)
     .filter((w) => w !== '');
 
-/** One side of a shadowed session: its events, with the time each arrived. */
+/** One side of a shadowed session: what its events said. */
 export class SideRecorder {
   private readonly finalsText: string[] = [];
   private finals = 0;
@@ -39,14 +37,10 @@ export class SideRecorder {
   private partials = 0;
   private rewrites = 0;
   private lastPartialWords: string[] = [];
-  private firstPartialAt: number | undefined;
 
-  constructor(private readonly startedAt: number) {}
-
-  record(event: StreamEvent, at: number): void {
+  record(event: StreamEvent): void {
     if (event.type === 'partial') {
       this.partials += 1;
-      this.firstPartialAt ??= at;
       const now = words(event.text);
       // A word shown before and now gone or changed: the caption took something back.
       const kept = this.lastPartialWords.filter((w, i) => now[i] === w).length;
@@ -70,8 +64,6 @@ export class SideRecorder {
       emptyFinals: this.emptyFinals,
       partialsPerFinal: this.partials / Math.max(1, this.finals),
       partialRewrites: this.rewrites,
-      firstPartialMs:
-        this.firstPartialAt === undefined ? undefined : this.firstPartialAt - this.startedAt,
     };
   }
 }

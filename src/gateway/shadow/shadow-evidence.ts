@@ -3,6 +3,10 @@
  * the candidate's word disagreement with the primary (weighted by the primary's words), each
  * side's empty-final rate and partial churn. A new step starts from nothing: evidence gathered
  * under one step never counts for the next.
+ *
+ * No latency: a shadow decodes at background priority, on whatever CPU real time leaves idle
+ * (docs/scheduling.md), so its timings say nothing about what a user of the candidate would
+ * feel. Latency gates read canary sessions (serving-evidence.ts).
  */
 import type { MetricFigures, StepEvidence } from '../../release/index.js';
 import type { SessionComparison } from './shadow-comparison.js';
@@ -16,7 +20,6 @@ export interface ShadowTotals {
   finals: [number, number];
   emptyFinals: [number, number];
   partialsPerFinal: [number, number];
-  firstPartialMs: [number[], number[]];
 }
 
 type Totals = ShadowTotals;
@@ -29,7 +32,6 @@ export const emptyShadowTotals = (): ShadowTotals => ({
   finals: [0, 0],
   emptyFinals: [0, 0],
   partialsPerFinal: [0, 0],
-  firstPartialMs: [[], []],
 });
 
 export class ShadowEvidence {
@@ -52,7 +54,6 @@ export class ShadowEvidence {
       t.finals[i as 0 | 1] += side.finals;
       t.emptyFinals[i as 0 | 1] += side.emptyFinals;
       t.partialsPerFinal[i as 0 | 1] += side.partialsPerFinal;
-      if (side.firstPartialMs !== undefined) t.firstPartialMs[i as 0 | 1].push(side.firstPartialMs);
     });
     this.totals.set(key, t);
   }
@@ -85,7 +86,6 @@ export function mergeShadowTotals(all: readonly ShadowTotals[]): ShadowTotals {
       m.finals[i] += t.finals[i];
       m.emptyFinals[i] += t.emptyFinals[i];
       m.partialsPerFinal[i] += t.partialsPerFinal[i];
-      m.firstPartialMs[i].push(...t.firstPartialMs[i]);
     }
   }
   return m;
@@ -98,9 +98,6 @@ export function shadowEvidenceOf(t: ShadowTotals): StepEvidence {
       : {
           empty_final_rate: t.emptyFinals[i] / Math.max(1, t.finals[i]),
           partial_churn: t.partialsPerFinal[i] / t.sessions,
-          ...(t.firstPartialMs[i].length > 0
-            ? { first_partial_p95_ms: p95(t.firstPartialMs[i]) }
-            : {}),
         };
   return {
     sessions: t.sessions,
@@ -111,9 +108,4 @@ export function shadowEvidenceOf(t: ShadowTotals): StepEvidence {
       ...(t.sessions > 0 ? { word_disagreement: t.wordEdits / Math.max(1, t.primaryWords) } : {}),
     },
   };
-}
-
-function p95(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? 0;
 }

@@ -91,11 +91,10 @@ export async function openWithShadow(
   onEvent: (event: StreamEvent) => void,
   deps: ShadowDeps,
 ): Promise<StreamChannel> {
-  const startedAt = deps.clock.now();
-  const primarySide = new SideRecorder(startedAt);
-  const candidateSide = new SideRecorder(startedAt);
+  const primarySide = new SideRecorder();
+  const candidateSide = new SideRecorder();
   const primary = await openPrimary(inner, request, deps.budget, (e) => {
-    primarySide.record(e, deps.clock.now());
+    primarySide.record(e);
     onEvent(e);
   });
 
@@ -118,7 +117,7 @@ export async function openWithShadow(
         },
         (e) => {
           if (e.type === 'error') shadowFailed = true;
-          candidateSide.record(e, deps.clock.now());
+          candidateSide.record(e);
         },
       )
       .then(
