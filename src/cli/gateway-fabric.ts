@@ -60,9 +60,11 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
     const connection = await connectToNats(options.nats, name);
     const fabric = await NatsFabric.start({ connection, regions: [options.region], ...tuning });
     const releases = await followReleases(connection, options);
-    const pinned = releases?.pin(fabric, { region: options.region }) ?? fabric;
+    // Pinning above failover: a stream's version is chosen once, and a failover reopens it
+    // with that version (never a new assignment mid-stream).
+    const failover = withStreamFailover(fabric, { observer: options.failover });
     return {
-      fabric: withStreamFailover(pinned, { observer: options.failover }),
+      fabric: releases?.pin(failover, { region: options.region }) ?? failover,
       describe: `workers of region ${options.region}${releases ? ', following rollouts' : ''}`,
       async close() {
         releases?.close();
@@ -96,14 +98,14 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
   const releases =
     connections[0] === undefined ? undefined : await followReleases(connections[0], options);
   const forCaller = (caller: Caller): FabricClient => {
-    const routed = router.forCaller(caller);
-    const pinned =
-      releases?.pin(routed, {
+    const failover = withStreamFailover(router.forCaller(caller), { observer: options.failover });
+    return (
+      releases?.pin(failover, {
         region: caller.locality,
         ...(caller.tenant !== undefined ? { tenant: caller.tenant } : {}),
         ...(caller.risk !== undefined ? { tenantRisk: caller.risk } : {}),
-      }) ?? routed;
-    return withStreamFailover(pinned, { observer: options.failover });
+      }) ?? failover
+    );
   };
   // Health, models and the fleet view see every zone; calls always go through fabricFor.
   const everyone: FabricClient = {

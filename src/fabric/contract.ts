@@ -41,6 +41,13 @@ export interface StreamChannel {
   abort(): void;
   /** Settles once the session has ended, after its last event. */
   readonly done: Promise<void>;
+  /**
+   * Reopens the session with `request` (another model version, an emergency rollback) right
+   * after the current utterance's final reaches the client, replaying the audio since: the
+   * client sees one stream, no word lost, no final twice, and no utterance decoded by two
+   * versions. Only channels that keep a replay buffer (fabric/failover) can.
+   */
+  moveAtNextFinal?(request: StreamOpenRequest): void;
 }
 
 export interface TranscribeCallOptions {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, type StreamOpenRequest } from '../core/index.js';
-import { InProcessFabric } from '../fabric/index.js';
+import { InProcessFabric, withStreamFailover } from '../fabric/index.js';
 import { FakeWorker } from '../fabric/testing/fake-worker.js';
 import { PCM16_STREAM_REQUEST } from '../fabric/testing/stream-request.js';
 import {
@@ -81,6 +81,47 @@ test('a rollback reaches new sessions at the next refresh; open sessions keep th
     [CAND, BASE],
   );
   assert.deepEqual(seen, ['step full-us-west', 'rolled back']);
+  open.abort();
+  board.close();
+});
+
+test('an emergency rollback (move_at_next_final) moves open candidate streams to the baseline at their next final', async () => {
+  const clock = new ManualClock(0);
+  const rollouts = new RolloutStore(new MemoryVersionedStore());
+  const emergency = parsePlan({
+    ...plan,
+    id: 'r-move',
+    openStreamsOnRollback: 'move_at_next_final',
+  });
+  await rollouts.register(emergency);
+  await rollouts.apply(emergency.id, ({ plan: p, state }) => start(p, state, 0, 'alice'));
+  const board = await ReleaseBoard.start(rollouts, clock, 500);
+  const worker = new FakeWorker('w1');
+  const fabric = new InProcessFabric();
+  fabric.register(worker);
+  // As gateways compose them: pinning above failover, whose streams can move.
+  const client = withReleasePinning(withStreamFailover(fabric), board, { region: 'us-west' });
+  const readies: string[] = [];
+  const open = await client.openStream(stream('s1', 'asr-en'), (e) => {
+    if (e.type === 'ready') readies.push(e.model);
+  });
+  open.pushAudio(new Uint8Array(3200));
+  await rollouts.apply(emergency.id, ({ state }) => rollback(state, 1000, 'ops', 'bad canary'));
+  await board.refresh();
+  open.pushAudio(new Uint8Array(3200)); // the gateway sees the rollback: move at the next final
+  assert.equal(worker.streams.length, 1, 'not mid-utterance');
+  open.control({ type: 'finalize' });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(
+    worker.streams.map((s) => s.request.model),
+    [CAND, BASE],
+  );
+  assert.equal(worker.streams[0]!.aborted, true);
+  const sent = worker.streams[0]!.frames.length;
+  open.pushAudio(new Uint8Array(3200).fill(7));
+  assert.equal(worker.streams[1]!.frames.at(-1)?.[0], 7, 'the stream goes on, on the baseline');
+  assert.equal(worker.streams[0]!.frames.length, sent);
+  assert.equal(readies.length, 1, 'the client saw one stream');
   open.abort();
   board.close();
 });

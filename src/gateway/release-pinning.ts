@@ -2,9 +2,10 @@
  * Model versions by rollout, at the gateway: a FabricClient decorator that rewrites a request's
  * `model` to the version the rollout assigns this caller (release/assign.ts). A stream is
  * assigned once, at open, and keeps that version for its life (a failover reopens it with the
- * same request); files and speech are assigned per request, sticky per tenant so a user does
- * not flip between versions. A request that names an exact version (`name@x.y.z`) is never
- * rewritten.
+ * same request), except that a plan with `openStreamsOnRollback: move_at_next_final` moves its
+ * candidate's open streams to the baseline at their next final once it is rolled back; files
+ * and speech are assigned per request, sticky per tenant so a user does not flip between
+ * versions. A request that names an exact version (`name@x.y.z`) is never rewritten.
  */
 import type { StreamEvent, StreamOpenRequest } from '../core/index.js';
 import type { FabricClient, StreamChannel } from '../fabric/index.js';
@@ -63,7 +64,12 @@ export function withReleasePinning(
     model: string | undefined,
     stickyKey: string,
     language: string | undefined,
-  ): { model: string | undefined; shadow?: ShadowTarget; watch?: WatchTarget } => {
+  ): {
+    model: string | undefined;
+    shadow?: ShadowTarget;
+    watch?: WatchTarget;
+    rollout?: StoredRollout;
+  } => {
     const rollout = planFor(view, model);
     if (rollout === undefined) return { model };
     const assignment = assignVersion(rollout.plan, rollout.state, {
@@ -87,6 +93,7 @@ export function withReleasePinning(
           };
     return {
       model: assignment.serve,
+      rollout,
       ...(shadow !== undefined ? { shadow } : {}),
       ...(watch !== undefined ? { watch } : {}),
     };
@@ -106,21 +113,64 @@ export function withReleasePinning(
       const model = assign('transcribe', request.model, tenantKey, request.language);
       return inner.transcribe(model === undefined ? request : { ...request, model }, options);
     },
-    openStream: (request, onEvent) => {
-      const { model, shadow, watch } = assignFull(
+    openStream: async (request, onEvent) => {
+      const { model, shadow, watch, rollout } = assignFull(
         'stream',
         request.model,
         request.sessionId,
         request.language,
       );
       const pinned = model === undefined ? request : { ...request, model };
-      return openMeasured(inner, pinned, onEvent, shadow, watch, evidence);
+      const channel = await openMeasured(inner, pinned, onEvent, shadow, watch, evidence);
+      const plan = rollout?.plan;
+      return plan !== undefined &&
+        model === plan.candidate &&
+        plan.openStreamsOnRollback === 'move_at_next_final'
+        ? movedOnRollback(channel, view, plan.id, { ...pinned, model: plan.baseline })
+        : channel;
     },
     synthesize: (request, signal) => {
       const model = assign('synthesize', request.model, tenantKey, undefined);
       return inner.synthesize(model === undefined ? request : { ...request, model }, signal);
     },
   };
+}
+
+/**
+ * A candidate's stream under a plan that moves open streams on rollback: from the first frame
+ * after the gateway sees the rollback, it asks its channel to move to the baseline at the next
+ * final (a channel that cannot move finishes on the candidate, as with `finish`).
+ */
+function movedOnRollback(
+  channel: StreamChannel,
+  view: RolloutView,
+  rolloutId: string,
+  baseline: StreamOpenRequest,
+): StreamChannel {
+  let asked = false;
+  return {
+    ...forwardMove(channel),
+    pushAudio: (frame) => {
+      if (!asked) {
+        const state = view.rollouts().find((r) => r.plan.id === rolloutId)?.state;
+        if (state?.status === 'rolled_back') {
+          asked = true;
+          channel.moveAtNextFinal?.(baseline);
+        }
+      }
+      channel.pushAudio(frame);
+    },
+    control: (message) => channel.control(message),
+    abort: () => channel.abort(),
+    done: channel.done,
+  };
+}
+
+/** The channel's moveAtNextFinal, for a wrapper of it to pass on. */
+function forwardMove(channel: StreamChannel): Pick<StreamChannel, 'moveAtNextFinal'> {
+  return channel.moveAtNextFinal === undefined
+    ? {}
+    : { moveAtNextFinal: (request) => channel.moveAtNextFinal?.(request) };
 }
 
 interface WatchTarget {
@@ -166,6 +216,7 @@ async function openMeasured(
   if (watch === undefined) return channel;
   void channel.done.then(() => watch.end());
   return {
+    ...forwardMove(channel),
     pushAudio: (frame) => {
       watch.audio(frame.length);
       channel.pushAudio(frame);

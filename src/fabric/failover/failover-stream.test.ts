@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock, type StreamEvent } from '../../core/index.js';
+import { ManualClock, VoxfleetError, type StreamEvent } from '../../core/index.js';
 import { InProcessFabric } from '../in-process.js';
 import { FakeWorker } from '../testing/fake-worker.js';
 import { DEFAULT_FAILOVER_POLICY, delayFor, isFailoverCause } from './failover-policy.js';
@@ -60,6 +60,67 @@ test('a lost worker: the stream moves, replays from the last final, and its time
   assert.deepEqual(finalEnds, [1, 0.992 + replayed.length / 32000]);
   const closed = events.at(-1);
   assert.equal(closed?.type === 'closed' && closed.audio_s, 1.5);
+});
+
+test('moveAtNextFinal: after the next final the session reopens on the new model, replaying the audio since', async () => {
+  const fabric = new InProcessFabric();
+  const a = new FakeWorker('a');
+  fabric.register(a);
+  const events: StreamEvent[] = [];
+  const moves: string[] = [];
+  const stream = await withStreamFailover(fabric, {
+    observer: { moved: (_s, model, ok) => moves.push(`${model}:${ok}`) },
+  }).openStream({ ...request, model: 'v1' }, (e) => events.push(e));
+  for (const f of frames(0, 10)) stream.pushAudio(f);
+  stream.moveAtNextFinal?.({ ...request, model: 'v2' });
+  await flush();
+  assert.equal(a.streams.length, 1, 'nothing moves before a final');
+  stream.control({ type: 'finalize' }); // v1: final over 1.0 s; the move starts opening
+  for (const f of frames(10, 5)) stream.pushAudio(f); // reaches v1 while v2 opens
+  await flush();
+
+  assert.deepEqual(
+    a.streams.map((s) => s.request.model),
+    ['v1', 'v2'],
+  );
+  assert.equal(a.streams[0]!.aborted, true, 'the old session is dropped once the new one has it');
+  const replayed = Buffer.concat(a.streams[1]!.frames);
+  assert.equal(replayed.length, (16000 - 15872) * 2 + 5 * 3200, 'from the last final on');
+  assert.equal(replayed.at(-1), 14);
+  assert.equal(a.streams[1]!.request.sessionId, request.sessionId);
+  stream.pushAudio(frames(15, 1)[0]!);
+  assert.equal(a.streams[1]!.frames.at(-1)?.[0], 15, 'new audio goes to the new session');
+  assert.equal(a.streams[0]!.frames.length, 15, 'and no longer to the old one');
+
+  stream.control({ type: 'close' });
+  await stream.done;
+  assert.deepEqual(moves, ['v2:true']);
+  const types = events.map((e) => e.type);
+  assert.equal(types.filter((t) => t === 'ready').length, 1);
+  const finalEnds = events.flatMap((e) => (e.type === 'final' ? [e.end_s] : []));
+  assert.equal(finalEnds.length, 2, 'one final per utterance: v1 then v2');
+  assert.equal(finalEnds[0], 1);
+});
+
+test('a move that cannot open leaves the stream where it was', async () => {
+  const fabric = new InProcessFabric();
+  const a = new FakeWorker('a');
+  fabric.register(a);
+  const moves: string[] = [];
+  const stream = await withStreamFailover(fabric, {
+    observer: { moved: (_s, model, ok) => moves.push(`${model}:${ok}`) },
+  }).openStream({ ...request, model: 'v1' }, () => undefined);
+  stream.moveAtNextFinal?.({ ...request, model: 'v2' });
+  a.refuseWith = new VoxfleetError('MODEL_NOT_FOUND', 'no v2 here');
+  stream.pushAudio(frames(0, 1)[0]!);
+  stream.control({ type: 'finalize' });
+  await flush();
+  a.refuseWith = undefined;
+  stream.pushAudio(frames(1, 1)[0]!);
+  assert.deepEqual(moves, ['v2:false']);
+  assert.equal(a.streams.length, 1);
+  assert.equal(a.streams[0]!.frames.length, 2, 'the old session still has the stream');
+  stream.abort();
 });
 
 test('no worker to move to: retried on the backoff, then the stream gets the last error', async () => {

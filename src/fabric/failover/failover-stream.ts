@@ -30,6 +30,8 @@ import { StreamContinuity } from './stream-continuity.js';
 export interface FailoverObserver {
   /** A stream's worker was lost and the stream was reopened elsewhere after `gapMs`. */
   failedOver?(sessionId: string, gapMs: number, replayedS: number): void;
+  /** A stream moved to another model (moveAtNextFinal); `ok` false: it stayed where it was. */
+  moved?(sessionId: string, model: string | undefined, ok: boolean): void;
 }
 
 type Phase = 'live' | 'reopening' | 'ended';
@@ -44,10 +46,13 @@ export class FailoverStream implements StreamChannel {
   private readonly buffer: ReplayBuffer;
   private firstFrame = true;
   private readonly continuity = new StreamContinuity();
+  /** Where to move once the next final has been delivered (moveAtNextFinal). */
+  private pendingMove: StreamOpenRequest | undefined;
 
   private constructor(
     private readonly fabric: FabricClient,
-    private readonly request: StreamOpenRequest,
+    /** What a reopen asks for: the opening request, or the one the stream last moved to. */
+    private request: StreamOpenRequest,
     private readonly onEvent: (event: StreamEvent) => void,
     private readonly policy: FailoverPolicy,
     private readonly clock: Clock,
@@ -72,8 +77,16 @@ export class FailoverStream implements StreamChannel {
     clock: Clock = systemClock,
   ): Promise<FailoverStream> {
     const stream = new FailoverStream(fabric, request, onEvent, policy, clock, observer);
-    stream.inner = await fabric.openStream(request, stream.listener(0, 0));
+    stream.inner = await fabric.openStream(
+      request,
+      stream.listener(0, () => 0),
+    );
     return stream;
+  }
+
+  moveAtNextFinal(request: StreamOpenRequest): void {
+    if (this.phase !== 'ended')
+      this.pendingMove = { ...request, sessionId: this.request.sessionId };
   }
 
   pushAudio(frame: Uint8Array): void {
@@ -97,19 +110,61 @@ export class FailoverStream implements StreamChannel {
     this.end();
   }
 
-  private listener(generation: number, offsetS: number): (event: StreamEvent) => void {
+  /** `offsetS` is read per event: a move fixes its offset only once it takes over. */
+  private listener(generation: number, offsetS: () => number): (event: StreamEvent) => void {
     return (raw) => {
       if (generation !== this.generation || this.phase === 'ended') return;
       if (raw.type === 'error' && isFailoverCause(raw.code) && this.buffer.replayable) {
         void this.failOver(1);
         return;
       }
-      const event = this.continuity.pass(shiftEvent(raw, offsetS), generation > 0);
+      const event = this.continuity.pass(shiftEvent(raw, offsetS()), generation > 0);
       if (event === undefined) return;
       if (event.type === 'final') this.buffer.trimTo(event.end_s);
       this.onEvent(event);
       if (event.type === 'closed' || event.type === 'error') this.end();
+      else if (event.type === 'final' && this.pendingMove !== undefined) void this.move();
     };
+  }
+
+  /**
+   * Opens the pending move's session while this one goes on; once it is open, it takes over:
+   * the audio since the last final is replayed into it and the old session is dropped. A move
+   * that cannot open leaves the stream where it was (nothing is lost either way).
+   */
+  private async move(): Promise<void> {
+    const request = this.pendingMove;
+    if (request === undefined || this.phase !== 'live') return;
+    this.pendingMove = undefined;
+    const generation = this.generation + 1;
+    let offsetS = 0;
+    let inner: StreamChannel;
+    try {
+      inner = await this.fabric.openStream(
+        request,
+        this.listener(generation, () => offsetS),
+      );
+    } catch {
+      this.observer.moved?.(request.sessionId, request.model, false);
+      return;
+    }
+    if (this.phase !== 'live') {
+      // Ended, or failing over meanwhile (which reopens with the moved-to request).
+      inner.abort();
+      if (this.phase === 'reopening') this.request = request;
+      return;
+    }
+    const old = this.inner;
+    this.generation = generation;
+    this.request = request;
+    this.inner = inner;
+    offsetS = this.buffer.offsetS;
+    for (const item of this.buffer.replay()) {
+      if (item.kind === 'audio') inner.pushAudio(item.bytes);
+      else inner.control(item.message);
+    }
+    old?.abort();
+    this.observer.moved?.(request.sessionId, request.model, true);
   }
 
   /** Reopens on another worker (attempt 1..maxAttempts) and replays what was not finalised. */
@@ -127,7 +182,7 @@ export class FailoverStream implements StreamChannel {
       try {
         const inner = await this.fabric.openStream(
           this.request,
-          this.listener(generation, offsetS),
+          this.listener(generation, () => offsetS),
         );
         if (this.isEnded()) {
           inner.abort();
