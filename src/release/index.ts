@@ -19,3 +19,5 @@ export { CONTROLLER_DEFAULTS, RolloutController, leaseKey } from './controller.j
 export type { ControllerOptions, EvidenceSource, TickOutcome } from './controller.js';
 export { offlineEvidence, withOffline } from './offline-evidence.js';
 export type { OfflineEvidence } from './offline-evidence.js';
+export { findLeaks, sentinelNeedles } from './privacy-sentinels.js';
+export type { LeakFinding, Needle, NeedleKind, SentinelTraffic } from './privacy-sentinels.js';

@@ -55,6 +55,8 @@ export const GATE_METRICS = [
   // offline quality (`voxfleet eval --compare` on the gate set)
   'wer_delta',
   'worst_slice_wer_delta',
+  // privacy: sentinel traffic found in logs, metrics or the fleet view (`release privacy-check`)
+  'privacy_leaks',
 ] as const;
 export type GateMetric = (typeof GATE_METRICS)[number];
 

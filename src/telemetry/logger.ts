@@ -14,6 +14,13 @@ export const REDACTED_PATHS: readonly string[] = [
   'req.headers["x-api-key"]',
   'req.headers.cookie',
   'headers.authorization',
+  'headers["x-api-key"]',
+  'headers.cookie',
+  // Anything else that logs a request's headers one level down: @fastify/multipart logs the
+  // options it gives busboy, headers included, at trace (found by release privacy-check).
+  '*.headers.authorization',
+  '*.headers["x-api-key"]',
+  '*.headers.cookie',
   '*.apiKey',
   '*.api_key',
   '*.text',

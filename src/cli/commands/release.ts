@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { VoxfleetError, defaultDataDir } from '../../core/index.js';
 import { NatsVersionedKv, connectToNats } from '../../fabric/index.js';
 import { openModelStore } from '../../registry/index.js';
+import { runPrivacyCheck, type PrivacyReport } from '../privacy-check.js';
 import {
   loadPlan,
   offlineEvidence,
@@ -31,6 +32,35 @@ interface ReleaseOpts extends FleetPlacementOptions {
   json?: boolean;
   dataDir?: string;
   registryUrl?: string;
+  mirror?: string;
+  tts?: string;
+  privacyCheck?: boolean;
+}
+
+const DEFAULT_SENTINEL_VOICE = 'piper-en-us-joe-medium';
+
+function privacyCheckOf(model: string, o: ReleaseOpts): Promise<PrivacyReport> {
+  return runPrivacyCheck({
+    model,
+    tts: o.tts ?? DEFAULT_SENTINEL_VOICE,
+    serve: {
+      ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
+      ...(o.mirror !== undefined ? { mirrorDir: o.mirror } : {}),
+      ...(o.registryUrl !== undefined ? { registryUrl: o.registryUrl } : {}),
+    },
+  });
+}
+
+function describePrivacy(r: PrivacyReport): string {
+  const found = r.findings
+    .slice(0, 20)
+    .map((f) => `  leak: ${f.kind} in ${f.source} line ${f.line}`);
+  return [
+    `${r.model}: ${r.leaks} privacy leaks (${r.requests.files} files, ${r.requests.streams} streams, ` +
+      `${r.requests.speech} speech requests; ${r.searched.logLines} log lines, ` +
+      `${r.searched.metricsBytes} metrics bytes searched for ${r.needles} sentinels)`,
+    ...found,
+  ].join('\n');
 }
 
 /** The versions' manifests (installed, catalog or registry) and what their evals say. */
@@ -127,9 +157,23 @@ export function registerRelease(program: Command): void {
       '--registry-url <url>',
       'registry to read manifests from when not installed (env VOXFLEET_REGISTRY_URL)',
     )
+    .option(
+      '--mirror <dir>',
+      'model mirror folder, for --privacy-check (env VOXFLEET_MODEL_MIRROR)',
+    )
+    .option(
+      '--privacy-check',
+      'run the candidate on sentinel traffic here first; its leak count gates as privacy_leaks',
+    )
     .action(async (file: string, o: ReleaseOpts) => {
       const plan = loadPlan(file);
-      const offline = await readOfflineEvidence(plan, o);
+      const manifests = await readOfflineEvidence(plan, o);
+      const privacy = o.privacyCheck === true ? await privacyCheckOf(plan.candidate, o) : undefined;
+      if (privacy !== undefined) console.log(describePrivacy(privacy));
+      const offline =
+        privacy === undefined
+          ? manifests
+          : { ...manifests, candidate: { ...manifests.candidate, privacy_leaks: privacy.leaks } };
       const state = await withStore(o, async (store) => {
         // One rollout at a time per name: two would assign the same callers differently.
         const busy = (await store.list()).find(
@@ -151,6 +195,26 @@ export function registerRelease(program: Command): void {
       });
       console.log(describeState(plan, state));
       console.log(describeOffline(offline));
+    });
+
+  release
+    .command('privacy-check')
+    .argument('<model>', 'the candidate, name@version (an ASR model)')
+    .description(
+      'serve sentinel phrases, a sentinel API key and audio through the model in this process and search every log line, the metrics and the fleet view for them (exit 3 on a leak)',
+    )
+    .option(
+      '--tts <model>',
+      `the voice that speaks the sentinels (default ${DEFAULT_SENTINEL_VOICE})`,
+    )
+    .option('--data-dir <dir>', 'where models are installed (env VOXFLEET_DATA_DIR)')
+    .option('--mirror <dir>', 'model mirror folder (env VOXFLEET_MODEL_MIRROR)')
+    .option('--registry-url <url>', 'model registry (env VOXFLEET_REGISTRY_URL)')
+    .option('--json', 'machine-readable output')
+    .action(async (model: string, o: ReleaseOpts) => {
+      const report = await privacyCheckOf(model, o);
+      console.log(o.json === true ? JSON.stringify(report, null, 2) : describePrivacy(report));
+      if (report.leaks > 0) process.exitCode = 3;
     });
 
   withFleet(release.command('status').argument('[id]', 'rollout id (default: all)'))
