@@ -5,9 +5,9 @@
  * from `voxfleet loadtest`'s client in this process. Writes bench/results/release.json:
  *
  * - `shadow_overhead`: primary p95 final-after-speech with 100 % shadow over without, at the
- *   same load (STREAMS concurrent streams), measured in this run in ROUNDS alternating pairs of
- *   phases (without, with), each p95 over every turn of its condition: a drift in the
- *   machine's speed over the run falls on both sides alike;
+ *   same load (STREAMS concurrent streams), measured in this run in ROUNDS pairs of phases
+ *   (without and with, the order alternating by round), each p95 over every turn of its
+ *   condition: a drift in the machine's speed falls on both sides alike;
  * - `rollback_ms`: `release rollback` (the compare-and-set landing in the bucket) to a new
  *   session being served the baseline, over ROLLBACKS tries;
  * - `mid_stream_switches`: sessions open across start and rollback that changed version (a
@@ -144,14 +144,23 @@ try {
   );
   const withoutTurns = phase();
   const withTurns = phase();
+  // Rounds alternate which condition goes first, so neither gains from going first.
   for (let round = 0; round < ROUNDS; round++) {
-    await load(withoutTurns);
     const id = `bench-shadow-${round}`;
-    await startRollout(plan(id, 'shadow'));
-    await settle();
-    await load(withTurns);
-    await rollouts.apply(id, ({ state }) => rollback(state, Date.now(), 'bench', 'done'));
-    await settle();
+    const shadowed = async (): Promise<void> => {
+      await startRollout(plan(id, 'shadow'));
+      await settle();
+      await load(withTurns);
+      await rollouts.apply(id, ({ state }) => rollback(state, Date.now(), 'bench', 'done'));
+      await settle();
+    };
+    if (round % 2 === 0) {
+      await load(withoutTurns);
+      await shadowed();
+    } else {
+      await shadowed();
+      await load(withoutTurns);
+    }
   }
   const summarize = (p: Phase) => ({
     finalMs: summarizePercentiles(p.finalMs),
