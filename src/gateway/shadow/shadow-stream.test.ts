@@ -21,6 +21,8 @@ class TwoVersions implements WorkerEndpoint {
   readonly opened: StreamOpenRequest[] = [];
   readonly aborted: string[] = [];
   refuseNext = false;
+  /** When set, the candidate answers a control only once this settles (a slower shadow). */
+  candidateLag: Promise<void> | undefined;
   private readonly fake = new FakeWorker('w1');
   status() {
     return this.fake.status();
@@ -42,12 +44,17 @@ class TwoVersions implements WorkerEndpoint {
     return {
       pushAudio: () => onEvent({ type: 'partial', text: 'the quick', stable_text: '', start_s: 0 }),
       control: (m) => {
-        const text = r.model === CAND ? 'the quick brown fax' : 'the quick brown fox';
-        onEvent({ type: 'final', text, start_s: 0, end_s: 1, words: [], language: 'en' });
-        if (m.type === 'close') {
-          onEvent({ type: 'closed', audio_s: 1 });
-          resolveDone();
-        }
+        const answer = (): void => {
+          const text = r.model === CAND ? 'the quick brown fax' : 'the quick brown fox';
+          onEvent({ type: 'final', text, start_s: 0, end_s: 1, words: [], language: 'en' });
+          if (m.type === 'close') {
+            onEvent({ type: 'closed', audio_s: 1 });
+            resolveDone();
+          }
+        };
+        if (r.model === CAND && this.candidateLag !== undefined)
+          void this.candidateLag.then(answer);
+        else answer();
       },
       abort: () => {
         this.aborted.push(r.sessionId);
@@ -106,6 +113,28 @@ test('the candidate hears everything, the client hears only the primary, the fig
   assert.equal(ev.candidate.empty_final_rate, 0);
   assert.deepEqual(deps.evidence.evidence('r1', 'canary').sessions, 0, 'per step');
   assert.equal(deps.budget.active, 0);
+});
+
+test('a client that hangs up once its session ended leaves a slower shadow to finish and be compared', async () => {
+  const { worker, fabric, deps } = setUp();
+  let catchUp!: () => void;
+  worker.candidateLag = new Promise<void>((r) => (catchUp = r));
+  const channel = await openWithShadow(
+    fabric,
+    request,
+    { model: CAND, rolloutId: 'r1', step: 'shadow' },
+    () => undefined,
+    deps,
+  );
+  channel.pushAudio(new Uint8Array(32000));
+  channel.control({ type: 'close' });
+  await channel.done;
+  channel.abort(); // the socket closes after `closed`, as clients do
+  assert.deepEqual(worker.aborted, ['sess_1'], 'only the ended primary');
+  catchUp();
+  await settle();
+  await settle();
+  assert.equal(deps.evidence.evidence('r1', 'shadow').candidate.word_disagreement, 0.25);
 });
 
 test('over the cap no shadow is opened (shed, counted); the primary is untouched', async () => {

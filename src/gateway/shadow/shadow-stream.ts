@@ -144,7 +144,9 @@ export async function openWithShadow(
     deps.evidence.shed += 1;
   }
 
+  let primaryEnded = false;
   const done = primary.done.then(async () => {
+    primaryEnded = true;
     // Compare once the shadow has finished too, without holding the primary's end.
     let timer: TimerHandle | undefined;
     const lagged = new Promise<boolean>((resolve) => {
@@ -185,7 +187,9 @@ export async function openWithShadow(
     },
     abort() {
       primary.abort();
-      shadow?.abort();
+      // A client gone after its session ended (closing the socket once `closed` came) leaves
+      // the shadow to finish its decodes: the comparison waits for it, up to the lag limit.
+      if (!primaryEnded) shadow?.abort();
     },
     done,
   };
