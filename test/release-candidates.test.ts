@@ -93,6 +93,9 @@ function planFor(id: string, candidate: string) {
         gates: [
           { metric: 'word_disagreement', max: MAX_DISAGREEMENT },
           { metric: 'empty_final_rate', compare: 'delta', max: 0.05 },
+          // A rollback drill first. This test opens one session at a time (each ~1.5 s), so the
+          // first new session after the drill begins may wait for the current one to end.
+          { metric: 'rollback_drill_ms', max: 3000 },
         ],
       },
       {
@@ -220,10 +223,16 @@ test('slow candidate (same settings, slow engine): passes the shadow, fails the 
     (s) => s.status !== 'running' || s.stepIndex > 0,
     12,
   );
-  assert.equal(shadow.state.stepIndex, 1, JSON.stringify(shadow.state.audit.at(-1)));
+  assert.equal(shadow.state.stepIndex, 1, JSON.stringify(shadow.state.audit.slice(-4)));
   assert.deepEqual(shadow.served, Array(shadow.served.length).fill(BASELINE));
   const agreement = gateOf(shadow.state, 'shadow', 'word_disagreement');
   assert.ok(agreement?.passed === true && agreement.value !== undefined);
+  const drill = gateOf(shadow.state, 'shadow', 'rollback_drill_ms');
+  assert.ok(drill?.passed === true && drill.value !== undefined, JSON.stringify(drill));
+  assert.ok(
+    shadow.state.audit.some((e) => e.action === 'drill_started') &&
+      shadow.state.audit.some((e) => e.action === 'drill_ended'),
+  );
 
   // Canary: half the sessions on each; stream until the controller decides.
   const canary = await streamUntil('tiny-slow', (s) => s.status !== 'running', 40);
@@ -235,7 +244,8 @@ test('slow candidate (same settings, slow engine): passes the shadow, fails the 
   // After the rollback every new session is on the baseline again.
   assert.equal(await streamClip(clips[0]!), BASELINE);
   t.diagnostic(
-    `slow: shadow word disagreement ${agreement.value.toFixed(3)} (passed); canary final p95 ` +
+    `slow: rollback drill ${drill.value.toFixed(0)} ms; shadow word disagreement ` +
+      `${agreement.value.toFixed(3)} (passed); canary final p95 ` +
       `${latency.value.toFixed(2)}x the baseline's (max 1.5): rolled back`,
   );
 });

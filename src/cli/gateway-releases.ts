@@ -16,11 +16,17 @@ import {
   ServingEvidence,
   ShadowEvidence,
   EvidencePool,
+  DrillReports,
   withReleasePinning,
   type AssignmentObserver,
   type PinningCaller,
 } from '../gateway/index.js';
-import { RELEASES_BUCKET, RolloutController, RolloutStore } from '../release/index.js';
+import {
+  RELEASES_BUCKET,
+  ROLLBACK_DRILL,
+  RolloutController,
+  RolloutStore,
+} from '../release/index.js';
 
 export interface GatewayReleases {
   /** The caller's client, with versions assigned (and shadows opened) by the rollouts. */
@@ -41,6 +47,13 @@ export async function startGatewayReleases(
   const deps = { budget: new ShadowBudget(), evidence, serving, clock: systemClock };
   const gatewayId = newId('gw');
   const pool = new EvidencePool(kv, gatewayId);
+  const drills = new DrillReports(kv, gatewayId, systemClock);
+  const onAssigned: AssignmentObserver = (kind, assignment, rollout) => {
+    options.onAssigned?.(kind, assignment, rollout);
+    const drill = rollout.state.drill;
+    if (assignment.because === ROLLBACK_DRILL && drill !== undefined)
+      drills.served(rollout.plan.id, drill.startedMs);
+  };
   const controllers = new Map<string, RolloutController>();
   const busy = new Set<string>();
   /** What was last published per rollout step: totals change only when a session ends. */
@@ -81,13 +94,14 @@ export async function startGatewayReleases(
         evidence: {
           evidence: (p, s) => pool.evidence(p.id, p.steps[s.stepIndex]?.name ?? ''),
         },
+        drills,
       });
       controllers.set(planId, controller);
     }
     return controller;
   };
   return {
-    pin: (inner, caller) => withReleasePinning(inner, board, caller, options.onAssigned, deps),
+    pin: (inner, caller) => withReleasePinning(inner, board, caller, onAssigned, deps),
     close() {
       ticker.cancel();
       board.close();

@@ -15,5 +15,6 @@ export { ServingEvidence } from './shadow/serving-evidence.js';
 export { combinedEvidence } from './shadow/combined-evidence.js';
 export type { StepTotals } from './shadow/combined-evidence.js';
 export { EvidencePool } from './shadow/evidence-pool.js';
+export { DrillReports } from './shadow/drill-reports.js';
 export type { EvidenceStore } from './shadow/evidence-pool.js';
 export type { ReleaseEvidenceDeps } from './release-pinning.js';

@@ -32,6 +32,7 @@ export interface PinningCaller {
 export type AssignmentObserver = (
   kind: 'stream' | 'transcribe' | 'synthesize',
   assignment: Assignment,
+  rollout: StoredRollout,
 ) => void;
 
 /**
@@ -78,7 +79,7 @@ export function withReleasePinning(
       ...(caller.tenantRisk !== undefined ? { tenantRisk: caller.tenantRisk } : {}),
       ...(language !== undefined ? { language } : {}),
     });
-    observe(kind, assignment);
+    observe(kind, assignment, rollout);
     const shadow =
       assignment.shadow !== undefined && assignment.step !== undefined
         ? { model: assignment.shadow, rolloutId: rollout.plan.id, step: assignment.step }

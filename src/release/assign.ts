@@ -8,7 +8,7 @@
  * candidate while later steps run; the running step adds its own selection.
  */
 import type { TenantRisk, PlanStep, ReleasePlan, StepSelector } from './plan.js';
-import type { RolloutState } from './rollout.js';
+import { drillRunning, type RolloutState } from './rollout.js';
 
 export interface AssignmentContext {
   readonly region: string;
@@ -32,6 +32,9 @@ export interface Assignment {
   readonly step?: string;
 }
 
+/** What a session assigned the baseline by a rollback drill is told (gateways report these). */
+export const ROLLBACK_DRILL = 'rollback drill';
+
 /** Buckets 0..9999: percentages down to 0.01 %. */
 const BUCKETS = 10_000;
 
@@ -44,6 +47,7 @@ export function assignVersion(
   if (state.status === 'pending') return { ...baseline, because: 'rollout not started' };
   if (state.status === 'rolled_back') return { ...baseline, because: 'rolled back' };
   if (state.status === 'completed') return { serve: plan.candidate, because: 'rollout complete' };
+  if (drillRunning(state)) return { ...baseline, because: ROLLBACK_DRILL };
   const bucket = bucketOf(`${plan.id}:${ctx.stickyKey}`);
   for (const step of plan.steps.slice(0, state.stepIndex))
     if (step.kind === 'full' && selects(step.selector, ctx, bucket))

@@ -3,9 +3,20 @@ export { GATE_METRICS, TENANT_RISKS, loadPlan, parsePlan } from './plan.js';
 export type { Gate, GateMetric, PlanStep, ReleasePlan, StepSelector, TenantRisk } from './plan.js';
 export { evaluateGate, judgeStep } from './gates.js';
 export type { GateResult, MetricFigures, StepEvidence, StepVerdict } from './gates.js';
-export { evaluate, initialState, pause, promote, resume, rollback, start } from './rollout.js';
-export type { AuditEntry, RolloutState, RolloutStatus } from './rollout.js';
-export { assignVersion, bucketOf } from './assign.js';
+export {
+  drillRunning,
+  endDrill,
+  evaluate,
+  initialState,
+  pause,
+  promote,
+  resume,
+  rollback,
+  start,
+  startDrill,
+} from './rollout.js';
+export type { AuditEntry, RollbackDrill, RolloutState, RolloutStatus } from './rollout.js';
+export { ROLLBACK_DRILL, assignVersion, bucketOf } from './assign.js';
 export type { Assignment, AssignmentContext } from './assign.js';
 export {
   MemoryVersionedStore,
@@ -16,7 +27,12 @@ export {
 } from './rollout-store.js';
 export type { StoredRollout, VersionedStore } from './rollout-store.js';
 export { CONTROLLER_DEFAULTS, RolloutController, leaseKey } from './controller.js';
-export type { ControllerOptions, EvidenceSource, TickOutcome } from './controller.js';
+export type {
+  ControllerOptions,
+  DrillObservations,
+  EvidenceSource,
+  TickOutcome,
+} from './controller.js';
 export { offlineEvidence, withOffline } from './offline-evidence.js';
 export type { OfflineEvidence } from './offline-evidence.js';
 export { findLeaks, sentinelNeedles } from './privacy-sentinels.js';

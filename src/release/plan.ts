@@ -57,6 +57,8 @@ export const GATE_METRICS = [
   'worst_slice_wer_delta',
   // privacy: sentinel traffic found in logs, metrics or the fleet view (`release privacy-check`)
   'privacy_leaks',
+  // rollback: a drill's time from decision to new sessions on the baseline (controller.ts)
+  'rollback_drill_ms',
 ] as const;
 export type GateMetric = (typeof GATE_METRICS)[number];
 

@@ -25,7 +25,9 @@ export interface AuditEntry {
     | 'resume'
     | 'promote'
     | 'rollback'
-    | 'complete';
+    | 'complete'
+    | 'drill_started'
+    | 'drill_ended';
   readonly step?: string;
   readonly reason?: string;
   readonly gates?: readonly GateResult[];
@@ -42,6 +44,61 @@ export interface RolloutState {
   readonly audit: readonly AuditEntry[];
   /** The manifests' eval figures, read when the rollout started; part of every step's evidence. */
   readonly offline?: OfflineEvidence;
+  /** The rollback drill, when a step gates on `rollback_drill_ms`. */
+  readonly drill?: RollbackDrill;
+}
+
+/**
+ * A rollback drill: for a moment every new session is assigned the baseline, as after a
+ * rollback, and the time from the decision to the first new session served the baseline is
+ * what `rollback_drill_ms` gates. Open sessions keep their version; the step is not judged
+ * while the drill runs.
+ */
+export interface RollbackDrill {
+  readonly startedMs: number;
+  /** Drills started so far (one that saw no new session is retried). */
+  readonly attempts: number;
+  readonly endedMs?: number;
+  /** From `startedMs` to the first new session on the baseline; absent if none came. */
+  readonly measuredMs?: number;
+}
+
+/** Whether a drill is running now: new sessions go to the baseline. */
+export function drillRunning(state: RolloutState): boolean {
+  return state.drill !== undefined && state.drill.endedMs === undefined;
+}
+
+export function startDrill(state: RolloutState, nowMs: number): RolloutState {
+  if (state.status !== 'running' || drillRunning(state)) refuse(state, 'start a drill in');
+  return next(
+    state,
+    { drill: { startedMs: nowMs, attempts: (state.drill?.attempts ?? 0) + 1 } },
+    { atMs: nowMs, actor: 'controller', action: 'drill_started' },
+  );
+}
+
+export function endDrill(
+  state: RolloutState,
+  nowMs: number,
+  measuredMs: number | undefined,
+): RolloutState {
+  const drill = state.drill;
+  if (drill === undefined || drill.endedMs !== undefined) refuse(state, 'end a drill in');
+  return next(
+    state,
+    {
+      drill: { ...drill, endedMs: nowMs, ...(measuredMs !== undefined ? { measuredMs } : {}) },
+    },
+    {
+      atMs: nowMs,
+      actor: 'controller',
+      action: 'drill_ended',
+      reason:
+        measuredMs === undefined
+          ? 'no new session came during the drill'
+          : `new sessions on the baseline ${Math.round(measuredMs)} ms after the drill began`,
+    },
+  );
 }
 
 export function initialState(plan: ReleasePlan): RolloutState {
@@ -111,12 +168,16 @@ export function evaluate(
   nowMs: number,
   evidence: StepEvidence,
 ): RolloutState {
-  if (state.status !== 'running') return state;
+  if (state.status !== 'running' || drillRunning(state)) return state;
   const step = plan.steps[state.stepIndex]!;
+  const drilled = state.drill?.measuredMs;
+  const known = withOffline(evidence, state.offline);
   const verdict = judgeStep(
     step,
     (nowMs - state.stepStartedMs) / 1000,
-    withOffline(evidence, state.offline),
+    drilled === undefined
+      ? known
+      : { ...known, candidate: { ...known.candidate, rollback_drill_ms: drilled } },
   );
   if (verdict.kind === 'wait') return state;
   const actor = 'controller';
