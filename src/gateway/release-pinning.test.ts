@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock, type StreamOpenRequest } from '../core/index.js';
-import { InProcessFabric, withStreamFailover } from '../fabric/index.js';
+import { ManualClock, VoxfleetError, type StreamOpenRequest } from '../core/index.js';
+import { InProcessFabric, withStreamFailover, type FabricClient } from '../fabric/index.js';
 import { FakeWorker } from '../fabric/testing/fake-worker.js';
 import { PCM16_STREAM_REQUEST } from '../fabric/testing/stream-request.js';
 import {
@@ -13,6 +13,9 @@ import {
 } from '../release/index.js';
 import { ReleaseBoard } from './release-board.js';
 import { withReleasePinning } from './release-pinning.js';
+import { ServingEvidence } from './shadow/serving-evidence.js';
+import { ShadowEvidence } from './shadow/shadow-evidence.js';
+import { ShadowBudget } from './shadow/shadow-stream.js';
 
 const BASE = 'whisper-tiny.en@1.0.0';
 const CAND = 'whisper-base@1.0.0';
@@ -123,6 +126,39 @@ test('an emergency rollback (move_at_next_final) moves open candidate streams to
   assert.equal(worker.streams[0]!.frames.length, sent);
   assert.equal(readies.length, 1, 'the client saw one stream');
   open.abort();
+  board.close();
+});
+
+test("speech for a step's callers is timed to its first audio byte, per version; a failure counts as an error", async () => {
+  const { clock, board, worker, fabric } = await setUp();
+  const serving = new ServingEvidence();
+  const deps = { budget: new ShadowBudget(), evidence: new ShadowEvidence(), serving, clock };
+  // The voice takes 120 ms to answer.
+  const slow: FabricClient = {
+    workers: () => fabric.workers(),
+    models: () => fabric.models(),
+    close: () => fabric.close(),
+    transcribe: (...args) => fabric.transcribe(...args),
+    openStream: (...args) => fabric.openStream(...args),
+    synthesize: async (...args) => {
+      clock.advance(120);
+      return fabric.synthesize(...args);
+    },
+  };
+  const client = withReleasePinning(
+    slow,
+    board,
+    { region: 'us-west', tenant: 't1' },
+    undefined,
+    deps,
+  );
+  const speech = await client.synthesize({ model: 'asr-en', input: '3', voice: 'joe' } as never);
+  for await (const chunk of speech.chunks) assert.ok(chunk.length > 0);
+  worker.refuseWith = new VoxfleetError('INTERNAL', 'voice broke');
+  await assert.rejects(client.synthesize({ model: 'asr-en', input: '3' } as never));
+  const figures = serving.figures(plan.id, 'full-us-west');
+  assert.equal(figures.candidate.sessions, 2);
+  assert.deepEqual(figures.candidateFigures, { error_rate: 0.5, tts_first_byte_p95_ms: 120 });
   board.close();
 });
 

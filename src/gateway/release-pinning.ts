@@ -7,8 +7,8 @@
  * and speech are assigned per request, sticky per tenant so a user does not flip between
  * versions. A request that names an exact version (`name@x.y.z`) is never rewritten.
  */
-import type { StreamEvent, StreamOpenRequest } from '../core/index.js';
-import type { FabricClient, StreamChannel } from '../fabric/index.js';
+import type { StreamEvent, StreamOpenRequest, SynthesisRequest } from '../core/index.js';
+import type { FabricClient, StreamChannel, SynthesisStream } from '../fabric/index.js';
 import type { ServingEvidence, Side } from './shadow/serving-evidence.js';
 import { openWithShadow, type ShadowDeps, type ShadowTarget } from './shadow/shadow-stream.js';
 import {
@@ -131,8 +131,11 @@ export function withReleasePinning(
         : channel;
     },
     synthesize: (request, signal) => {
-      const model = assign('synthesize', request.model, tenantKey, undefined);
-      return inner.synthesize(model === undefined ? request : { ...request, model }, signal);
+      const { model, watch } = assignFull('synthesize', request.model, tenantKey, undefined);
+      const pinned = model === undefined ? request : { ...request, model };
+      return watch === undefined || evidence === undefined
+        ? inner.synthesize(pinned, signal)
+        : synthesizeMeasured(inner, pinned, signal, watch, evidence);
     },
   };
 }
@@ -172,6 +175,40 @@ function forwardMove(channel: StreamChannel): Pick<StreamChannel, 'moveAtNextFin
   return channel.moveAtNextFinal === undefined
     ? {}
     : { moveAtNextFinal: (request) => channel.moveAtNextFinal?.(request) };
+}
+
+/** Speech for a step's caller: its time to first audio byte (or its failure) is evidence. */
+async function synthesizeMeasured(
+  inner: FabricClient,
+  request: SynthesisRequest,
+  signal: AbortSignal | undefined,
+  target: WatchTarget,
+  evidence: ReleaseEvidenceDeps,
+): Promise<SynthesisStream> {
+  const startedMs = evidence.clock.now();
+  const record = (firstByteMs: number | undefined): void =>
+    evidence.serving.speech(target.rolloutId, target.step, target.side, firstByteMs);
+  let stream: SynthesisStream;
+  try {
+    stream = await inner.synthesize(request, signal);
+  } catch (err) {
+    record(undefined);
+    throw err;
+  }
+  async function* measured(): AsyncGenerator<Uint8Array> {
+    let first = true;
+    try {
+      for await (const chunk of stream.chunks) {
+        if (first) record(evidence.clock.now() - startedMs);
+        first = false;
+        yield chunk;
+      }
+    } catch (err) {
+      if (first) record(undefined);
+      throw err;
+    }
+  }
+  return { ...stream, chunks: measured() };
 }
 
 interface WatchTarget {

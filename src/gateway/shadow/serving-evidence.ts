@@ -1,8 +1,9 @@
 /**
  * What users of each version felt, per rollout step, as the gateway sees it: final latency
  * (from the arrival of the audio that ends a final's words to the final), first partial
- * latency, and errors, for the candidate's sessions and for the baseline's sessions of the same
- * step (the callers the step did not select). These feed the serving gates of canary and full
+ * latency, speech's time to first audio byte, and errors, for the candidate's sessions and
+ * for the baseline's sessions of the same step (the callers the step did not select). A
+ * speech request counts as a session. These feed the serving gates of canary and full
  * steps (`final_p95_ms` as a ratio to the baseline, `error_rate`, ...).
  *
  * Latency is measured against when the gateway received the audio, not the client's clock: the
@@ -20,6 +21,8 @@ export interface SideTotals {
   audioS: number;
   finalMs: number[];
   firstPartialMs: number[];
+  /** Speech requests: from the request to its first audio chunk. */
+  ttsFirstByteMs: number[];
 }
 
 export interface ServingTotals {
@@ -33,6 +36,7 @@ const emptySide = (): SideTotals => ({
   audioS: 0,
   finalMs: [],
   firstPartialMs: [],
+  ttsFirstByteMs: [],
 });
 
 /** Most latencies kept per side and step: enough for a p99, bounded memory. */
@@ -66,6 +70,14 @@ export class ServingEvidence {
       if (session.firstPartialMs !== undefined && t.firstPartialMs.length < MAX_SAMPLES)
         t.firstPartialMs.push(session.firstPartialMs);
     });
+  }
+
+  /** One speech request: its time to first audio byte, or undefined when it failed. */
+  speech(rolloutId: string, step: string, side: Side, firstByteMs: number | undefined): void {
+    const t = this.entry(rolloutId, step)[side];
+    t.sessions += 1;
+    if (firstByteMs === undefined) t.erroredSessions += 1;
+    else if (t.ttsFirstByteMs.length < MAX_SAMPLES) t.ttsFirstByteMs.push(firstByteMs);
   }
 
   /** Sessions recorded for the step, both sides: the totals change only when this does. */
@@ -104,6 +116,8 @@ export function mergeServingTotals(all: readonly ServingTotals[]): ServingTotals
       m.audioS += s.audioS;
       m.finalMs.push(...s.finalMs);
       m.firstPartialMs.push(...s.firstPartialMs);
+      // Absent in totals published by gateways from before speech was measured.
+      m.ttsFirstByteMs.push(...(s.ttsFirstByteMs ?? []));
     }
     return m;
   };
@@ -122,6 +136,9 @@ function figuresOf(t: SideTotals): MetricFigures {
       : {}),
     ...(t.firstPartialMs.length > 0
       ? { first_partial_p95_ms: quantile(t.firstPartialMs, 0.95) }
+      : {}),
+    ...(t.ttsFirstByteMs.length > 0
+      ? { tts_first_byte_p95_ms: quantile(t.ttsFirstByteMs, 0.95) }
       : {}),
   };
 }
