@@ -34,6 +34,7 @@ import {
 } from '../src/release/index.js';
 import { startGatewayProcess, startTestBuildWorker } from './helpers/fleet-processes.js';
 import { readItems } from './helpers/manifest.js';
+import { HOLD_EVERYWHERE, canaryStep } from './helpers/release-steps.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { DEV_AUDIO, MODELS_MIRROR } from './helpers/paths.js';
 import { pcm16kOf } from './helpers/recorded-audio.js';
@@ -98,24 +99,9 @@ function planFor(id: string, candidate: string) {
           { metric: 'rollback_drill_ms', max: 3000 },
         ],
       },
-      {
-        name: 'canary',
-        kind: 'canary',
-        selector: { regions: [REGION], percent: 50 },
-        minDurationS: 0,
-        minSample: { sessions: 3 },
-        maxDurationS: 600,
-        // The candidate's final p95 at most 1.5 times the baseline's, under the same load.
-        gates: [{ metric: 'final_p95_ms', compare: 'ratio', max: 1.5 }],
-      },
-      {
-        name: 'everywhere',
-        kind: 'full',
-        selector: { percent: 100 },
-        minDurationS: 3600,
-        minSample: {},
-        maxDurationS: 7200,
-      },
+      // The candidate's final p95 at most 1.5 times the baseline's, under the same load.
+      canaryStep(REGION, 50, [{ metric: 'final_p95_ms', compare: 'ratio', max: 1.5 }]),
+      HOLD_EVERYWHERE,
     ],
   });
 }

@@ -22,6 +22,7 @@ import { RELEASES_BUCKET, RolloutStore, parsePlan, start } from '../src/release/
 import { apiKeyDigest, type FleetConfig } from '../src/routing/index.js';
 import { Telemetry } from '../src/telemetry/index.js';
 import { THREE_REGIONS } from './helpers/regions.js';
+import { HOLD_EVERYWHERE } from './helpers/release-steps.js';
 import {
   ADMIN,
   startSupercluster,
@@ -52,18 +53,7 @@ const PLAN = parsePlan({
   model: 'asr-en',
   baseline: BASE,
   candidate: CAND,
-  steps: [
-    fullStep('eu-west'),
-    fullStep('eu-central'),
-    {
-      name: 'everywhere',
-      kind: 'full',
-      selector: { percent: 100 },
-      minDurationS: 3600,
-      minSample: {},
-      maxDurationS: 7200,
-    },
-  ],
+  steps: [fullStep('eu-west'), fullStep('eu-central'), HOLD_EVERYWHERE],
 });
 
 let cluster: Supercluster;

@@ -20,6 +20,7 @@ import {
   type RolloutState,
 } from '../src/release/index.js';
 import { readItems } from './helpers/manifest.js';
+import { HOLD_EVERYWHERE, canaryStep } from './helpers/release-steps.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { DEV_AUDIO } from './helpers/paths.js';
 import { pcm16kOf } from './helpers/recorded-audio.js';
@@ -172,23 +173,8 @@ test('canary of a slower candidate, served by another gateway: the pooled latenc
     baseline: 'whisper-tiny.en@1.0.0',
     candidate: 'whisper-base@1.0.0',
     steps: [
-      {
-        name: 'canary',
-        kind: 'canary',
-        selector: { regions: [REGION], percent: 50 },
-        minDurationS: 0,
-        minSample: { sessions: 3 },
-        maxDurationS: 600,
-        gates: [{ metric: 'final_p95_ms', compare: 'ratio', max: 1.05 }],
-      },
-      {
-        name: 'everywhere',
-        kind: 'full',
-        selector: { percent: 100 },
-        minDurationS: 3600,
-        minSample: {},
-        maxDurationS: 7200,
-      },
+      canaryStep(REGION, 50, [{ metric: 'final_p95_ms', compare: 'ratio', max: 1.05 }]),
+      HOLD_EVERYWHERE,
     ],
   });
   await rollouts.register(plan);
