@@ -24,6 +24,7 @@ import {
 import type { VoxfleetProcess } from './helpers/voxfleet-process.js';
 
 const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];
+const ADMIN_KEY = 'test-admin-key';
 const REGION = 'rel';
 const PLAN = {
   id: 'tiny-to-base',
@@ -89,7 +90,9 @@ before(async () => {
     '--inference-threads',
     '1',
   ]);
-  gateway = await startGatewayProcess(nats.url, REGION, ['--releases']);
+  gateway = await startGatewayProcess(nats.url, REGION, ['--releases'], {
+    VOXFLEET_ADMIN_KEY: ADMIN_KEY,
+  });
   gatewayUrl = gateway.ready[1]!;
 });
 
@@ -140,6 +143,18 @@ test('release start moves new sessions; rollback moves them back within a second
     0,
     'no second ready, no error: the session never switched',
   );
+
+  // The same rollout over the gateway's admin API, which needs the admin key.
+  const admin = (key: string) =>
+    fetch(new URL('/v1/admin/releases/tiny-to-base', gatewayUrl), {
+      headers: { authorization: `Bearer ${key}` },
+    });
+  assert.equal((await admin('not-the-key')).status, 401);
+  const viaApi = (await (await admin(ADMIN_KEY)).json()) as {
+    state: { status: string; audit: { actor: string; action: string }[] };
+  };
+  assert.equal(viaApi.state.status, 'rolled_back');
+  assert.ok(viaApi.state.audit.some((e) => e.actor === 'test' && e.action === 'rollback'));
 
   const history = release('history', 'tiny-to-base');
   assert.match(history, /test {2}start/);

@@ -42,6 +42,8 @@ export interface GatewayFabricOptions {
 export interface GatewayFabric {
   /** Every worker the gateway can reach: what health, models and the fleet view report. */
   readonly fabric: FabricClient;
+  /** Set when the gateway follows rollouts (--releases). */
+  readonly releases?: GatewayReleases;
   readonly fabricFor?: FabricForRequest;
   readonly describe: string;
   close(): Promise<void>;
@@ -65,6 +67,7 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
     const failover = withStreamFailover(fabric, { observer: options.failover });
     return {
       fabric: releases?.pin(failover, { region: options.region }) ?? failover,
+      ...(releases !== undefined ? { releases } : {}),
       describe: `workers of region ${options.region}${releases ? ', following rollouts' : ''}`,
       async close() {
         releases?.close();
@@ -114,6 +117,7 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
   };
   return {
     fabric: everyone,
+    ...(releases !== undefined ? { releases } : {}),
     fabricFor: (req) => forCaller(readCaller(req)),
     describe: `${fleet.regions.length} regions in ${byZone.size} zones${releases ? ', following rollouts' : ''}`,
     async close() {

@@ -31,6 +31,10 @@ import {
 export interface GatewayReleases {
   /** The caller's client, with versions assigned (and shadows opened) by the rollouts. */
   pin(inner: FabricClient, caller: PinningCaller): FabricClient;
+  /** The rollouts in the fleet's bucket (the admin API changes them here). */
+  readonly store: RolloutStore;
+  /** Re-reads the rollouts now rather than at the next refresh. */
+  refresh(): Promise<void>;
   close(): void;
 }
 
@@ -41,7 +45,8 @@ export async function startGatewayReleases(
   options: { controller: boolean; onAssigned?: AssignmentObserver; tickMs?: number },
 ): Promise<GatewayReleases> {
   const kv = await NatsVersionedKv.open(connection, RELEASES_BUCKET);
-  const board = await ReleaseBoard.start(new RolloutStore(kv), systemClock);
+  const store = new RolloutStore(kv);
+  const board = await ReleaseBoard.start(store, systemClock);
   const evidence = new ShadowEvidence();
   const serving = new ServingEvidence();
   const deps = { budget: new ShadowBudget(), evidence, serving, clock: systemClock };
@@ -102,6 +107,8 @@ export async function startGatewayReleases(
   };
   return {
     pin: (inner, caller) => withReleasePinning(inner, board, caller, onAssigned, deps),
+    store,
+    refresh: () => board.refresh(),
     close() {
       ticker.cancel();
       board.close();

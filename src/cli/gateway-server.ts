@@ -5,7 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock, ServeConfig } from '../core/index.js';
 import type { FabricClient } from '../fabric/index.js';
-import { buildGateway, type FabricForRequest } from '../gateway/index.js';
+import {
+  buildGateway,
+  type AdminReleasesOptions,
+  type FabricForRequest,
+} from '../gateway/index.js';
 import { findConsoleDir } from './console-dir.js';
 import type { Telemetry } from '../telemetry/index.js';
 
@@ -14,6 +18,7 @@ export interface GatewayServerHooks {
   readonly fabricFor?: FabricForRequest;
   readonly logStream?: NodeJS.WritableStream;
   readonly clock?: Clock;
+  readonly adminReleases?: AdminReleasesOptions;
 }
 
 export interface GatewayServer {
@@ -34,6 +39,7 @@ export async function startGatewayServer(
       telemetry,
       ...(hooks.clock ? { clock: hooks.clock } : {}),
       ...(hooks.fabricFor ? { fabricFor: hooks.fabricFor } : {}),
+      ...(hooks.adminReleases ? { adminReleases: hooks.adminReleases } : {}),
     },
     {
       uploadLimitBytes: config.uploadLimitBytes,

@@ -18,3 +18,4 @@ export { EvidencePool } from './shadow/evidence-pool.js';
 export { DrillReports } from './shadow/drill-reports.js';
 export type { EvidenceStore } from './shadow/evidence-pool.js';
 export type { ReleaseEvidenceDeps } from './release-pinning.js';
+export type { AdminReleasesOptions } from './routes/admin-releases.js';

@@ -16,6 +16,7 @@ import {
 } from '../telemetry/index.js';
 import type { FabricForRequest } from './callers.js';
 import { sendError } from './http-errors.js';
+import { registerAdminReleaseRoutes, type AdminReleasesOptions } from './routes/admin-releases.js';
 import { registerConsoleRoutes } from './routes/console-assets.js';
 import { FLEET_HISTORY, registerFleetRoutes } from './routes/fleet.js';
 import { registerListenRoute } from './routes/listen.js';
@@ -46,6 +47,8 @@ export interface GatewayDeps {
   readonly fabricFor?: FabricForRequest;
   readonly telemetry: Telemetry;
   readonly clock?: Clock;
+  /** The release commands over HTTP (a gateway following rollouts, given an admin key). */
+  readonly adminReleases?: AdminReleasesOptions;
 }
 
 export async function buildGateway(
@@ -105,6 +108,7 @@ export async function buildGateway(
     history,
     rollingWindowMs: FLEET_HISTORY.rollingWindowMs,
   });
+  if (deps.adminReleases !== undefined) registerAdminReleaseRoutes(app, deps.adminReleases);
   if (config.consoleDir !== undefined) registerConsoleRoutes(app, config.consoleDir);
   return app;
 }

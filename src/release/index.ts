@@ -37,3 +37,4 @@ export { offlineEvidence, withOffline } from './offline-evidence.js';
 export type { OfflineEvidence } from './offline-evidence.js';
 export { findLeaks, sentinelNeedles } from './privacy-sentinels.js';
 export type { LeakFinding, Needle, NeedleKind, SentinelTraffic } from './privacy-sentinels.js';
+export { startRollout } from './start-rollout.js';

@@ -60,9 +60,12 @@ export function startGatewayProcess(
   natsUrl: string,
   region: string,
   extra: readonly string[] = [],
+  env?: Readonly<Record<string, string>>,
 ): Promise<VoxfleetProcess> {
   return startVoxfleet(
     ['gateway', '--nats', natsUrl, '--region', region, '--port', '0', ...extra],
     /listening on (http:\/\/[^,\s]+)/,
+    120_000,
+    env === undefined ? {} : { env },
   );
 }

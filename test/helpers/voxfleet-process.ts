@@ -23,9 +23,9 @@ export interface VoxfleetProcess {
 
 const BIN = join(REPO_ROOT, 'bin', 'voxfleet.js');
 
-/** What runs instead of the shipped CLI: node arguments up to the script, and extra env. */
+/** How to run it: node arguments up to the script (default the shipped CLI), and extra env. */
 export interface Launch {
-  readonly entry: readonly string[];
+  readonly entry?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
 }
 
@@ -33,9 +33,9 @@ export async function startVoxfleet(
   args: readonly string[],
   readyLine: RegExp,
   timeoutMs = 120_000,
-  launch: Launch = { entry: [BIN] },
+  launch: Launch = {},
 ): Promise<VoxfleetProcess> {
-  const child = spawn(process.execPath, [...launch.entry, ...args], {
+  const child = spawn(process.execPath, [...(launch.entry ?? [BIN]), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...launch.env },
   });

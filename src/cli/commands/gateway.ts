@@ -86,8 +86,20 @@ export function registerGateway(program: Command): void {
           log.info?.({ audit: event }, 'routing audit');
         },
       });
+      // The release commands over HTTP, only with an admin key (never a flag: it would show in ps).
+      const adminKey = process.env.VOXFLEET_ADMIN_KEY;
+      const releasesFollowed = gatewayFabric.releases;
       const server = await startGatewayServer(gatewayFabric.fabric, telemetry, config, {
         ...(gatewayFabric.fabricFor !== undefined ? { fabricFor: gatewayFabric.fabricFor } : {}),
+        ...(adminKey !== undefined && adminKey !== '' && releasesFollowed !== undefined
+          ? {
+              adminReleases: {
+                store: releasesFollowed.store,
+                adminKey,
+                changed: () => releasesFollowed.refresh(),
+              },
+            }
+          : {}),
       });
       log.info = (fields, message) => server.app.log.info(fields, message);
       process.stderr.write(

@@ -5,7 +5,7 @@
  * append-only audit log with who asked (`--actor`, default $USER).
  */
 import type { Command } from 'commander';
-import { VoxfleetError, defaultDataDir } from '../../core/index.js';
+import { defaultDataDir } from '../../core/index.js';
 import { NatsVersionedKv, connectToNats } from '../../fabric/index.js';
 import { openModelStore } from '../../registry/index.js';
 import { runPrivacyCheck, type PrivacyReport } from '../privacy-check.js';
@@ -16,7 +16,7 @@ import {
   promote,
   resume,
   rollback,
-  start,
+  startRollout,
   RELEASES_BUCKET,
   RolloutStore,
   type AuditEntry,
@@ -174,25 +174,9 @@ export function registerRelease(program: Command): void {
         privacy === undefined
           ? manifests
           : { ...manifests, candidate: { ...manifests.candidate, privacy_leaks: privacy.leaks } };
-      const state = await withStore(o, async (store) => {
-        // One rollout at a time per name: two would assign the same callers differently.
-        const busy = (await store.list()).find(
-          (r) =>
-            r.plan.id !== plan.id &&
-            r.plan.model === plan.model &&
-            (r.state.status === 'running' || r.state.status === 'paused'),
-        );
-        if (busy !== undefined)
-          throw new VoxfleetError(
-            'INVALID_ARGUMENT',
-            `rollout ${busy.plan.id} of ${plan.model} is ${busy.state.status}: finish, promote or roll it back first`,
-            { field: 'plan.model' },
-          );
-        await store.register(plan);
-        return store.apply(plan.id, ({ plan: p, state: s }) =>
-          start(p, s, Date.now(), actorOf(o), offline),
-        );
-      });
+      const state = await withStore(o, (store) =>
+        startRollout(store, plan, Date.now(), actorOf(o), offline),
+      );
       console.log(describeState(plan, state));
       console.log(describeOffline(offline));
     });

@@ -1,0 +1,116 @@
+/**
+ * The release commands over HTTP, on a gateway that follows rollouts and was given an admin key
+ * (`VOXFLEET_ADMIN_KEY`): the same operations as `voxfleet release`, on the same bucket, each
+ * decision in the rollout's audit log as `admin:<actor>`.
+ *
+ *   GET  /v1/admin/releases                     every rollout: plan and state
+ *   GET  /v1/admin/releases/:id                 one rollout, its audit log included
+ *   POST /v1/admin/releases                     start a plan (the JSON a plan file holds)
+ *   POST /v1/admin/releases/:id/:action         pause | resume | promote | rollback
+ *                                               body: { "reason"?: string }
+ *
+ * Who asked comes from the `x-voxfleet-actor` header (default `unknown`).
+ *
+ * `start` here reads no manifests: a plan gating on eval or privacy figures is started with
+ * `voxfleet release start`, which reads them. The key is compared by sha256 in constant time.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { VoxfleetError, invalidArgument, systemClock, type Clock } from '../../core/index.js';
+import {
+  parsePlan,
+  pause,
+  promote,
+  resume,
+  rollback,
+  startRollout,
+  type RolloutStore,
+} from '../../release/index.js';
+import { sendError } from '../http-errors.js';
+
+export interface AdminReleasesOptions {
+  readonly store: RolloutStore;
+  readonly adminKey: string;
+  /** Called after a change, so this gateway's view of the rollouts is fresh at once. */
+  readonly changed?: () => Promise<void>;
+  readonly clock?: Clock;
+}
+
+const ACTIONS = ['pause', 'resume', 'promote', 'rollback'] as const;
+type Action = (typeof ACTIONS)[number];
+
+const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
+
+export function registerAdminReleaseRoutes(
+  app: FastifyInstance,
+  options: AdminReleasesOptions,
+): void {
+  const expected = digest(options.adminKey);
+  const clock = options.clock ?? systemClock;
+  const authorised = (req: FastifyRequest): boolean => {
+    const header = req.headers.authorization ?? '';
+    const key = header.startsWith('Bearer ') ? header.slice(7) : '';
+    return key !== '' && timingSafeEqual(digest(key), expected);
+  };
+
+  void app.register(async (admin) => {
+    admin.addHook('preHandler', async (req, reply) => {
+      if (!authorised(req))
+        return sendError(
+          reply,
+          new VoxfleetError(
+            'UNAUTHENTICATED',
+            'the admin API needs the admin key as a Bearer token',
+          ),
+        );
+    });
+
+    admin.get('/v1/admin/releases', async () => ({ rollouts: await options.store.list() }));
+
+    admin.get<{ Params: { id: string } }>('/v1/admin/releases/:id', async (req) => {
+      const found = await options.store.read(req.params.id);
+      if (found === undefined)
+        throw new VoxfleetError('NOT_FOUND', `no rollout ${req.params.id}`, { field: 'id' });
+      return found.rollout;
+    });
+
+    admin.post('/v1/admin/releases', async (req, reply) => {
+      const plan = parsePlan(req.body);
+      const state = await startRollout(options.store, plan, clock.now(), actorOf(req));
+      await options.changed?.();
+      return reply.code(201).send({ plan, state });
+    });
+
+    admin.post<{ Params: { id: string; action: string } }>(
+      '/v1/admin/releases/:id/:action',
+      async (req) => {
+        const action = req.params.action as Action;
+        if (!ACTIONS.includes(action))
+          throw invalidArgument('action', `must be one of ${ACTIONS.join(', ')}`, action);
+        const body = (req.body ?? {}) as { reason?: unknown };
+        const reason = typeof body.reason === 'string' ? body.reason : `${action} by admin API`;
+        const actor = actorOf(req);
+        const now = clock.now();
+        const state = await options.store.apply(req.params.id, ({ plan, state: s }) => {
+          switch (action) {
+            case 'pause':
+              return pause(s, now, actor, reason);
+            case 'resume':
+              return resume(s, now, actor);
+            case 'promote':
+              return promote(plan, s, now, actor);
+            case 'rollback':
+              return rollback(s, now, actor, reason);
+          }
+        });
+        await options.changed?.();
+        return { state };
+      },
+    );
+  });
+}
+
+function actorOf(req: FastifyRequest): string {
+  const actor = req.headers['x-voxfleet-actor'];
+  return `admin:${typeof actor === 'string' && actor !== '' ? actor.slice(0, 64) : 'unknown'}`;
+}
