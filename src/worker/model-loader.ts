@@ -90,8 +90,11 @@ export async function loadModels(
     );
   }
   // Keep the order the user listed models in: the first English model is the English default.
-  const order = (name: string): number => installed.findIndex((m) => m.name === name);
-  asr.sort((a, b) => order(a.descriptor.name) - order(b.descriptor.name));
+  // By version too: two versions of one model load side by side, finishing in either order,
+  // and the one listed first must stay what its bare name and aliases resolve to.
+  const order = (d: { name: string; version: string }): number =>
+    installed.findIndex((m) => m.name === d.name && m.version === d.version);
+  asr.sort((a, b) => order(a.descriptor) - order(b.descriptor));
   return { models: new ModelSet(asr, tts), vad: vad ?? createSileroVadEngineUnavailable() };
 }
 
