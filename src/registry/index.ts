@@ -41,6 +41,7 @@ export {
   manifestSchema,
   parseManifest,
 } from './manifest.js';
+export { POSTPROCESS_STEPS } from './manifest-contract.js';
 export type {
   CapacitySummary,
   Controls,

@@ -4,16 +4,13 @@
  * ("8 8 8 8 8 8 8 8"). Both are removed here; see MODELS.md for the measured faults.
  */
 import { stripNonSpeechTags } from '../core/index.js';
-import type { Decode } from '../registry/index.js';
+import { POSTPROCESS_STEPS } from '../registry/index.js';
 
 /** A step a model version's manifest may list in `decode.postprocess`. */
-export type PostprocessStep = Decode['postprocess'][number];
+export type PostprocessStep = (typeof POSTPROCESS_STEPS)[number];
 
-/** Both steps, tags first: what every catalog version lists. */
-export const ALL_POSTPROCESS_STEPS: readonly PostprocessStep[] = Object.freeze([
-  'strip-non-speech-tags',
-  'collapse-repeats',
-]);
+/** Every step the manifest contract knows, in the order they run: what catalog versions list. */
+export const ALL_POSTPROCESS_STEPS: readonly PostprocessStep[] = POSTPROCESS_STEPS;
 
 /** A run of the same n-gram repeated this many times or more is a decoding loop. */
 const MIN_LOOP_REPEATS = 4;
