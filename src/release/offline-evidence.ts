@@ -56,18 +56,15 @@ export function offlineEvidence(
       notes.push(`${plan.candidate}'s eval summary predates confidence bounds: republish it`);
   }
 
-  const candidateEval = candidate?.eval;
-  const baselineEval = baseline?.eval;
-  const cq = candidateEval?.quality;
-  const bq = baselineEval?.quality;
-  if (cq?.rtf != null) c.rtf_p95 = cq.rtf.p95;
-  if (bq?.rtf != null) {
-    if (cq?.rtf != null && !sameMachine(cq.machine, bq.machine))
+  const baselineQuality = baseline?.eval?.quality;
+  if (quality?.rtf != null) c.rtf_p95 = quality.rtf.p95;
+  if (baselineQuality?.rtf != null) {
+    if (quality?.rtf != null && !sameMachine(quality.machine, baselineQuality.machine))
       notes.push(`rtf_p95: the two evals ran on different machines; no baseline figure`);
-    else b.rtf_p95 = bq.rtf.p95;
+    else b.rtf_p95 = baselineQuality.rtf.p95;
   }
-  const cc = candidateEval?.capacity;
-  const bc = baselineEval?.capacity;
+  const cc = candidate?.eval?.capacity;
+  const bc = baseline?.eval?.capacity;
   if (cc !== undefined) c.cost_per_audio_hour = machineHoursPerAudioHour(cc.rows);
   if (bc !== undefined) {
     if (cc !== undefined && !sameMachine(cc.machine, bc.machine))
