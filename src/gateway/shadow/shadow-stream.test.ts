@@ -15,6 +15,8 @@ import { ShadowBudget, openWithShadow } from './shadow-stream.js';
 const BASE = 'tiny@1.0.0';
 const CAND = 'base@1.0.0';
 const request: StreamOpenRequest = { ...PCM16_STREAM_REQUEST, sessionId: 'sess_1', model: BASE };
+/** The candidate shadowing each stream, for rollout r1's shadow step. */
+const SHADOW = { model: CAND, rolloutId: 'r1', step: 'shadow' };
 
 /** Says "the quick brown fox" as the baseline and "the quick brown fax" as the candidate. */
 class TwoVersions implements WorkerEndpoint {
@@ -82,13 +84,7 @@ const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 test('the candidate hears everything, the client hears only the primary, the figures are kept', async () => {
   const { worker, fabric, deps } = setUp();
   const events: StreamEvent[] = [];
-  const channel = await openWithShadow(
-    fabric,
-    request,
-    { model: CAND, rolloutId: 'r1', step: 'shadow' },
-    (e) => events.push(e),
-    deps,
-  );
+  const channel = await openWithShadow(fabric, request, SHADOW, (e) => events.push(e), deps);
   channel.pushAudio(new Uint8Array(32000));
   channel.control({ type: 'close' });
   await channel.done;
@@ -119,13 +115,7 @@ test('a client that hangs up once its session ended leaves a slower shadow to fi
   const { worker, fabric, deps } = setUp();
   let catchUp!: () => void;
   worker.candidateLag = new Promise<void>((r) => (catchUp = r));
-  const channel = await openWithShadow(
-    fabric,
-    request,
-    { model: CAND, rolloutId: 'r1', step: 'shadow' },
-    () => undefined,
-    deps,
-  );
+  const channel = await openWithShadow(fabric, request, SHADOW, () => undefined, deps);
   channel.pushAudio(new Uint8Array(32000));
   channel.control({ type: 'close' });
   await channel.done;
@@ -139,13 +129,7 @@ test('a client that hangs up once its session ended leaves a slower shadow to fi
 
 test('over the cap no shadow is opened (shed, counted); the primary is untouched', async () => {
   const { worker, fabric, deps } = setUp(0);
-  const channel = await openWithShadow(
-    fabric,
-    request,
-    { model: CAND, rolloutId: 'r1', step: 'shadow' },
-    () => undefined,
-    deps,
-  );
+  const channel = await openWithShadow(fabric, request, SHADOW, () => undefined, deps);
   channel.control({ type: 'close' });
   await channel.done;
   assert.equal(worker.opened.length, 1);
@@ -155,20 +139,14 @@ test('over the cap no shadow is opened (shed, counted); the primary is untouched
 
 test('a primary refused for capacity stops a shadow to make room, then gets in', async () => {
   const { worker, fabric, deps } = setUp();
-  const first = await openWithShadow(
-    fabric,
-    request,
-    { model: CAND, rolloutId: 'r1', step: 'shadow' },
-    () => undefined,
-    deps,
-  );
+  const first = await openWithShadow(fabric, request, SHADOW, () => undefined, deps);
   await settle();
   assert.equal(deps.budget.active, 1);
   worker.refuseNext = true;
   const second = await openWithShadow(
     fabric,
     { ...request, sessionId: 'sess_2' },
-    { model: CAND, rolloutId: 'r1', step: 'shadow' },
+    SHADOW,
     () => undefined,
     deps,
   );
@@ -182,13 +160,7 @@ test('concurrent opens cannot overshoot the cap: places are taken before the sha
   const { worker, fabric, deps } = setUp(1);
   const [a, b] = await Promise.all(
     ['s_a', 's_b'].map((id) =>
-      openWithShadow(
-        fabric,
-        { ...request, sessionId: id },
-        { model: CAND, rolloutId: 'r1', step: 'shadow' },
-        () => undefined,
-        deps,
-      ),
+      openWithShadow(fabric, { ...request, sessionId: id }, SHADOW, () => undefined, deps),
     ),
   );
   await settle();
