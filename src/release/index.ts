@@ -8,6 +8,8 @@ export {
   endDrill,
   evaluate,
   initialState,
+  operate,
+  OPERATOR_ACTIONS,
   pause,
   promote,
   resume,
@@ -15,7 +17,13 @@ export {
   start,
   startDrill,
 } from './rollout.js';
-export type { AuditEntry, RollbackDrill, RolloutState, RolloutStatus } from './rollout.js';
+export type {
+  AuditEntry,
+  OperatorAction,
+  RollbackDrill,
+  RolloutState,
+  RolloutStatus,
+} from './rollout.js';
 export { ROLLBACK_DRILL, assignVersion, bucketOf } from './assign.js';
 export type { Assignment, AssignmentContext } from './assign.js';
 export {

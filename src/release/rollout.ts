@@ -268,3 +268,28 @@ export function rollback(
   if (state.status === 'rolled_back' || state.status === 'pending') refuse(state, 'roll back');
   return next(state, { status: 'rolled_back' }, { atMs: nowMs, actor, action: 'rollback', reason });
 }
+
+/** What an operator may do to a rollout by hand (`voxfleet release`, the admin API). */
+export const OPERATOR_ACTIONS = ['pause', 'resume', 'promote', 'rollback'] as const;
+export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
+
+/** An operator's action as a state change; `reason` goes to the audit log of pause and rollback. */
+export function operate(
+  action: OperatorAction,
+  plan: ReleasePlan,
+  state: RolloutState,
+  nowMs: number,
+  actor: string,
+  reason: string,
+): RolloutState {
+  switch (action) {
+    case 'pause':
+      return pause(state, nowMs, actor, reason);
+    case 'resume':
+      return resume(state, nowMs, actor);
+    case 'promote':
+      return promote(plan, state, nowMs, actor);
+    case 'rollback':
+      return rollback(state, nowMs, actor, reason);
+  }
+}

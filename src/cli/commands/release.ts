@@ -12,15 +12,13 @@ import { runPrivacyCheck, type PrivacyReport } from '../privacy-check.js';
 import {
   loadPlan,
   offlineEvidence,
-  pause,
-  promote,
-  resume,
-  rollback,
+  operate,
   startRollout,
   RELEASES_BUCKET,
   RolloutStore,
   type AuditEntry,
   type OfflineEvidence,
+  type OperatorAction,
   type ReleasePlan,
   type RolloutState,
 } from '../../release/index.js';
@@ -226,11 +224,7 @@ export function registerRelease(program: Command): void {
       else for (const e of audit) console.log(describeEntry(e));
     });
 
-  const change = (
-    name: string,
-    description: string,
-    apply: (plan: ReleasePlan, state: RolloutState, o: ReleaseOpts) => RolloutState,
-  ): void => {
+  const change = (name: OperatorAction, description: string, byHand = ''): void => {
     withFleet(release.command(name).argument('<id>', 'rollout id'))
       .description(description)
       .option('--reason <text>', 'why, for the audit log')
@@ -240,22 +234,14 @@ export function registerRelease(program: Command): void {
         const state = await withStore(o, (store) =>
           store.apply(id, ({ plan, state: current }) => {
             applied = plan;
-            return apply(plan, current, o);
+            return operate(name, plan, current, Date.now(), actorOf(o), o.reason ?? byHand);
           }),
         );
         if (applied !== undefined) console.log(describeState(applied, state));
       });
   };
-  change('pause', 'stop the running step (what has passed stays)', (_p, s, o) =>
-    pause(s, Date.now(), actorOf(o), o.reason ?? 'paused by hand'),
-  );
-  change('resume', 'run the paused step again (its clock restarts)', (_p, s, o) =>
-    resume(s, Date.now(), actorOf(o)),
-  );
-  change('promote', 'serve the candidate everywhere the plan ends, now', (p, s, o) =>
-    promote(p, s, Date.now(), actorOf(o)),
-  );
-  change('rollback', 'new sessions go back to the baseline within a second', (_p, s, o) =>
-    rollback(s, Date.now(), actorOf(o), o.reason ?? 'rolled back by hand'),
-  );
+  change('pause', 'stop the running step (what has passed stays)', 'paused by hand');
+  change('resume', 'run the paused step again (its clock restarts)');
+  change('promote', 'serve the candidate everywhere the plan ends, now');
+  change('rollback', 'new sessions go back to the baseline within a second', 'rolled back by hand');
 }

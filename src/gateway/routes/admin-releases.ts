@@ -18,12 +18,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VoxfleetError, invalidArgument, systemClock, type Clock } from '../../core/index.js';
 import {
+  OPERATOR_ACTIONS,
+  operate,
   parsePlan,
-  pause,
-  promote,
-  resume,
-  rollback,
   startRollout,
+  type OperatorAction,
   type RolloutStore,
 } from '../../release/index.js';
 import { sendError } from '../http-errors.js';
@@ -35,9 +34,6 @@ export interface AdminReleasesOptions {
   readonly changed?: () => Promise<void>;
   readonly clock?: Clock;
 }
-
-const ACTIONS = ['pause', 'resume', 'promote', 'rollback'] as const;
-type Action = (typeof ACTIONS)[number];
 
 const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
 
@@ -84,25 +80,16 @@ export function registerAdminReleaseRoutes(
     admin.post<{ Params: { id: string; action: string } }>(
       '/v1/admin/releases/:id/:action',
       async (req) => {
-        const action = req.params.action as Action;
-        if (!ACTIONS.includes(action))
-          throw invalidArgument('action', `must be one of ${ACTIONS.join(', ')}`, action);
+        const action = req.params.action as OperatorAction;
+        if (!OPERATOR_ACTIONS.includes(action))
+          throw invalidArgument('action', `must be one of ${OPERATOR_ACTIONS.join(', ')}`, action);
         const body = (req.body ?? {}) as { reason?: unknown };
         const reason = typeof body.reason === 'string' ? body.reason : `${action} by admin API`;
         const actor = actorOf(req);
         const now = clock.now();
-        const state = await options.store.apply(req.params.id, ({ plan, state: s }) => {
-          switch (action) {
-            case 'pause':
-              return pause(s, now, actor, reason);
-            case 'resume':
-              return resume(s, now, actor);
-            case 'promote':
-              return promote(plan, s, now, actor);
-            case 'rollback':
-              return rollback(s, now, actor, reason);
-          }
-        });
+        const state = await options.store.apply(req.params.id, ({ plan, state: s }) =>
+          operate(action, plan, s, now, actor, reason),
+        );
         await options.changed?.();
         return { state };
       },
