@@ -22,8 +22,6 @@ export interface ShadowTotals {
   partialsPerFinal: [number, number];
 }
 
-type Totals = ShadowTotals;
-
 export const emptyShadowTotals = (): ShadowTotals => ({
   sessions: 0,
   audioS: 0,
@@ -35,7 +33,7 @@ export const emptyShadowTotals = (): ShadowTotals => ({
 });
 
 export class ShadowEvidence {
-  private readonly totals = new Map<string, Totals>();
+  private readonly totals = new Map<string, ShadowTotals>();
   /** Shadow sessions not started (budget full, candidate refused): shed, never queued. */
   shed = 0;
 
