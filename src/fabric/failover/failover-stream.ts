@@ -159,10 +159,7 @@ export class FailoverStream implements StreamChannel {
     this.request = request;
     this.inner = inner;
     offsetS = this.buffer.offsetS;
-    for (const item of this.buffer.replay()) {
-      if (item.kind === 'audio') inner.pushAudio(item.bytes);
-      else inner.control(item.message);
-    }
+    this.replayInto(inner);
     old?.abort();
     this.observer.moved?.(request.sessionId, request.model, true);
   }
@@ -190,14 +187,7 @@ export class FailoverStream implements StreamChannel {
         }
         this.inner = inner;
         this.phase = 'live';
-        const replay = this.buffer.replay();
-        let replayedBytes = 0;
-        for (const item of replay) {
-          if (item.kind === 'audio') {
-            replayedBytes += item.bytes.length;
-            inner.pushAudio(item.bytes);
-          } else inner.control(item.message);
-        }
+        const replayedBytes = this.replayInto(inner);
         this.observer.failedOver?.(
           this.request.sessionId,
           this.clock.now() - lostAt,
@@ -216,6 +206,18 @@ export class FailoverStream implements StreamChannel {
       retryable: lastError.retryable,
     });
     this.end();
+  }
+
+  /** Sends what was not finalised (audio and controls, in order) to a new session; its bytes. */
+  private replayInto(inner: StreamChannel): number {
+    let bytes = 0;
+    for (const item of this.buffer.replay()) {
+      if (item.kind === 'audio') {
+        bytes += item.bytes.length;
+        inner.pushAudio(item.bytes);
+      } else inner.control(item.message);
+    }
+    return bytes;
   }
 
   private bytesPerSecond(): number {
