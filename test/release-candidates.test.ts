@@ -23,7 +23,6 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListenSession, streamPcm16 } from '../src/client/index.js';
 import { NatsVersionedKv, connectToNats, type NatsConnection } from '../src/fabric/index.js';
 import { main } from '../src/cli/index.js';
 import { attachEvalReports, openModelStore, publishModel } from '../src/registry/index.js';
@@ -40,6 +39,7 @@ import {
 } from '../src/release/index.js';
 import { startGatewayProcess, startTestBuildWorker } from './helpers/fleet-processes.js';
 import { readItems, writeSubsetManifest } from './helpers/manifest.js';
+import { streamServedBy } from './helpers/served-stream.js';
 import { HOLD_EVERYWHERE, canaryStep } from './helpers/release-steps.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { DEV_AUDIO, MODELS_MIRROR } from './helpers/paths.js';
@@ -151,11 +151,8 @@ function planFor(id: string, candidate: string) {
 }
 
 /** Streams one clip as a user would; returns the version that served it. */
-async function streamClip(clip: Uint8Array): Promise<string> {
-  const session = await ListenSession.open(gateway.ready[1]!, { model: 'asr-en', language: 'en' });
-  const served = `${session.ready?.model}@${session.ready?.model_version}`;
-  await streamPcm16(session, clip, { sampleRateHz: 16000, pace: 4 });
-  return served;
+function streamClip(clip: Uint8Array): Promise<string> {
+  return streamServedBy(gateway.ready[1]!, clip);
 }
 
 /** Streams clips until the rollout is decided or out of its step; returns who served whom. */

@@ -9,7 +9,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ListenSession, streamPcm16 } from '../src/client/index.js';
 import { NatsVersionedKv, connectToNats, type NatsConnection } from '../src/fabric/index.js';
 import {
   RELEASES_BUCKET,
@@ -20,6 +19,7 @@ import {
   type RolloutState,
 } from '../src/release/index.js';
 import { readItems } from './helpers/manifest.js';
+import { streamServedBy } from './helpers/served-stream.js';
 import { HOLD_EVERYWHERE, canaryStep } from './helpers/release-steps.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { DEV_AUDIO } from './helpers/paths.js';
@@ -78,11 +78,8 @@ function planWith(id: string, maxDisagreement: number) {
 /** Streams the clips as users would; returns the model each user was served by. */
 async function streamClips(times = 1, via = gatewayUrl): Promise<string[]> {
   const served: string[] = [];
-  for (const clip of Array.from({ length: times }, () => clips).flat()) {
-    const session = await ListenSession.open(via, { model: 'asr-en', language: 'en' });
-    served.push(`${session.ready?.model}@${session.ready?.model_version}`);
-    await streamPcm16(session, clip, { sampleRateHz: 16000, pace: 4 });
-  }
+  for (const clip of Array.from({ length: times }, () => clips).flat())
+    served.push(await streamServedBy(via, clip));
   return served;
 }
 
