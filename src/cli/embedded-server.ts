@@ -1,13 +1,17 @@
 /**
  * The embedded default: gateway + in-process fabric + one worker in this process. The same
- * gateway and worker code runs split across processes when the fabric is NATS.
+ * gateway and worker code runs split across processes when the fabric is NATS. With
+ * `releases` it follows rollouts as a fleet gateway does, with a controller of its own and the
+ * rollouts kept in a file (the release logic is the fleet's; only the store differs).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Clock, ServeConfig } from '../core/index.js';
-import { InProcessFabric } from '../fabric/index.js';
+import { InProcessFabric, type FabricClient } from '../fabric/index.js';
+import { openFileVersionedStore } from '../release/index.js';
 import type { PullProgress } from '../registry/index.js';
 import { Telemetry } from '../telemetry/index.js';
 import type { SpeechWorker } from '../worker/index.js';
+import { startGatewayReleases, type GatewayReleases } from './gateway-releases.js';
 import { startGatewayServer } from './gateway-server.js';
 import { startSpeechWorker } from './worker-setup.js';
 
@@ -16,6 +20,8 @@ export interface EmbeddedServer {
   readonly url: string;
   readonly worker: SpeechWorker;
   readonly telemetry: Telemetry;
+  /** Set when the server follows rollouts (`config.releasesFile`). */
+  readonly releases?: GatewayReleases;
   readonly startupMs: number;
   /** Drains: stops accepting, lets open streams finish, then stops. */
   close(): Promise<void>;
@@ -25,6 +31,10 @@ export interface EmbeddedServerHooks {
   readonly onPullProgress?: (progress: PullProgress) => void;
   readonly logStream?: NodeJS.WritableStream;
   readonly clock?: Clock;
+  /** The admin API's key (VOXFLEET_ADMIN_KEY): with releases, serves /v1/admin/releases. */
+  readonly adminKey?: string;
+  /** How often the controller judges a running step (default 1 s). */
+  readonly releaseTickMs?: number;
 }
 
 export async function startEmbeddedServer(
@@ -39,7 +49,21 @@ export async function startEmbeddedServer(
   });
   const fabric = new InProcessFabric();
   fabric.register(worker);
-  const { app, url: address } = await startGatewayServer(fabric, telemetry, config, hooks);
+  const releases =
+    config.releasesFile === undefined
+      ? undefined
+      : await startGatewayReleases(openFileVersionedStore(config.releasesFile), {
+          controller: true,
+          ...(hooks.releaseTickMs !== undefined ? { tickMs: hooks.releaseTickMs } : {}),
+        });
+  const served: FabricClient = releases?.pin(fabric, { region: config.region }) ?? fabric;
+  const adminKey = hooks.adminKey;
+  const { app, url: address } = await startGatewayServer(served, telemetry, config, {
+    ...hooks,
+    ...(releases !== undefined && adminKey !== undefined && adminKey !== ''
+      ? { adminReleases: { store: releases.store, adminKey, changed: () => releases.refresh() } }
+      : {}),
+  });
   const startupMs = performance.now() - started;
   app.log.info({ startupMs: Math.round(startupMs), models: config.models }, 'voxfleet ready');
   return {
@@ -47,8 +71,10 @@ export async function startEmbeddedServer(
     url: address,
     worker,
     telemetry,
+    ...(releases !== undefined ? { releases } : {}),
     startupMs,
     async close() {
+      releases?.close();
       await worker.close();
       await app.close();
       await fabric.close();

@@ -7,6 +7,7 @@
  */
 import {
   NatsFabric,
+  NatsVersionedKv,
   connectToNats,
   withStreamFailover,
   type FabricClient,
@@ -23,6 +24,7 @@ import {
 import { BreakerBoard, type Caller, type FleetConfig } from '../routing/index.js';
 import { startGatewayReleases, type GatewayReleases } from './gateway-releases.js';
 import { systemClock } from '../core/index.js';
+import { RELEASES_BUCKET } from '../release/index.js';
 
 export interface GatewayFabricOptions {
   readonly nats: string;
@@ -134,7 +136,7 @@ async function followReleases(
   options: GatewayFabricOptions,
 ): Promise<GatewayReleases | undefined> {
   if (options.releases !== true && options.releaseController !== true) return undefined;
-  return startGatewayReleases(connection, {
+  return startGatewayReleases(await NatsVersionedKv.open(connection, RELEASES_BUCKET), {
     controller: options.releaseController === true,
     ...(options.onAssigned !== undefined ? { onAssigned: options.onAssigned } : {}),
   });

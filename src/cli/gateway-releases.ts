@@ -1,6 +1,7 @@
 /**
- * What a gateway does for rollouts (`voxfleet gateway --releases`): it follows every rollout in
- * the fleet's releases bucket, serves each caller the version the rollout assigns, and shadows
+ * What a gateway does for rollouts (`voxfleet gateway --releases`, `voxfleet serve --releases`):
+ * it follows every rollout in the releases store (the fleet's JetStream KV bucket; a file in the
+ * embedded server), serves each caller the version the rollout assigns, and shadows
  * streams in shadow steps. With `--release-controller` it also runs a controller for each
  * running rollout; the lease in the bucket lets one gateway's controller act at a time.
  *
@@ -9,7 +10,7 @@
  * of it pooled.
  */
 import { newId, systemClock } from '../core/index.js';
-import { NatsVersionedKv, type FabricClient, type NatsConnection } from '../fabric/index.js';
+import type { FabricClient } from '../fabric/index.js';
 import {
   ReleaseBoard,
   ShadowBudget,
@@ -19,14 +20,18 @@ import {
   DrillReports,
   withReleasePinning,
   type AssignmentObserver,
+  type EvidenceStore,
   type PinningCaller,
 } from '../gateway/index.js';
 import {
-  RELEASES_BUCKET,
   ROLLBACK_DRILL,
   RolloutController,
   RolloutStore,
+  type VersionedStore,
 } from '../release/index.js';
+
+/** Where rollouts, evidence and drill reports live: NatsVersionedKv, or the memory/file store. */
+export type ReleasesKv = VersionedStore & EvidenceStore;
 
 export interface GatewayReleases {
   /** The caller's client, with versions assigned (and shadows opened) by the rollouts. */
@@ -41,10 +46,9 @@ export interface GatewayReleases {
 export const GATEWAY_RELEASE_DEFAULTS = Object.freeze({ controllerTickMs: 1000 });
 
 export async function startGatewayReleases(
-  connection: NatsConnection,
+  kv: ReleasesKv,
   options: { controller: boolean; onAssigned?: AssignmentObserver; tickMs?: number },
 ): Promise<GatewayReleases> {
-  const kv = await NatsVersionedKv.open(connection, RELEASES_BUCKET);
   const store = new RolloutStore(kv);
   const board = await ReleaseBoard.start(store, systemClock);
   const evidence = new ShadowEvidence();

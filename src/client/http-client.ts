@@ -1,11 +1,7 @@
 /** REST calls to a voxfleet server (or any OpenAI-compatible one) for files and speech. */
-import {
-  VoxfleetError,
-  errorFromWire,
-  toVoxfleetError,
-  type FileTranscriptionResult,
-} from '../core/index.js';
+import type { FileTranscriptionResult } from '../core/index.js';
 import { callerHeaders, type CallerOptions } from './caller.js';
+import { request } from './request.js';
 
 export interface TranscribeFileOptions extends CallerOptions {
   readonly model?: string;
@@ -67,20 +63,4 @@ export async function synthesizeSpeech(
       speed: options.speed ?? 1,
     }),
   });
-}
-
-async function request(url: URL, init: RequestInit): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url, init);
-  } catch (err) {
-    // An abort is the caller's decision (a deadline, a cancel), not an unreachable server.
-    if (init.signal?.aborted === true) throw toVoxfleetError(init.signal.reason);
-    throw new VoxfleetError('NOT_READY', `cannot reach ${url.origin}: ${(err as Error).message}`);
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { error?: Record<string, unknown> };
-    throw errorFromWire(body.error ?? { code: 'INTERNAL', message: `HTTP ${res.status}` });
-  }
-  return res;
 }

@@ -43,6 +43,13 @@ export interface ServeOptions {
   backgroundThreads?: number;
   /** Serve the web console at `/` (false: `--no-console`). */
   console?: boolean;
+  /**
+   * Follow rollouts (`voxfleet release --server`): true keeps them in `releases.json` in the data
+   * folder, a string in that file.
+   */
+  releases?: boolean | string;
+  /** The region this server is, for rollout steps that select regions. */
+  region?: string;
 }
 
 export interface ServeConfig {
@@ -68,6 +75,9 @@ export interface ServeConfig {
   /** 0 whenever inferenceThreads is 0 (the libuv pool has no low-priority threads). */
   readonly backgroundThreads: number;
   readonly console: boolean;
+  /** Where rollouts are kept; undefined when the server follows none. */
+  readonly releasesFile: string | undefined;
+  readonly region: string;
 }
 
 export const SERVE_DEFAULTS = Object.freeze({
@@ -128,6 +138,8 @@ export const SERVE_DEFAULTS = Object.freeze({
   backgroundThreads: 1,
   /** The web console at `/`: on, since the server listens on loopback unless told otherwise. */
   console: true,
+  /** The embedded server is one region; plans name it to select its callers. */
+  region: 'local',
 });
 
 export function defaultDataDir(
@@ -194,7 +206,24 @@ export function compileServeConfig(
         ? 0
         : nonNegativeInt('background_threads', options.backgroundThreads ?? d.backgroundThreads),
     console: options.console ?? d.console,
+    releasesFile: releasesFileOf(options.releases, options.dataDir ?? defaultDataDir(env)),
+    region: regionName(options.region ?? env.VOXFLEET_REGION ?? d.region),
   });
+}
+
+function releasesFileOf(
+  releases: boolean | string | undefined,
+  dataDir: string,
+): string | undefined {
+  if (releases === undefined || releases === false) return undefined;
+  return releases === true ? join(dataDir, 'releases.json') : releases;
+}
+
+function regionName(region: string): string {
+  // The fleet file's rule for names (src/routing/fleet-config.ts).
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(region))
+    throw invalidArgument('region', 'must be 1-64 letters, digits, _ or -', region);
+  return region;
 }
 
 function nonNegativeInt(field: string, v: number): number {

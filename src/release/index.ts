@@ -33,7 +33,8 @@ export {
   RolloutStore,
   rolloutKey,
 } from './rollout-store.js';
-export type { StoredRollout, VersionedStore } from './rollout-store.js';
+export type { StoredRollout, VersionedSnapshot, VersionedStore } from './rollout-store.js';
+export { openFileVersionedStore } from './file-versioned-store.js';
 export { CONTROLLER_DEFAULTS, RolloutController, leaseKey } from './controller.js';
 export type {
   ControllerOptions,
@@ -41,7 +42,7 @@ export type {
   EvidenceSource,
   TickOutcome,
 } from './controller.js';
-export { offlineEvidence, withOffline } from './offline-evidence.js';
+export { offlineEvidence, parseOfflineEvidence, withOffline } from './offline-evidence.js';
 export type { OfflineEvidence } from './offline-evidence.js';
 export { findLeaks, sentinelNeedles } from './privacy-sentinels.js';
 export type { LeakFinding, Needle, NeedleKind, SentinelTraffic } from './privacy-sentinels.js';

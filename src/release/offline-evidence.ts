@@ -17,9 +17,11 @@
  * A figure is left out, with a note saying why, when it would mislead: a comparison made
  * against another baseline, or two versions measured on different machines.
  */
+import { z } from 'zod';
+import { invalidArgument } from '../core/index.js';
 import type { Manifest } from '../registry/index.js';
 import type { MetricFigures } from './gates.js';
-import type { ReleasePlan } from './plan.js';
+import { GATE_METRICS, type ReleasePlan } from './plan.js';
 
 export interface OfflineEvidence {
   readonly candidate: MetricFigures;
@@ -98,4 +100,25 @@ function sameMachine(a: { cpuModel: string; cores: number }, b: typeof a): boole
 function machineHoursPerAudioHour(rows: readonly { maxStreams: number }[]): number {
   const most = Math.max(0, ...rows.map((r) => r.maxStreams));
   return most === 0 ? Number.MAX_VALUE : 1 / most;
+}
+
+const figuresSchema = z.record(z.enum(GATE_METRICS), z.number().finite());
+const offlineSchema = z
+  .object({
+    candidate: figuresSchema,
+    baseline: figuresSchema,
+    notes: z.array(z.string().max(1000)).max(50),
+  })
+  .strict();
+
+/**
+ * Offline evidence sent with a start over the admin API (`voxfleet release start --server` reads
+ * the manifests where it runs, as it does for a fleet): checked as strictly as a plan.
+ */
+export function parseOfflineEvidence(raw: unknown): OfflineEvidence {
+  const parsed = offlineSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = ['offline', ...(issue?.path ?? [])].join('.');
+  throw invalidArgument(field, issue?.message ?? 'is invalid');
 }

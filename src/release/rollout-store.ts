@@ -109,10 +109,33 @@ export class RolloutStore {
   }
 }
 
-/** A versioned store in memory: one process (embedded mode) and unit tests. */
+/** Everything a memory store holds, as `persist` receives it and a new store starts from. */
+export interface VersionedSnapshot {
+  readonly lastRevision: number;
+  readonly entries: Readonly<Record<string, { readonly json: string; readonly revision: number }>>;
+}
+
+/**
+ * A versioned store in memory: one process (embedded mode) and unit tests. With `persist`, every
+ * change is handed over before the call returns, so a change a caller saw succeed survives a
+ * restart (openFileVersionedStore writes it to a file).
+ */
 export class MemoryVersionedStore implements VersionedStore {
   private readonly values = new Map<string, { json: string; revision: number }>();
   private lastRevision = 0;
+  private readonly persist: ((snapshot: VersionedSnapshot) => void) | undefined;
+
+  constructor(
+    options: {
+      readonly initial?: VersionedSnapshot;
+      readonly persist?: (snapshot: VersionedSnapshot) => void;
+    } = {},
+  ) {
+    for (const [key, entry] of Object.entries(options.initial?.entries ?? {}))
+      this.values.set(key, { json: entry.json, revision: entry.revision });
+    this.lastRevision = options.initial?.lastRevision ?? 0;
+    this.persist = options.persist;
+  }
 
   async get<T>(key: string): Promise<{ value: T; revision: number } | undefined> {
     const v = this.values.get(key);
@@ -138,8 +161,15 @@ export class MemoryVersionedStore implements VersionedStore {
   }
 
   private set<T>(key: string, value: T): number {
-    this.lastRevision += 1;
-    this.values.set(key, { json: JSON.stringify(value), revision: this.lastRevision });
-    return this.lastRevision;
+    const entry = { json: JSON.stringify(value), revision: this.lastRevision + 1 };
+    if (this.persist !== undefined) {
+      const entries = Object.fromEntries(this.values);
+      entries[key] = entry;
+      // Written first: a change that could not be kept is not made (the caller sees the error).
+      this.persist({ lastRevision: entry.revision, entries });
+    }
+    this.lastRevision = entry.revision;
+    this.values.set(key, entry);
+    return entry.revision;
   }
 }

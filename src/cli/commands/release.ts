@@ -1,21 +1,18 @@
 /**
  * `voxfleet release plan|start|status|pause|resume|promote|rollback|history`: rollouts as data,
  * kept in the fleet's NATS JetStream KV bucket (RELEASES_BUCKET) so every gateway in every
- * region reads the same state. Every change is compare-and-set and lands in the rollout's
- * append-only audit log with who asked (`--actor`, default $USER).
+ * region reads the same state, or, with `--server`, in an embedded server's own store through
+ * its admin API. Every change is compare-and-set and lands in the rollout's append-only audit
+ * log with who asked (`--actor`, default $USER).
  */
 import type { Command } from 'commander';
 import { defaultDataDir } from '../../core/index.js';
-import { NatsVersionedKv, connectToNats } from '../../fabric/index.js';
 import { openModelStore } from '../../registry/index.js';
 import { runPrivacyCheck, type PrivacyReport } from '../privacy-check.js';
+import { atReleaseDesk, type ReleaseDesk } from '../release-desk.js';
 import {
   loadPlan,
   offlineEvidence,
-  operate,
-  startRollout,
-  RELEASES_BUCKET,
-  RolloutStore,
   type AuditEntry,
   type OfflineEvidence,
   type OperatorAction,
@@ -33,6 +30,7 @@ interface ReleaseOpts extends FleetPlacementOptions {
   mirror?: string;
   tts?: string;
   privacyCheck?: boolean;
+  server?: string;
 }
 
 const DEFAULT_SENTINEL_VOICE = 'piper-en-us-joe-medium';
@@ -83,19 +81,13 @@ function describeOffline(offline: OfflineEvidence): string {
   ].join('\n');
 }
 
-async function withStore<T>(
-  opts: ReleaseOpts,
-  use: (store: RolloutStore) => Promise<T>,
-): Promise<T> {
-  const connection = await connectToNats(opts.nats, 'voxfleet-release');
-  try {
-    return await use(new RolloutStore(await NatsVersionedKv.open(connection, RELEASES_BUCKET)));
-  } finally {
-    await connection.close();
-  }
-}
-
 const actorOf = (o: ReleaseOpts): string => o.actor ?? process.env.USER ?? 'unknown';
+
+const atDesk = <T>(o: ReleaseOpts, use: (desk: ReleaseDesk) => Promise<T>): Promise<T> =>
+  atReleaseDesk(
+    { nats: o.nats, actor: actorOf(o), ...(o.server !== undefined ? { server: o.server } : {}) },
+    use,
+  );
 
 function describePlan(plan: ReleasePlan): string {
   const steps = plan.steps.map((s, i) => {
@@ -142,6 +134,10 @@ export function registerRelease(program: Command): void {
 
   const withFleet = (c: Command): Command =>
     addPlacementOptions(c, false)
+      .option(
+        '--server <url>',
+        "a server's admin API instead of NATS, e.g. voxfleet serve --releases (key in VOXFLEET_ADMIN_KEY)",
+      )
       .option('--actor <name>', 'who is asking, for the audit log (default $USER)')
       .option('--json', 'machine-readable output');
 
@@ -172,9 +168,7 @@ export function registerRelease(program: Command): void {
         privacy === undefined
           ? manifests
           : { ...manifests, candidate: { ...manifests.candidate, privacy_leaks: privacy.leaks } };
-      const state = await withStore(o, (store) =>
-        startRollout(store, plan, Date.now(), actorOf(o), offline),
-      );
+      const state = await atDesk(o, (desk) => desk.start(plan, offline));
       console.log(describeState(plan, state));
       console.log(describeOffline(offline));
     });
@@ -202,7 +196,7 @@ export function registerRelease(program: Command): void {
   withFleet(release.command('status').argument('[id]', 'rollout id (default: all)'))
     .description('where each rollout stands')
     .action(async (id: string | undefined, o: ReleaseOpts) => {
-      const rollouts = await withStore(o, (store) => store.list());
+      const rollouts = await atDesk(o, (desk) => desk.list());
       const shown = rollouts.filter((r) => id === undefined || r.plan.id === id);
       if (o.json === true)
         console.log(
@@ -218,8 +212,8 @@ export function registerRelease(program: Command): void {
   withFleet(release.command('history').argument('<id>', 'rollout id'))
     .description('every decision of a rollout, oldest first')
     .action(async (id: string, o: ReleaseOpts) => {
-      const found = await withStore(o, (store) => store.read(id));
-      const audit = found?.rollout.state.audit ?? [];
+      const found = await atDesk(o, (desk) => desk.read(id));
+      const audit = found?.state.audit ?? [];
       if (o.json === true) console.log(JSON.stringify(audit, null, 2));
       else for (const e of audit) console.log(describeEntry(e));
     });
@@ -229,15 +223,8 @@ export function registerRelease(program: Command): void {
       .description(description)
       .option('--reason <text>', 'why, for the audit log')
       .action(async (id: string, o: ReleaseOpts) => {
-        // The plan comes with the state the change was applied to: no second read.
-        let applied: ReleasePlan | undefined;
-        const state = await withStore(o, (store) =>
-          store.apply(id, ({ plan, state: current }) => {
-            applied = plan;
-            return operate(name, plan, current, Date.now(), actorOf(o), o.reason ?? byHand);
-          }),
-        );
-        if (applied !== undefined) console.log(describeState(applied, state));
+        const { plan, state } = await atDesk(o, (desk) => desk.act(name, id, o.reason ?? byHand));
+        console.log(describeState(plan, state));
       });
   };
   change('pause', 'stop the running step (what has passed stays)', 'paused by hand');

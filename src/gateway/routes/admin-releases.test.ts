@@ -96,3 +96,38 @@ test('bad requests get stable codes: an invalid plan, an unknown action or rollo
   assert.equal(second.statusCode, 400, 'one rollout per model name at a time');
   await app.close();
 });
+
+test('a start may carry the offline evidence the CLI read; it is checked and kept in the state', async () => {
+  const { app, call } = await adminApp();
+  const plan = samplePlan();
+  const offline = {
+    candidate: { wer_delta: -0.01, worst_slice_wer_delta: 0.004 },
+    baseline: {},
+    notes: ['capacity measured on another machine'],
+  };
+  for (const [bad, param] of [
+    [
+      { plan, offline: { ...offline, candidate: { wer_delta: 'low' } } },
+      'offline.candidate.wer_delta',
+    ],
+    [{ plan, offline: { ...offline, candidate: { made_up: 1 } } }, 'offline.candidate.made_up'],
+    [{ plan, offline, extra: true }, 'extra'],
+    [{ plan: { id: 'x' }, offline }, 'plan.model'],
+  ] as const) {
+    const res = await call('POST', '/v1/admin/releases', bad);
+    assert.equal(res.statusCode, 400, JSON.stringify(bad));
+    const error = res.json<{ error: { code: string; param: string } }>().error;
+    assert.equal(error.code, 'INVALID_ARGUMENT');
+    assert.equal(error.param, param);
+  }
+  assert.equal(
+    (await call('GET', '/v1/admin/releases')).json<{ rollouts: [] }>().rollouts.length,
+    0,
+  );
+  const started = await call('POST', '/v1/admin/releases', { plan, offline });
+  assert.equal(started.statusCode, 201, started.body);
+  const state = started.json<{ state: RolloutState }>().state;
+  assert.deepEqual(state.offline, offline);
+  assert.match(state.audit[0]?.reason ?? '', /another machine/);
+  await app.close();
+});

@@ -5,14 +5,16 @@
  *
  *   GET  /v1/admin/releases                     every rollout: plan and state
  *   GET  /v1/admin/releases/:id                 one rollout, its audit log included
- *   POST /v1/admin/releases                     start a plan (the JSON a plan file holds)
+ *   POST /v1/admin/releases                     start a plan: the JSON a plan file holds, or
+ *                                               { plan, offline } with the manifests' evidence
  *   POST /v1/admin/releases/:id/:action         pause | resume | promote | rollback
  *                                               body: { "reason"?: string }
  *
  * Who asked comes from the `x-voxfleet-actor` header (default `unknown`).
  *
- * `start` here reads no manifests: a plan gating on eval or privacy figures is started with
- * `voxfleet release start`, which reads them. The key is compared by sha256 in constant time.
+ * The gateway reads no manifests: a plan gating on eval or privacy figures comes with the
+ * figures `voxfleet release start --server` read where it ran (the admin key is trusted with
+ * them as with the plan). The key is compared by sha256 in constant time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -20,9 +22,12 @@ import { VoxfleetError, invalidArgument, systemClock, type Clock } from '../../c
 import {
   OPERATOR_ACTIONS,
   operate,
+  parseOfflineEvidence,
   parsePlan,
   startRollout,
+  type OfflineEvidence,
   type OperatorAction,
+  type ReleasePlan,
   type RolloutStore,
 } from '../../release/index.js';
 import { sendError } from '../http-errors.js';
@@ -71,8 +76,8 @@ export function registerAdminReleaseRoutes(
     });
 
     admin.post('/v1/admin/releases', async (req, reply) => {
-      const plan = parsePlan(req.body);
-      const state = await startRollout(options.store, plan, clock.now(), actorOf(req));
+      const { plan, offline } = startRequestOf(req.body);
+      const state = await startRollout(options.store, plan, clock.now(), actorOf(req), offline);
       await options.changed?.();
       return reply.code(201).send({ plan, state });
     });
@@ -95,6 +100,19 @@ export function registerAdminReleaseRoutes(
       },
     );
   });
+}
+
+/** A plan alone, or `{ plan, offline }`: a plan always has `steps`, the wrapper never. */
+function startRequestOf(body: unknown): { plan: ReleasePlan; offline?: OfflineEvidence } {
+  const wrapped = typeof body === 'object' && body !== null && 'plan' in body && !('steps' in body);
+  if (!wrapped) return { plan: parsePlan(body) };
+  const { plan, offline, ...rest } = body as { plan: unknown; offline?: unknown };
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) throw invalidArgument(extra, 'is not a field of a start request');
+  return {
+    plan: parsePlan(plan),
+    ...(offline !== undefined ? { offline: parseOfflineEvidence(offline) } : {}),
+  };
 }
 
 function actorOf(req: FastifyRequest): string {
