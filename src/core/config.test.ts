@@ -36,3 +36,16 @@ test('bad values name the option', () => {
   });
   assert.throws(() => compileServeConfig({ maxStreams: 0 }, {}), { message: /'max_streams'/ });
 });
+
+test('rollouts are off unless asked for; --releases alone keeps them in the data folder', () => {
+  const env = { VOXFLEET_DATA_DIR: '/data' };
+  assert.equal(compileServeConfig({}, env).releasesFile, undefined);
+  assert.equal(compileServeConfig({ releases: true }, env).releasesFile, '/data/releases.json');
+  assert.equal(
+    compileServeConfig({ releases: '/etc/vf/r.json' }, env).releasesFile,
+    '/etc/vf/r.json',
+  );
+  assert.equal(compileServeConfig({}, env).region, 'local');
+  assert.equal(compileServeConfig({}, { VOXFLEET_REGION: 'eu-west' }).region, 'eu-west');
+  assert.throws(() => compileServeConfig({ region: 'eu west/1' }, {}), { message: /'region'/ });
+});
