@@ -60,6 +60,8 @@ export interface SynthesisStream {
   readonly contentType: string;
   readonly sampleRateHz: number;
   readonly model: string;
+  /** The version that speaks (a rollout may pin either of two); '' when not known. */
+  readonly modelVersion: string;
   readonly chunks: AsyncIterable<Uint8Array>;
 }
 

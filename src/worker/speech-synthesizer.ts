@@ -89,6 +89,7 @@ export function startSynthesis(
     contentType: encoder.contentType,
     sampleRateHz: encoder.sampleRateHz,
     model: model.descriptor.name,
+    modelVersion: model.descriptor.version,
     chunks: produce(),
   };
 }

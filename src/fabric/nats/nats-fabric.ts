@@ -318,6 +318,7 @@ export class NatsFabric implements FabricClient {
       contentType: accepted.contentType ?? 'application/octet-stream',
       sampleRateHz: accepted.sampleRateHz ?? 0,
       model: accepted.model ?? '',
+      modelVersion: accepted.modelVersion ?? '',
       chunks: queue,
     };
   }

@@ -183,8 +183,11 @@ export class SynthesizeCall implements WorkerCall {
   private async run(endpoint: WorkerEndpoint, request: SynthesisRequest): Promise<void> {
     try {
       const synthesis = await endpoint.synthesize(request, this.abortController.signal);
-      const { contentType, sampleRateHz, model } = synthesis;
-      this.replies.send('accepted', jsonPayload({ contentType, sampleRateHz, model }));
+      const { contentType, sampleRateHz, model, modelVersion } = synthesis;
+      this.replies.send(
+        'accepted',
+        jsonPayload({ contentType, sampleRateHz, model, modelVersion }),
+      );
       for await (const chunk of synthesis.chunks) {
         if (this.replies.isEnded) break;
         this.replies.send('chunk', chunk);

@@ -171,7 +171,13 @@ export class FakeWorker implements WorkerEndpoint {
         if (i < count) aborts.push(i);
       }
     }
-    return { contentType: 'audio/wav', sampleRateHz: 22050, model: 'fake-tts', chunks: produce() };
+    return {
+      contentType: 'audio/wav',
+      sampleRateHz: 22050,
+      model: 'fake-tts',
+      modelVersion: '1.0.0',
+      chunks: produce(),
+    };
   }
 }
 

@@ -78,6 +78,7 @@ export function registerSpeechRoute(app: FastifyInstance, options: SpeechRouteOp
       return reply
         .code(200)
         .header('x-voxfleet-model', model)
+        .header('x-voxfleet-model-version', synthesis.modelVersion)
         .header('x-voxfleet-sample-rate', String(synthesis.sampleRateHz))
         .type(synthesis.contentType)
         .send(Readable.from(rest(), { objectMode: false }));
