@@ -60,6 +60,7 @@ export async function startEmbeddedServer(
   const adminKey = hooks.adminKey;
   const { app, url: address } = await startGatewayServer(served, telemetry, config, {
     ...hooks,
+    ...(releases !== undefined ? { fabricFor: releases.perRequest(fabric, config.region) } : {}),
     ...(releases !== undefined && adminKey !== undefined && adminKey !== ''
       ? { adminReleases: { store: releases.store, adminKey, changed: () => releases.refresh() } }
       : {}),

@@ -69,7 +69,9 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
     const failover = withStreamFailover(fabric, { observer: options.failover });
     return {
       fabric: releases?.pin(failover, { region: options.region }) ?? failover,
-      ...(releases !== undefined ? { releases } : {}),
+      ...(releases !== undefined
+        ? { releases, fabricFor: releases.perRequest(failover, options.region) }
+        : {}),
       describe: `workers of region ${options.region}${releases ? ', following rollouts' : ''}`,
       async close() {
         releases?.close();
@@ -109,6 +111,7 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
         region: caller.locality,
         ...(caller.tenant !== undefined ? { tenant: caller.tenant } : {}),
         ...(caller.risk !== undefined ? { tenantRisk: caller.risk } : {}),
+        ...(caller.priority !== undefined ? { priority: caller.priority } : {}),
       }) ?? failover
     );
   };

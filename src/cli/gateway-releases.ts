@@ -20,7 +20,9 @@ import {
   DrillReports,
   withReleasePinning,
   type AssignmentObserver,
+  priorityOf,
   type EvidenceStore,
+  type FabricForRequest,
   type PinningCaller,
 } from '../gateway/index.js';
 import {
@@ -36,6 +38,8 @@ export type ReleasesKv = VersionedStore & EvidenceStore;
 export interface GatewayReleases {
   /** The caller's client, with versions assigned (and shadows opened) by the rollouts. */
   pin(inner: FabricClient, caller: PinningCaller): FabricClient;
+  /** For a gateway of one region: each request pinned with the priority it declared. */
+  perRequest(inner: FabricClient, region: string): FabricForRequest;
   /** The rollouts in the fleet's bucket (the admin API changes them here). */
   readonly store: RolloutStore;
   /** Re-reads the rollouts now rather than at the next refresh. */
@@ -109,8 +113,14 @@ export async function startGatewayReleases(
     }
     return controller;
   };
+  const pin = (inner: FabricClient, caller: PinningCaller): FabricClient =>
+    withReleasePinning(inner, board, caller, onAssigned, deps);
   return {
-    pin: (inner, caller) => withReleasePinning(inner, board, caller, onAssigned, deps),
+    pin,
+    perRequest: (inner, region) => (req) => {
+      const priority = priorityOf(req);
+      return pin(inner, { region, ...(priority !== undefined ? { priority } : {}) });
+    },
     store,
     refresh: () => board.refresh(),
     close() {

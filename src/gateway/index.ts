@@ -1,5 +1,5 @@
 export { buildGateway } from './server.js';
-export { callerReader, REGION_HEADER } from './callers.js';
+export { callerReader, priorityOf, PRIORITY_HEADER, REGION_HEADER } from './callers.js';
 export type { FabricForRequest } from './callers.js';
 export { RegionRouter } from './region-router.js';
 export type { AuditEvent, AuditSink, RoutableFabric } from './region-router.js';

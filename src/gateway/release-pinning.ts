@@ -15,6 +15,7 @@ import {
   assignVersion,
   type Assignment,
   type StoredRollout,
+  type CallerPriority,
   type TenantRisk,
 } from '../release/index.js';
 
@@ -27,6 +28,7 @@ export interface PinningCaller {
   readonly region: string;
   readonly tenant?: string;
   readonly tenantRisk?: TenantRisk;
+  readonly priority?: CallerPriority;
 }
 
 export type AssignmentObserver = (
@@ -77,6 +79,7 @@ export function withReleasePinning(
       region: caller.region,
       stickyKey,
       ...(caller.tenantRisk !== undefined ? { tenantRisk: caller.tenantRisk } : {}),
+      ...(caller.priority !== undefined ? { priority: caller.priority } : {}),
       ...(language !== undefined ? { language } : {}),
     });
     observe(kind, assignment, rollout);

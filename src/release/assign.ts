@@ -7,8 +7,8 @@
  * Steps build on each other: every `full` step that has passed keeps its regions on the
  * candidate while later steps run; the running step adds its own selection.
  */
-import type { TenantRisk, PlanStep, ReleasePlan, StepSelector } from './plan.js';
-import { drillRunning, type RolloutState } from './rollout.js';
+import type { CallerPriority, TenantRisk, PlanStep, ReleasePlan, StepSelector } from './plan.js';
+import { drillRunning, heldBackOf, type RolloutState } from './rollout.js';
 
 export interface AssignmentContext {
   readonly region: string;
@@ -19,6 +19,8 @@ export interface AssignmentContext {
   readonly language?: string;
   /** Known for files (their duration); streams are judged at their next final. */
   readonly durationS?: number;
+  /** What the caller declared it cares about most, if anything. */
+  readonly priority?: CallerPriority;
 }
 
 export interface Assignment {
@@ -46,6 +48,8 @@ export function assignVersion(
   const baseline = { serve: plan.baseline };
   if (state.status === 'pending') return { ...baseline, because: 'rollout not started' };
   if (state.status === 'rolled_back') return { ...baseline, because: 'rolled back' };
+  if (ctx.priority !== undefined && heldBackOf(plan, state).includes(ctx.priority))
+    return { ...baseline, because: `${ctx.priority} callers held back` };
   if (state.status === 'completed') return { serve: plan.candidate, because: 'rollout complete' };
   if (drillRunning(state)) return { ...baseline, because: ROLLBACK_DRILL };
   const bucket = bucketOf(`${plan.id}:${ctx.stickyKey}`);
@@ -77,6 +81,11 @@ function selects(s: StepSelector, ctx: AssignmentContext, bucket: number): boole
   )
     return false;
   if (s.maxSessionS !== undefined && ctx.durationS !== undefined && ctx.durationS > s.maxSessionS)
+    return false;
+  if (
+    s.priorities !== undefined &&
+    (ctx.priority === undefined || !s.priorities.includes(ctx.priority))
+  )
     return false;
   return bucket < Math.round((s.percent / 100) * BUCKETS);
 }

@@ -1,12 +1,21 @@
 // Release: rollout plans as data, gates, the rollout state machine and version assignment.
-export { GATE_METRICS, TENANT_RISKS, loadPlan, parsePlan } from './plan.js';
-export type { Gate, GateMetric, PlanStep, ReleasePlan, StepSelector, TenantRisk } from './plan.js';
+export { CALLER_PRIORITIES, GATE_METRICS, TENANT_RISKS, loadPlan, parsePlan } from './plan.js';
+export type {
+  CallerPriority,
+  Gate,
+  GateMetric,
+  PlanStep,
+  ReleasePlan,
+  StepSelector,
+  TenantRisk,
+} from './plan.js';
 export { evaluateGate, judgeStep } from './gates.js';
 export type { GateResult, MetricFigures, StepEvidence, StepVerdict } from './gates.js';
 export {
   drillRunning,
   endDrill,
   evaluate,
+  heldBackOf,
   initialState,
   operate,
   OPERATOR_ACTIONS,
@@ -47,3 +56,4 @@ export type { OfflineEvidence } from './offline-evidence.js';
 export { findLeaks, sentinelNeedles } from './privacy-sentinels.js';
 export type { LeakFinding, Needle, NeedleKind, SentinelTraffic } from './privacy-sentinels.js';
 export { startRollout } from './start-rollout.js';
+export { VOICE_CHECK_SENTENCES } from './voice-sentences.js';

@@ -20,6 +20,14 @@ const versionRef = z
 export const TENANT_RISKS = ['low', 'medium', 'high'] as const;
 export type TenantRisk = (typeof TENANT_RISKS)[number];
 
+/**
+ * What a caller declared it cares about most (`x-voxfleet-priority`): `latency` (a voice
+ * assistant waiting for the first audio byte) or `quality` (read-aloud, captions for later).
+ */
+export const CALLER_PRIORITIES = ['latency', 'quality'] as const;
+export type CallerPriority = (typeof CALLER_PRIORITIES)[number];
+const priorities = z.array(z.enum(CALLER_PRIORITIES)).min(1);
+
 const selectorSchema = z
   .object({
     /** Regions the step reaches; absent: every region. */
@@ -35,6 +43,8 @@ const selectorSchema = z
      * than this are not selected.
      */
     maxSessionS: z.number().positive().optional(),
+    /** Only callers that declared one of these priorities; absent: any caller. */
+    priorities: priorities.optional(),
   })
   .strict();
 
@@ -55,6 +65,10 @@ export const GATE_METRICS = [
   // offline quality (`voxfleet eval --compare` on the gate set)
   'wer_delta',
   'worst_slice_wer_delta',
+  // a voice's round trip: its speech transcribed back by a judge ASR model (`release voice-check`)
+  'roundtrip_wer',
+  // ...and the lower bound of the 95 % paired bootstrap interval of candidate minus baseline
+  'roundtrip_wer_delta',
   // privacy: sentinel traffic found in logs, metrics or the fleet view (`release privacy-check`)
   'privacy_leaks',
   // rollback: a drill's time from decision to new sessions on the baseline (controller.ts)
@@ -72,6 +86,13 @@ const gateSchema = z
     compare: z.enum(['value', 'delta', 'ratio']).default('value'),
     /** The figure must not exceed this. */
     max: z.number(),
+    /**
+     * When this gate fails, callers of these priorities go back to the baseline for the rest of
+     * the rollout and after it, instead of the step failing: a voice that misses the
+     * conversational first-byte budget still reaches read-aloud callers. The gate is not judged
+     * again once they are held back.
+     */
+    holdBack: priorities.optional(),
   })
   .strict();
 
@@ -115,6 +136,8 @@ const planSchema = z
      * to the baseline at their next final (never mid-utterance).
      */
     openStreamsOnRollback: z.enum(['finish', 'move_at_next_final']).default('finish'),
+    /** Callers of these priorities keep the baseline throughout, and after completion. */
+    holdBack: priorities.optional(),
   })
   .strict()
   .refine((p) => p.baseline !== p.candidate, {

@@ -8,7 +8,7 @@
 import { VoxfleetError } from '../core/index.js';
 import { judgeStep, type GateResult, type StepEvidence } from './gates.js';
 import { withOffline, type OfflineEvidence } from './offline-evidence.js';
-import type { ReleasePlan } from './plan.js';
+import type { CallerPriority, Gate, ReleasePlan } from './plan.js';
 
 export type RolloutStatus = 'pending' | 'running' | 'paused' | 'rolled_back' | 'completed';
 
@@ -27,7 +27,8 @@ export interface AuditEntry {
     | 'rollback'
     | 'complete'
     | 'drill_started'
-    | 'drill_ended';
+    | 'drill_ended'
+    | 'hold_back';
   readonly step?: string;
   readonly reason?: string;
   readonly gates?: readonly GateResult[];
@@ -46,7 +47,18 @@ export interface RolloutState {
   readonly offline?: OfflineEvidence;
   /** The rollback drill, when a step gates on `rollback_drill_ms`. */
   readonly drill?: RollbackDrill;
+  /** Priorities held back on the baseline by a failed gate (`gate.holdBack`). */
+  readonly heldBack?: readonly CallerPriority[];
 }
+
+/** Callers of these priorities are served the baseline: the plan's and those gates held back. */
+export function heldBackOf(plan: ReleasePlan, state: RolloutState): readonly CallerPriority[] {
+  return [...new Set([...(plan.holdBack ?? []), ...(state.heldBack ?? [])])];
+}
+
+/** A gate whose failure would hold back callers who are held back already is settled. */
+const settled = (gate: Gate, held: readonly CallerPriority[]): boolean =>
+  gate.holdBack !== undefined && gate.holdBack.every((p) => held.includes(p));
 
 /**
  * A rollback drill: for a moment every new session is assigned the baseline, as after a
@@ -169,7 +181,9 @@ export function evaluate(
   evidence: StepEvidence,
 ): RolloutState {
   if (state.status !== 'running' || drillRunning(state)) return state;
-  const step = plan.steps[state.stepIndex]!;
+  const planned = plan.steps[state.stepIndex]!;
+  const held = heldBackOf(plan, state);
+  const step = { ...planned, gates: planned.gates.filter((g) => !settled(g, held)) };
   const drilled = state.drill?.measuredMs;
   const known = withOffline(evidence, state.offline);
   const verdict = judgeStep(
@@ -181,6 +195,27 @@ export function evaluate(
   );
   if (verdict.kind === 'wait') return state;
   const actor = 'controller';
+  const over = step.gates.filter((_, i) => {
+    const g = verdict.kind === 'fail' ? verdict.gates[i] : undefined;
+    return g !== undefined && g.value !== undefined && !g.passed;
+  });
+  if (verdict.kind === 'fail' && over.length > 0 && over.every((g) => g.holdBack !== undefined)) {
+    // Only gates that say whom to hold back failed: those callers go back, the step goes on
+    // with the rest (its clock restarts: the evidence from here on is another population's).
+    const heldBack = [...new Set([...held, ...over.flatMap((g) => g.holdBack ?? [])])];
+    return next(
+      state,
+      { heldBack, stepStartedMs: nowMs },
+      {
+        atMs: nowMs,
+        actor,
+        action: 'hold_back',
+        step: step.name,
+        reason: `${verdict.reason}: ${heldBack.join(', ')} callers back on the baseline`,
+        gates: verdict.gates,
+      },
+    );
+  }
   if (verdict.kind === 'fail') {
     const failed: AuditEntry = {
       atMs: nowMs,

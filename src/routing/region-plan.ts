@@ -15,6 +15,8 @@ export interface Caller {
   readonly locality: string;
   /** The tenant's risk tier from the fleet file (release canaries select on it). */
   readonly risk?: 'low' | 'medium' | 'high';
+  /** What the caller declared it cares about most (release steps select and hold back on it). */
+  readonly priority?: 'latency' | 'quality';
 }
 
 const EARTH_RADIUS_KM = 6371;

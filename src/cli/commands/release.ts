@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { defaultDataDir } from '../../core/index.js';
 import { openModelStore } from '../../registry/index.js';
 import { runPrivacyCheck, type PrivacyReport } from '../privacy-check.js';
+import { VOICE_CHECK_DEFAULTS, runVoiceCheck, type VoiceCheckReport } from '../voice-check.js';
 import { atReleaseDesk, type ReleaseDesk } from '../release-desk.js';
 import {
   loadPlan,
@@ -30,6 +31,9 @@ interface ReleaseOpts extends FleetPlacementOptions {
   mirror?: string;
   tts?: string;
   privacyCheck?: boolean;
+  voiceCheck?: boolean;
+  judge?: string;
+  baseline?: string;
   server?: string;
 }
 
@@ -45,6 +49,36 @@ function privacyCheckOf(model: string, o: ReleaseOpts): Promise<PrivacyReport> {
       ...(o.registryUrl !== undefined ? { registryUrl: o.registryUrl } : {}),
     },
   });
+}
+
+function voiceCheckOf(
+  candidate: string,
+  baseline: string,
+  o: ReleaseOpts,
+): Promise<VoiceCheckReport> {
+  return runVoiceCheck({
+    candidate,
+    baseline,
+    judge: o.judge ?? VOICE_CHECK_DEFAULTS.judge,
+    serve: {
+      ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
+      ...(o.mirror !== undefined ? { mirrorDir: o.mirror } : {}),
+      ...(o.registryUrl !== undefined ? { registryUrl: o.registryUrl } : {}),
+    },
+  });
+}
+
+function describeVoice(r: VoiceCheckReport): string {
+  const side = (f: VoiceCheckReport['candidate']): string =>
+    `  ${f.voice}: round-trip WER ${(f.roundtripWer * 100).toFixed(1)} %, first audio byte p50 ` +
+    `${f.firstByteMs.p50.toFixed(0)} ms / p95 ${f.firstByteMs.p95.toFixed(0)} ms, ${f.audioS.toFixed(1)} s of speech`;
+  const pp = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
+  return [
+    `voice check: ${r.sentences} sentences (${r.refWords} words) spoken by each voice, heard by ${r.judge}`,
+    side(r.candidate),
+    side(r.baseline),
+    `  candidate - baseline: ${pp(r.delta.wer)} pp (95 % CI ${pp(r.delta.ciLow)}..${pp(r.delta.ciHigh)})`,
+  ].join('\n');
 }
 
 function describePrivacy(r: PrivacyReport): string {
@@ -159,15 +193,39 @@ export function registerRelease(program: Command): void {
       '--privacy-check',
       'run the candidate on sentinel traffic here first; its leak count gates as privacy_leaks',
     )
+    .option(
+      '--voice-check',
+      'a voice release: speak the check sentences with both voices here first and transcribe them back; gates roundtrip_wer and roundtrip_wer_delta',
+    )
+    .option(
+      '--judge <model>',
+      `the ASR model that listens in --voice-check (default ${VOICE_CHECK_DEFAULTS.judge})`,
+    )
     .action(async (file: string, o: ReleaseOpts) => {
       const plan = loadPlan(file);
       const manifests = await readOfflineEvidence(plan, o);
       const privacy = o.privacyCheck === true ? await privacyCheckOf(plan.candidate, o) : undefined;
       if (privacy !== undefined) console.log(describePrivacy(privacy));
-      const offline =
-        privacy === undefined
-          ? manifests
-          : { ...manifests, candidate: { ...manifests.candidate, privacy_leaks: privacy.leaks } };
+      const voice =
+        o.voiceCheck === true ? await voiceCheckOf(plan.candidate, plan.baseline, o) : undefined;
+      if (voice !== undefined) console.log(describeVoice(voice));
+      const offline = {
+        ...manifests,
+        candidate: {
+          ...manifests.candidate,
+          ...(privacy !== undefined ? { privacy_leaks: privacy.leaks } : {}),
+          ...(voice !== undefined
+            ? {
+                roundtrip_wer: voice.candidate.roundtripWer,
+                roundtrip_wer_delta: voice.delta.ciLow,
+              }
+            : {}),
+        },
+        baseline: {
+          ...manifests.baseline,
+          ...(voice !== undefined ? { roundtrip_wer: voice.baseline.roundtripWer } : {}),
+        },
+      };
       const state = await atDesk(o, (desk) => desk.start(plan, offline));
       console.log(describeState(plan, state));
       console.log(describeOffline(offline));
@@ -191,6 +249,25 @@ export function registerRelease(program: Command): void {
       const report = await privacyCheckOf(model, o);
       console.log(o.json === true ? JSON.stringify(report, null, 2) : describePrivacy(report));
       if (report.leaks > 0) process.exitCode = 3;
+    });
+
+  release
+    .command('voice-check')
+    .argument('<candidate>', 'the new voice, name@version (a TTS model)')
+    .requiredOption('--baseline <voice>', 'the voice it replaces, name@version')
+    .description(
+      'speak the check sentences with both voices in this process, transcribe them back with a judge ASR model, and compare (exit 3 when the candidate is worse beyond doubt: the interval lies above --max-delta)',
+    )
+    .option('--judge <model>', `the ASR model that listens (default ${VOICE_CHECK_DEFAULTS.judge})`)
+    .option('--max-delta <fraction>', 'worst acceptable round-trip WER rise', Number, 0.02)
+    .option('--data-dir <dir>', 'where models are installed (env VOXFLEET_DATA_DIR)')
+    .option('--mirror <dir>', 'model mirror folder (env VOXFLEET_MODEL_MIRROR)')
+    .option('--registry-url <url>', 'model registry (env VOXFLEET_REGISTRY_URL)')
+    .option('--json', 'machine-readable output')
+    .action(async (candidate: string, o: ReleaseOpts & { baseline: string; maxDelta: number }) => {
+      const report = await voiceCheckOf(candidate, o.baseline, o);
+      console.log(o.json === true ? JSON.stringify(report, null, 2) : describeVoice(report));
+      if (report.delta.ciLow > o.maxDelta) process.exitCode = 3;
     });
 
   withFleet(release.command('status').argument('[id]', 'rollout id (default: all)'))
