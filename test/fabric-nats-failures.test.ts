@@ -190,6 +190,9 @@ test(
     assert.equal(mutedOpens, 4, 'half-open: one probe');
     assert.equal(health.get('worker:w-mute').state, 'open', 'the probe failed: open again');
     await bucket.delete(`test.${region}.w-mute`);
+    await fabric.waitForWorkers((ws) => ws.length === 1, 5000);
+    assert.equal(health.has('worker:w-mute'), false, 'a worker gone from the fleet is forgotten');
+    assert.equal(health.has('worker:w-live'), true);
     await fabric.close();
     await host.destroy();
   },

@@ -140,4 +140,9 @@ export class BreakerBoard {
   forget(key: string): void {
     this.breakers.delete(key);
   }
+
+  /** Whether `key` has a breaker (one is made at its first call). */
+  has(key: string): boolean {
+    return this.breakers.has(key);
+  }
 }

@@ -11,6 +11,12 @@ export interface CallHealth {
   tryPass(key: string): boolean;
   succeeded(key: string, latencyMs: number): void;
   failed(key: string): void;
+  /**
+   * The worker behind `key` is gone from the fleet: its history is dropped (worker ids are new
+   * with every process, so a long-lived gateway would otherwise keep one per worker ever seen).
+   * A worker that announces itself again starts afresh: its heartbeat is the sign it is back.
+   */
+  forget?(key: string): void;
 }
 
 export const ALWAYS_HEALTHY: CallHealth = Object.freeze({

@@ -438,11 +438,10 @@ export class NatsFabric implements FabricClient {
   }
 
   private onWorkerLost(workerId: string): void {
+    this.health.forget?.(workerKey(workerId));
     const calls = this.callsByWorker.get(workerId);
     if (calls === undefined) return;
     this.callsByWorker.delete(workerId);
-    // Lost with calls open: a failure, not a drain (a drained worker has none left).
-    this.health.failed(workerKey(workerId));
     for (const call of calls)
       call.fail(
         new VoxfleetError('WORKER_LOST', `worker ${workerId} stopped answering`, {
