@@ -1,9 +1,10 @@
 /**
- * A rollout in the embedded default: one `voxfleet serve --releases FILE` process (both versions
- * loaded, its own controller) driven by `voxfleet release --server` through the admin API. The
- * release logic is the fleet's: the shadow step is judged on real shadow decodes and passed by
- * the controller, the canary serves the candidate, a rollback moves new sessions back within a
- * second, and a restart resumes from the file with the audit log intact. Runs the built CLI
+ * A rollout in the embedded default: one `voxfleet serve --releases FILE` process (started with
+ * the baseline only, its own controller) driven by `voxfleet release --server` through the admin
+ * API. The release logic is the fleet's: the candidate is synced (installed, hash-checked,
+ * loaded) when the rollout starts, the shadow step is judged on real shadow decodes and passed
+ * by the controller, the canary serves the candidate, a rollback moves new sessions back within
+ * a second, and a restart resumes from the file with the audit log intact. Runs the built CLI
  * (dist/, `npm run build` first).
  */
 import { after, before, test } from 'node:test';
@@ -20,7 +21,8 @@ import { HOLD_EVERYWHERE } from './helpers/release-steps.js';
 import { streamServedBy } from './helpers/served-stream.js';
 import { startVoxfleet, type VoxfleetProcess } from './helpers/voxfleet-process.js';
 
-const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];
+/** What the server starts with; the candidate comes with the rollout. */
+const MODELS = ['whisper-tiny.en', 'silero-vad'];
 const ADMIN_KEY = 'embedded-admin-key';
 const REGION = 'home';
 const TINY = 'whisper-tiny.en@1.0.0';
@@ -97,6 +99,15 @@ async function untilStatus(pattern: RegExp, limitMs: number): Promise<string> {
   }
 }
 
+async function untilLogged(line: RegExp, limitMs: number): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (!line.test(server!.stdout())) {
+    if (performance.now() > deadline)
+      throw new Error(`not logged: ${line}\n${server!.stdout().slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function untilServedBy(model: string, limitMs: number): Promise<number> {
   const started = performance.now();
   for (let i = 0; performance.now() - started < limitMs; i++)
@@ -106,7 +117,7 @@ async function untilServedBy(model: string, limitMs: number): Promise<number> {
 }
 
 before(async () => {
-  await installModels(MODELS);
+  await installModels([...MODELS, 'whisper-base']);
   const items = readItems(DEV_AUDIO)
     .filter((i) => i.tags.includes('clean') && i.duration_s > 3 && i.duration_s < 7)
     .slice(0, 2);
@@ -137,8 +148,15 @@ test('voxfleet serve --releases: shadow judged, canary served, rollback within a
   assert.match(wrongKey.stderr, /admin key/);
 
   assert.equal(await streamServedBy(url, clips[0]!), TINY, 'no rollout yet: the baseline');
+  const modelsBefore = await (await fetch(new URL('/v1/models', url))).text();
+  assert.doesNotMatch(
+    modelsBefore,
+    /whisper-base/,
+    'the candidate is not loaded before the rollout',
+  );
   const started = releaseOk('start', join(dir, 'plan.json'), '--data-dir', TEST_DATA_DIR);
   assert.match(started, /running at step 1\/3 \(shadow\)/);
+  await untilLogged(/synced whisper-base@1\.0\.0 .*sha256 verified, loaded in \d+ ms/, 30_000);
 
   // Shadow: users keep the baseline while the candidate decodes a copy of their audio.
   for (const clip of clips) assert.equal(await streamServedBy(url, clip), TINY);

@@ -7,13 +7,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock, ServeConfig } from '../core/index.js';
 import { InProcessFabric, type FabricClient } from '../fabric/index.js';
-import { openFileVersionedStore } from '../release/index.js';
+import { RolloutStore, openFileVersionedStore } from '../release/index.js';
 import type { PullProgress } from '../registry/index.js';
 import { Telemetry } from '../telemetry/index.js';
 import type { SpeechWorker } from '../worker/index.js';
 import { startGatewayReleases, type GatewayReleases } from './gateway-releases.js';
 import { startGatewayServer } from './gateway-server.js';
-import { startSpeechWorker } from './worker-setup.js';
+import { startReleaseSync } from './release-sync.js';
+import { loadIntoWorker, startSpeechWorker } from './worker-setup.js';
 
 export interface EmbeddedServer {
   readonly app: FastifyInstance;
@@ -49,10 +50,12 @@ export async function startEmbeddedServer(
   });
   const fabric = new InProcessFabric();
   fabric.register(worker);
+  const kv =
+    config.releasesFile === undefined ? undefined : openFileVersionedStore(config.releasesFile);
   const releases =
-    config.releasesFile === undefined
+    kv === undefined
       ? undefined
-      : await startGatewayReleases(openFileVersionedStore(config.releasesFile), {
+      : await startGatewayReleases(kv, {
           controller: true,
           ...(hooks.releaseTickMs !== undefined ? { tickMs: hooks.releaseTickMs } : {}),
         });
@@ -65,6 +68,17 @@ export async function startEmbeddedServer(
       ? { adminReleases: { store: releases.store, adminKey, changed: () => releases.refresh() } }
       : {}),
   });
+  // The worker loads what the rollouts need beside --models, as a fleet worker does.
+  const sync =
+    kv === undefined
+      ? undefined
+      : startReleaseSync({
+          store: new RolloutStore(kv),
+          region: config.region,
+          serves: (ref) => worker.serves(ref),
+          load: (ref) => loadIntoWorker(worker, config, [ref]),
+          log: (line) => app.log.info(line),
+        });
   const startupMs = performance.now() - started;
   app.log.info({ startupMs: Math.round(startupMs), models: config.models }, 'voxfleet ready');
   return {
@@ -75,6 +89,7 @@ export async function startEmbeddedServer(
     ...(releases !== undefined ? { releases } : {}),
     startupMs,
     async close() {
+      sync?.close();
       releases?.close();
       await worker.close();
       await app.close();

@@ -13,7 +13,7 @@ import {
 import type { FileAsrEngine } from '../engines/index.js';
 import { openModelStore, type ModelStore, type PullProgress } from '../registry/index.js';
 import type { Telemetry } from '../telemetry/index.js';
-import { ModelSet, SpeechWorker, loadModels } from '../worker/index.js';
+import { ModelSet, SpeechWorker, loadAdditionalModels, loadModels } from '../worker/index.js';
 
 export interface WorkerSetupHooks {
   readonly onPullProgress?: (progress: PullProgress) => void;
@@ -85,6 +85,28 @@ export async function startSpeechWorker(
   );
   await worker.calibrate();
   return worker;
+}
+
+/**
+ * Installs `refs` if missing (mirror or registry, as configured; every file's sha256 checked),
+ * loads them with the worker's tuning (loading checks every hash again) and serves them beside
+ * what the worker serves. What a rollout's sync does (release-sync.ts).
+ */
+export async function loadIntoWorker(
+  worker: SpeechWorker,
+  config: ServeConfig,
+  refs: readonly string[],
+): Promise<void> {
+  const store = openModelStore(config.dataDir);
+  await ensureInstalled(store, { ...config, models: refs });
+  worker.addModels(
+    await loadAdditionalModels(store, refs, {
+      tailPaddings: config.tailPaddings,
+      liveTailPaddings: config.liveTailPaddings,
+      inferenceThreads: config.inferenceThreads,
+      backgroundThreads: config.backgroundThreads,
+    }),
+  );
 }
 
 async function ensureInstalled(

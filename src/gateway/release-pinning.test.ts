@@ -35,6 +35,27 @@ const plan = parsePlan({
     },
   ],
 });
+/** The candidate of a later rollout in one test. */
+const NEXT = 'whisper-small@1.0.0';
+
+/** A worker that has every version loaded (synced), as its heartbeat says. */
+function workerServing(id: string, refs: readonly string[] = [BASE, CAND, NEXT]): FakeWorker {
+  return new FakeWorker(id, {
+    models: refs.map((ref) => {
+      const [name = '', version = ''] = ref.split('@');
+      return {
+        name,
+        version,
+        kind: 'asr' as const,
+        languages: ['en'],
+        sampleRateHz: 16000,
+        capabilities: ['transcribe', 'stream'],
+        aliases: [],
+      };
+    }),
+  });
+}
+
 const stream = (sessionId: string, model?: string): StreamOpenRequest => ({
   ...PCM16_STREAM_REQUEST,
   sessionId,
@@ -47,7 +68,7 @@ async function setUp() {
   await rollouts.register(plan);
   await rollouts.apply(plan.id, ({ plan: p, state }) => start(p, state, 0, 'alice'));
   const board = await ReleaseBoard.start(rollouts, clock, 500);
-  const worker = new FakeWorker('w1');
+  const worker = workerServing('w1');
   const fabric = new InProcessFabric();
   fabric.register(worker);
   return { clock, rollouts, board, worker, fabric };
@@ -99,7 +120,7 @@ test('an emergency rollback (move_at_next_final) moves open candidate streams to
   await rollouts.register(emergency);
   await rollouts.apply(emergency.id, ({ plan: p, state }) => start(p, state, 0, 'alice'));
   const board = await ReleaseBoard.start(rollouts, clock, 500);
-  const worker = new FakeWorker('w1');
+  const worker = workerServing('w1');
   const fabric = new InProcessFabric();
   fabric.register(worker);
   // As gateways compose them: pinning above failover, whose streams can move.
@@ -176,7 +197,7 @@ test('files are assigned per request, sticky per tenant', async () => {
 
 test('the most recently started rollout of a name decides; a pending one does not', async () => {
   const { rollouts, board, worker, fabric } = await setUp();
-  const next = parsePlan({ ...plan, id: 'r2', baseline: CAND, candidate: 'whisper-small@1.0.0' });
+  const next = parsePlan({ ...plan, id: 'r2', baseline: CAND, candidate: NEXT });
   await rollouts.register(next);
   await board.refresh();
   const client = withReleasePinning(fabric, board, { region: 'us-west' });
@@ -187,7 +208,30 @@ test('the most recently started rollout of a name decides; a pending one does no
   await client.openStream(stream('s2', 'asr-en'), () => undefined);
   assert.deepEqual(
     worker.streams.map((s) => s.request.model),
-    [CAND, 'whisper-small@1.0.0'],
+    [CAND, NEXT],
   );
+  board.close();
+});
+
+test('the candidate only where a worker serves it: until it is synced, callers keep the baseline', async () => {
+  const { board, fabric } = await setUp();
+  const lagging = workerServing('w2', [BASE]);
+  const only = new InProcessFabric();
+  only.register(lagging);
+  const seen: string[] = [];
+  const client = withReleasePinning(only, board, { region: 'us-west' }, (_k, a) =>
+    seen.push(a.because),
+  );
+  await client.openStream(stream('s1', 'asr-en'), () => undefined);
+  assert.deepEqual(
+    lagging.streams.map((s) => s.request.model),
+    [BASE],
+  );
+  // The same rollout through a fabric whose worker has the candidate: it is served.
+  const synced = withReleasePinning(fabric, board, { region: 'us-west' }, (_k, a) =>
+    seen.push(a.because),
+  );
+  await synced.openStream(stream('s2', 'asr-en'), () => undefined);
+  assert.deepEqual(seen, ['whisper-base@1.0.0 not synced here yet', 'step full-us-west']);
   board.close();
 });

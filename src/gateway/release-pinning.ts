@@ -75,13 +75,17 @@ export function withReleasePinning(
   } => {
     const rollout = planFor(view, model);
     if (rollout === undefined) return { model };
-    const assignment = assignVersion(rollout.plan, rollout.state, {
-      region: caller.region,
-      stickyKey,
-      ...(caller.tenantRisk !== undefined ? { tenantRisk: caller.tenantRisk } : {}),
-      ...(caller.priority !== undefined ? { priority: caller.priority } : {}),
-      ...(language !== undefined ? { language } : {}),
-    });
+    const assignment = syncedOnly(
+      assignVersion(rollout.plan, rollout.state, {
+        region: caller.region,
+        stickyKey,
+        ...(caller.tenantRisk !== undefined ? { tenantRisk: caller.tenantRisk } : {}),
+        ...(caller.priority !== undefined ? { priority: caller.priority } : {}),
+        ...(language !== undefined ? { language } : {}),
+      }),
+      rollout.plan,
+      (ref) => servedIn(inner, ref, caller.region),
+    );
     observe(kind, assignment, rollout);
     const shadow =
       assignment.shadow !== undefined && assignment.step !== undefined
@@ -141,6 +145,44 @@ export function withReleasePinning(
         : synthesizeMeasured(inner, pinned, signal, watch, evidence);
     },
   };
+}
+
+/**
+ * The candidate only where it has been synced: until a worker of the caller's region serves it
+ * (its files installed and hash-checked there, release-sync.ts), the caller keeps the baseline
+ * and no shadow is opened. The step still counts the caller as one of its baseline sessions.
+ */
+function syncedOnly(
+  assignment: Assignment,
+  plan: StoredRollout['plan'],
+  served: (ref: string) => boolean,
+): Assignment {
+  const shadow = assignment.shadow;
+  if (assignment.serve === plan.candidate && !served(plan.candidate))
+    return {
+      serve: plan.baseline,
+      because: `${plan.candidate} not synced here yet`,
+      ...(assignment.step !== undefined ? { step: assignment.step } : {}),
+    };
+  if (shadow !== undefined && !served(shadow))
+    return {
+      serve: assignment.serve,
+      because: `${shadow} not synced here yet: no shadow`,
+      ...(assignment.step !== undefined ? { step: assignment.step } : {}),
+    };
+  return assignment;
+}
+
+/** Whether a ready worker of `region` (or of no stated region, in-process) serves `ref`. */
+function servedIn(fabric: FabricClient, ref: string, region: string): boolean {
+  return fabric
+    .workers()
+    .some(
+      (w) =>
+        w.state === 'ready' &&
+        (w.region === undefined || w.region === region) &&
+        w.models.some((m) => `${m.name}@${m.version}` === ref),
+    );
 }
 
 /**

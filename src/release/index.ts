@@ -57,3 +57,4 @@ export { findLeaks, sentinelNeedles } from './privacy-sentinels.js';
 export type { LeakFinding, Needle, NeedleKind, SentinelTraffic } from './privacy-sentinels.js';
 export { startRollout } from './start-rollout.js';
 export { VOICE_CHECK_SENTENCES } from './voice-sentences.js';
+export { versionsForRegion } from './region-versions.js';

@@ -41,6 +41,36 @@ export async function loadModels(
   refs: readonly string[],
   tuning: ModelLoadTuning,
 ): Promise<LoadedModels> {
+  const { models, vad } = await loadEngines(store, refs, tuning);
+  if (vad === undefined && models.asr.length > 0) {
+    throw new VoxfleetError(
+      'MODEL_NOT_INSTALLED',
+      'ASR needs a VAD model: add silero-vad to the models to load',
+      { field: 'models' },
+    );
+  }
+  return { models, vad: vad ?? createSileroVadEngineUnavailable() };
+}
+
+/**
+ * Versions loaded into a running worker beside what it serves (a rollout's candidate synced to
+ * its region): the worker's VAD serves them too.
+ */
+export async function loadAdditionalModels(
+  store: ModelStore,
+  refs: readonly string[],
+  tuning: ModelLoadTuning,
+): Promise<ModelSet> {
+  const { models, vad } = await loadEngines(store, refs, tuning);
+  vad?.close();
+  return models;
+}
+
+async function loadEngines(
+  store: ModelStore,
+  refs: readonly string[],
+  tuning: ModelLoadTuning,
+): Promise<{ models: ModelSet; vad: VadEngine | undefined }> {
   const installed = await Promise.all(refs.map((ref) => store.loadVerified(ref)));
   const asr: LoadedAsrModel[] = [];
   const tts: LoadedTtsModel[] = [];
@@ -82,20 +112,15 @@ export async function loadModels(
       }
     }),
   );
-  if (vad === undefined && asr.length > 0) {
-    throw new VoxfleetError(
-      'MODEL_NOT_INSTALLED',
-      'ASR needs a VAD model: add silero-vad to the models to load',
-      { field: 'models' },
-    );
-  }
   // Keep the order the user listed models in: the first English model is the English default.
   // By version too: two versions of one model load side by side, finishing in either order,
-  // and the one listed first must stay what its bare name and aliases resolve to.
+  // and the one listed first must stay what its bare name and aliases resolve to. Voices too:
+  // the first listed is the default voice.
   const order = (d: { name: string; version: string }): number =>
     installed.findIndex((m) => m.name === d.name && m.version === d.version);
   asr.sort((a, b) => order(a.descriptor) - order(b.descriptor));
-  return { models: new ModelSet(asr, tts), vad: vad ?? createSileroVadEngineUnavailable() };
+  tts.sort((a, b) => order(a.descriptor) - order(b.descriptor));
+  return { models: new ModelSet(asr, tts), vad };
 }
 
 async function loadWhisper(

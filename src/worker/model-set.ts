@@ -35,6 +35,25 @@ export class ModelSet {
     readonly tts: readonly LoadedTtsModel[],
   ) {}
 
+  /**
+   * This set with `more` after it: what a name or alias resolved to stays (the versions loaded
+   * first are found first); a version already here is not added twice.
+   */
+  with(more: ModelSet): ModelSet {
+    const known = new Set(this.descriptors().map((d) => `${d.name}@${d.version}`));
+    const fresh = <M extends { descriptor: ModelDescriptor }>(m: M): boolean =>
+      !known.has(`${m.descriptor.name}@${m.descriptor.version}`);
+    return new ModelSet(
+      [...this.asr, ...more.asr.filter(fresh)],
+      [...this.tts, ...more.tts.filter(fresh)],
+    );
+  }
+
+  /** Whether `name@version` is loaded. */
+  has(ref: string): boolean {
+    return this.descriptors().some((d) => `${d.name}@${d.version}` === ref);
+  }
+
   descriptors(): ModelDescriptor[] {
     return [...this.asr.map((m) => m.descriptor), ...this.tts.map((m) => m.descriptor)];
   }

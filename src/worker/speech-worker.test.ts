@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, type StreamEvent } from '../core/index.js';
 import { EnergyVad, FakeAsrEngine } from '../engines/testing/fake-engines.js';
-import { ModelSet } from './model-set.js';
+import { ModelSet, type LoadedAsrModel } from './model-set.js';
 import type { AsrModelSettings } from './model-settings.js';
 import { ALL_POSTPROCESS_STEPS } from './transcript-cleanup.js';
 import { SpeechWorker, type WorkerConfig } from './speech-worker.js';
@@ -173,5 +173,45 @@ test('file transcription goes through VAD, chunking and the engine, with segment
   );
   assert.equal(result.text, 'w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w1 w2 w3 w4 w5');
   assert.equal(engine.calls.length, 2);
+  w.destroy();
+});
+
+test('a version added while running is served from the next session on, announced, and the names keep resolving as before', async () => {
+  const { w } = worker();
+  let closed = 0;
+  const engine = new FakeAsrEngine();
+  engine.close = () => void closed++;
+  const v2: LoadedAsrModel = {
+    descriptor: {
+      name: 'fake-en',
+      version: '2.0.0',
+      kind: 'asr',
+      languages: ['en'],
+      sampleRateHz: 16000,
+      capabilities: ['transcribe', 'stream'],
+      aliases: ['asr-en'],
+    },
+    engine,
+    settings,
+  };
+  assert.equal(w.serves('fake-en@2.0.0'), false);
+  w.addModels(new ModelSet([v2], []));
+  assert.equal(w.serves('fake-en@2.0.0'), true);
+  assert.deepEqual(
+    w.status().models.map((m) => `${m.name}@${m.version}`),
+    ['fake-en@1.0.0', 'fake-en@2.0.0'],
+  );
+  const readies: string[] = [];
+  const onEvent = (e: StreamEvent): void => {
+    if (e.type === 'ready') readies.push(`${e.model}@${e.model_version}`);
+  };
+  await w.openStream({ ...request, sessionId: 'a', model: 'fake-en@2.0.0' }, onEvent);
+  await w.openStream({ ...request, sessionId: 'b', model: 'asr-en' }, onEvent);
+  assert.deepEqual(readies, ['fake-en@2.0.0', 'fake-en@1.0.0'], 'the alias still means 1.0.0');
+  // The same version again: the worker keeps the engine it has and closes the copy.
+  const copy = new FakeAsrEngine();
+  copy.close = () => void closed++;
+  w.addModels(new ModelSet([{ ...v2, engine: copy }], []));
+  assert.equal(closed, 1);
   w.destroy();
 });

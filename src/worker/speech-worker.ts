@@ -77,12 +77,15 @@ export class SpeechWorker implements WorkerEndpoint {
   private drained: Promise<void> | undefined;
   /** Slot-ms of required work per second of stream audio until measured live (calibrate()). */
   private priorCostMsPerS = DEFAULT_PRIOR_COST_MS_PER_S;
+  /** What new sessions and requests resolve against; grows when a rollout syncs a version. */
+  private models: ModelSet;
 
   constructor(
     private readonly deps: SpeechWorkerDeps,
     readonly config: WorkerConfig,
   ) {
     this.clock = deps.clock ?? systemClock;
+    this.models = deps.models;
     this.scheduler = new DecodeScheduler({
       slots: config.decodeConcurrency,
       batchSlots: config.batchSlots,
@@ -99,7 +102,7 @@ export class SpeechWorker implements WorkerEndpoint {
    * admission prior until live traffic has been measured. Runs before the worker takes traffic.
    */
   async calibrate(): Promise<void> {
-    const model = this.deps.models.asr[0];
+    const model = this.models.asr[0];
     if (model === undefined) return;
     this.priorCostMsPerS = await measureStreamCost(model.engine);
   }
@@ -109,7 +112,7 @@ export class SpeechWorker implements WorkerEndpoint {
     return {
       id: this.config.id,
       state: this.state,
-      models: this.deps.models.descriptors(),
+      models: this.models.descriptors(),
       activeStreams: this.realTimeSessions(),
       maxStreams: this.config.maxStreams,
       streamCapacity: this.admission().capacity,
@@ -151,7 +154,7 @@ export class SpeechWorker implements WorkerEndpoint {
     const started = this.clock.now();
     const result = await transcribeFile(
       {
-        models: this.deps.models,
+        models: this.models,
         vad: this.deps.vad,
         scheduler: this.scheduler,
         config: { limits: this.config.limits },
@@ -177,7 +180,7 @@ export class SpeechWorker implements WorkerEndpoint {
       this.deps.telemetry?.streamRefused(verdict.reason ?? 'headroom');
       throw overCapacity(verdict, this.config.admission.retryAfterMs);
     }
-    const model = this.deps.models.resolveAsr(request.model, request.language, 'transcribe');
+    const model = this.models.resolveAsr(request.model, request.language, 'transcribe');
     const name = model.descriptor.name;
     const telemetry = this.deps.telemetry;
     const session = await StreamingSession.open(
@@ -213,7 +216,7 @@ export class SpeechWorker implements WorkerEndpoint {
     this.assertAccepting();
     return startSynthesis(
       {
-        models: this.deps.models,
+        models: this.models,
         scheduler: this.scheduler,
         config: { maxInputChars: this.config.maxTtsInputChars },
         onDone: (model, audioS, computeMs) =>
@@ -222,6 +225,26 @@ export class SpeechWorker implements WorkerEndpoint {
       request,
       signal,
     );
+  }
+
+  /**
+   * Serves `more` beside what is loaded, from the next session or request on (announced with
+   * the next heartbeat). A version already loaded keeps its engine; the copy is closed.
+   */
+  addModels(more: ModelSet): void {
+    if (this.state === 'stopped') {
+      for (const m of [...more.asr, ...more.tts]) m.engine.close();
+      return;
+    }
+    const next = this.models.with(more);
+    for (const m of [...more.asr, ...more.tts])
+      if (!next.asr.some((a) => a === m) && !next.tts.some((t) => t === m)) m.engine.close();
+    this.models = next;
+  }
+
+  /** Whether `name@version` is served here. */
+  serves(ref: string): boolean {
+    return this.models.has(ref);
   }
 
   /** Stops taking work and waits for open sessions to finish. */
@@ -244,8 +267,8 @@ export class SpeechWorker implements WorkerEndpoint {
   }
 
   private release(): void {
-    for (const m of this.deps.models.asr) m.engine.close();
-    for (const m of this.deps.models.tts) m.engine.close();
+    for (const m of this.models.asr) m.engine.close();
+    for (const m of this.models.tts) m.engine.close();
     this.deps.vad.close();
   }
 

@@ -1,15 +1,18 @@
 import type { Command } from 'commander';
 import { VoxfleetError, compileServeConfig, newId, type ServeOptions } from '../../core/index.js';
 import {
+  NatsVersionedKv,
   NatsWorkerHost,
   WORKER_HOST_DEFAULTS,
   connectToNats,
   natsAddress,
 } from '../../fabric/index.js';
+import { RELEASES_BUCKET, RolloutStore } from '../../release/index.js';
+import { startReleaseSync, type ReleaseSync } from '../release-sync.js';
 import { Telemetry } from '../../telemetry/index.js';
 import { startMetricsServer } from '../metrics-server.js';
 import { createPullProgressBar } from '../progress.js';
-import { startSpeechWorker, type StartSpeechWorker } from '../worker-setup.js';
+import { loadIntoWorker, startSpeechWorker, type StartSpeechWorker } from '../worker-setup.js';
 import { addPlacementOptions, untilStopped, type FleetPlacementOptions } from './fleet-options.js';
 import { addWorkerOptions, toInt } from './worker-options.js';
 
@@ -20,6 +23,7 @@ type WorkerCommandOptions = ServeOptions &
     heartbeatMs?: number;
     workerId?: string;
     metricsPort?: number;
+    followReleases?: boolean;
   };
 
 /** How long a starting worker waits for NATS and JetStream (a supercluster elects for seconds). */
@@ -40,9 +44,23 @@ export function registerWorker(
       toInt,
     )
     .option('--worker-id <id>', 'id on the fabric (letters, digits, _ and -; default: random)')
-    .option('--metrics-port <port>', "serve this worker's Prometheus /metrics on this port", toInt);
+    .option('--metrics-port <port>', "serve this worker's Prometheus /metrics on this port", toInt)
+    .option(
+      '--follow-releases',
+      "install, verify and load the versions the fleet's rollouts need in this region, beside --models",
+    );
   addWorkerOptions(command).action(async (opts: WorkerCommandOptions) => {
-    const { mirror, nats, region, zone, heartbeatMs, workerId, metricsPort, ...rest } = opts;
+    const {
+      mirror,
+      nats,
+      region,
+      zone,
+      heartbeatMs,
+      workerId,
+      metricsPort,
+      followReleases,
+      ...rest
+    } = opts;
     const config = compileServeConfig({
       ...rest,
       ...(mirror !== undefined ? { mirrorDir: mirror } : {}),
@@ -67,6 +85,17 @@ export function registerWorker(
         }),
       JETSTREAM_WAIT_MS,
     );
+    const sync: ReleaseSync | undefined =
+      followReleases === true
+        ? startReleaseSync({
+            store: new RolloutStore(await NatsVersionedKv.open(connection, RELEASES_BUCKET)),
+            region,
+            serves: (ref) => worker.serves(ref),
+            // A test build's engine decorations apply to the versions it started with only.
+            load: (ref) => loadIntoWorker(worker, config, [ref]),
+            log: (line) => process.stderr.write(`voxfleet worker: ${line}\n`),
+          })
+        : undefined;
     const metrics =
       metricsPort === undefined
         ? undefined
@@ -79,12 +108,14 @@ export function registerWorker(
     );
     await untilStopped(
       async () => {
+        sync?.close();
         await host.close();
         await worker.close();
         await connection.drain();
         await metrics?.close();
       },
       async () => {
+        sync?.close();
         await host.destroy();
         worker.destroy();
         await connection.close();
