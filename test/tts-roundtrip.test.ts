@@ -78,8 +78,11 @@ test('speech streams: the first audio arrives before a long text is done', async
   assert.ok(arrivals.length >= 5, `chunks: ${arrivals.length}`);
   // pcm is OpenAI's 24 kHz s16le
   assert.ok(bytes / 2 / 24000 > 10, `${bytes} bytes`);
+  // Synthesised whole before sending, every chunk would arrive within a few ms of the last. The
+  // first sentence is a fifth of the work; the margin is for a busy machine (a CI run read the
+  // first chunk at 50.1 % of the total with other tests running).
   assert.ok(
-    arrivals[0]! < arrivals.at(-1)! / 2,
+    arrivals[0]! < arrivals.at(-1)! * 0.75,
     `first chunk at ${arrivals[0]} ms of ${arrivals.at(-1)} ms`,
   );
 });
