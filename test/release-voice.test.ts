@@ -4,7 +4,7 @@
  * released in a `voxfleet serve --releases` server through `voxfleet release --server`:
  *
  * - a **garbled** voice (1.0.1: noise scales and speaking rate pushed far off): the round-trip
- *   check (`--voice-check`: speak, transcribe back with whisper-base, compare) measures it and
+ *   check (`--voice-check`: speak, transcribe back with whisper-tiny.en, compare) measures it and
  *   the `roundtrip_wer_delta` gate rolls it back before any caller hears it;
  * - a **clear** voice (1.1.0: a calmer rate) passes the round trip but misses the plan's
  *   conversational first-byte budget on the canary (a budget set below what any voice here
@@ -29,7 +29,8 @@ const VOICE = 'piper-en-us-joe-medium';
 const OLD = `${VOICE}@1.0.0`;
 const GARBLED = `${VOICE}@1.0.1`;
 const CALMER = `${VOICE}@1.1.0`;
-const JUDGE = 'whisper-base';
+/** The judge here is tiny.en, the smaller listener (the CLI's default is whisper-base). */
+const JUDGE = 'whisper-tiny.en';
 const ADMIN_KEY = 'voice-admin-key';
 
 let temp: string;
@@ -170,7 +171,7 @@ test('a garbled voice: the round trip measures it, its gate rolls it back, no ca
     ],
   };
   const out = await release(
-    ...['start', await planFile(plan), '--voice-check', '--data-dir', dataDir],
+    ...['start', await planFile(plan), '--voice-check', '--judge', JUDGE, '--data-dir', dataDir],
     ...atServer(),
   );
   t.diagnostic(out);
