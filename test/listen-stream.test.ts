@@ -22,7 +22,7 @@ before(async () => {
 });
 after(() => server?.close());
 
-test('jfk at real-time pace: partials before finals, finals match the file transcript', async () => {
+test('jfk at real-time pace: partials before finals, finals match the file transcript', async (t) => {
   const pcm = await pcm16kOf(join(DEV_AUDIO, 'jfk.wav'));
   const session = await ListenSession.open(server.url, { language: 'en' });
   const arrivals: { type: string; at: number }[] = [];
@@ -45,6 +45,12 @@ test('jfk at real-time pace: partials before finals, finals match the file trans
   assert.ok(firstFinal.at < 11_000, `first final at ${firstFinal.at} ms`);
   const closed = events.at(-1);
   assert.ok(closed?.type === 'closed' && Math.abs(closed.audio_s - 11) < 0.05);
+  // The session's compute: some decoding, far less than the audio (tiny.en runs ~10x real time).
+  assert.ok(
+    closed.decode_s !== undefined && closed.decode_s > 0 && closed.decode_s < closed.audio_s,
+    `decode_s ${closed.decode_s}`,
+  );
+  t.diagnostic(`jfk at real time: ${closed.decode_s} s of decoding for ${closed.audio_s} s`);
 });
 
 test('a long item at 4x real time: no words lost at utterance joins', async () => {

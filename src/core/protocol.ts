@@ -110,7 +110,15 @@ export type StreamEvent =
       readonly message: string;
       readonly retryable: boolean;
     }
-  | { readonly type: 'closed'; readonly audio_s: number };
+  | {
+      readonly type: 'closed';
+      readonly audio_s: number;
+      /**
+       * Seconds the worker spent decoding this session (partials, finals, speculation): with
+       * audio_s, the session's real-time factor. Absent from servers that do not measure it.
+       */
+      readonly decode_s?: number;
+    };
 
 export type StreamControl = { readonly type: 'finalize' } | { readonly type: 'close' };
 

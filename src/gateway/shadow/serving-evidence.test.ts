@@ -53,3 +53,23 @@ test('a session that ends in an error counts in the error rate; each session rep
   assert.equal(f.baseline.sessions, 2);
   assert.equal(f.baselineFigures.error_rate, 0.5);
 });
+
+test("each stream's real-time factor comes from the worker's closed event; short or unmeasured streams give none", () => {
+  const serving = new ServingEvidence();
+  const closeWith = (side: 'candidate' | 'baseline', audioS: number, decodeS?: number) =>
+    serving
+      .watch('r', 'canary', side, request, () => 0)
+      .event({
+        type: 'closed',
+        audio_s: audioS,
+        ...(decodeS !== undefined ? { decode_s: decodeS } : {}),
+      });
+  closeWith('candidate', 10, 1.5);
+  closeWith('candidate', 20, 2);
+  closeWith('candidate', 0.5, 0.4); // fixed costs dominate under a second: not counted
+  closeWith('baseline', 10); // an older worker: no decode_s
+  const f = serving.figures('r', 'canary');
+  assert.equal(f.candidateFigures.rtf_p95, 0.15);
+  assert.equal(f.baselineFigures.rtf_p95, undefined);
+  assert.equal(f.candidate.sessions, 3);
+});

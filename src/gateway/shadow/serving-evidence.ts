@@ -1,7 +1,8 @@
 /**
  * What users of each version felt, per rollout step, as the gateway sees it: final latency
  * (from the arrival of the audio that ends a final's words to the final), first partial
- * latency, speech's time to first audio byte, and errors, for the candidate's sessions and
+ * latency, speech's time to first audio byte, errors, and each stream's real-time factor (the
+ * worker's decode seconds over the audio's, from its `closed` event), for the candidate's sessions and
  * for the baseline's sessions of the same step (the callers the step did not select). A
  * speech request counts as a session. These feed the serving gates of canary and full
  * steps (`final_p95_ms` as a ratio to the baseline, `error_rate`, ...).
@@ -23,6 +24,8 @@ export interface SideTotals {
   firstPartialMs: number[];
   /** Speech requests: from the request to its first audio chunk. */
   ttsFirstByteMs: number[];
+  /** Streams of at least a second: decode seconds per audio second, as the worker measured. */
+  rtf: number[];
 }
 
 export interface ServingTotals {
@@ -37,6 +40,7 @@ const emptySide = (): SideTotals => ({
   finalMs: [],
   firstPartialMs: [],
   ttsFirstByteMs: [],
+  rtf: [],
 });
 
 /** Most latencies kept per side and step: enough for a p99, bounded memory. */
@@ -69,6 +73,7 @@ export class ServingEvidence {
       for (const ms of session.finalMs) if (t.finalMs.length < MAX_SAMPLES) t.finalMs.push(ms);
       if (session.firstPartialMs !== undefined && t.firstPartialMs.length < MAX_SAMPLES)
         t.firstPartialMs.push(session.firstPartialMs);
+      if (session.rtf !== undefined && t.rtf.length < MAX_SAMPLES) t.rtf.push(session.rtf);
     });
   }
 
@@ -118,6 +123,7 @@ export function mergeServingTotals(all: readonly ServingTotals[]): ServingTotals
       m.firstPartialMs.push(...s.firstPartialMs);
       // Absent in totals published by gateways from before speech was measured.
       m.ttsFirstByteMs.push(...(s.ttsFirstByteMs ?? []));
+      m.rtf.push(...(s.rtf ?? []));
     }
     return m;
   };
@@ -140,6 +146,7 @@ function figuresOf(t: SideTotals): MetricFigures {
     ...(t.ttsFirstByteMs.length > 0
       ? { tts_first_byte_p95_ms: quantile(t.ttsFirstByteMs, 0.95) }
       : {}),
+    ...(t.rtf.length > 0 ? { rtf_p95: quantile(t.rtf, 0.95) } : {}),
   };
 }
 
@@ -153,6 +160,7 @@ interface WatchedSession {
   readonly finalMs: readonly number[];
   readonly firstPartialMs: number | undefined;
   readonly errored: boolean;
+  readonly rtf: number | undefined;
 }
 
 /**
@@ -168,6 +176,7 @@ export class StreamWatch {
   private speechStartS: number | undefined;
   private errored = false;
   private reported = false;
+  private rtf: number | undefined;
 
   constructor(
     request: StreamOpenRequest,
@@ -198,6 +207,9 @@ export class StreamWatch {
       while (this.arrivals.length > 1 && (this.arrivals[0]?.audioS ?? 0) < e.end_s)
         this.arrivals.shift();
     } else if (e.type === 'error') this.errored = true;
+    // Under a second of audio, fixed costs would read as a slow model.
+    else if (e.type === 'closed' && e.decode_s !== undefined && e.audio_s >= 1)
+      this.rtf = e.decode_s / e.audio_s;
     if (e.type === 'closed' || e.type === 'error') this.end();
   }
 
@@ -209,6 +221,7 @@ export class StreamWatch {
       finalMs: this.finalMs,
       firstPartialMs: this.firstPartialMs,
       errored: this.errored,
+      rtf: this.rtf,
     });
   }
 

@@ -117,7 +117,27 @@ test('an utterance gives speech_started, growing partials, one final, utterance_
   );
   assert.equal(final.words.length, 10);
   const closed = events.at(-1);
-  assert.deepEqual(closed, { type: 'closed', audio_s: 1.8 });
+  assert.deepEqual(closed, { type: 'closed', audio_s: 1.8, decode_s: 0 });
+});
+
+test('closed says how long the session decoded: every partial and final decode, a discarded one too', async () => {
+  const clock = new ManualClock();
+  // Each decode takes 40 ms on the session's clock.
+  const engine = new FakeAsrEngine((samples) => {
+    clock.advance(40);
+    return samples.length > 0 ? 'some words' : '';
+  });
+  const { session, events } = await open({ clock, engine });
+  await feed(session, ONE_UTTERANCE);
+  await session.close();
+  const closed = events.at(-1);
+  assert.equal(closed?.type, 'closed');
+  assert.ok(engine.calls.length >= 2, `${engine.calls.length} decodes`);
+  assert.deepEqual(closed, {
+    type: 'closed',
+    audio_s: 1.8,
+    decode_s: Math.round(engine.calls.length * 40) / 1000,
+  });
 });
 
 test('a background (shadow) session decodes as background work and is not counted as real-time load', async () => {

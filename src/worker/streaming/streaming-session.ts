@@ -121,6 +121,8 @@ export class StreamingSession {
   private finals: Promise<void> = Promise.resolve();
   /** Finals queued but not yet sent; partials wait for them so events stay in utterance order. */
   private pendingFinals = 0;
+  /** Wall ms this session's decodes took, for the closed event's decode_s. */
+  private decodeMs = 0;
   /** Aborted when the session ends: queued decodes of a gone client never run. */
   private readonly lifetime = new AbortController();
   private resolveDone!: () => void;
@@ -224,7 +226,11 @@ export class StreamingSession {
       this.accept(this.resampler.flush(), true);
       this.endUtterance();
       await this.finals;
-      this.emit({ type: 'closed', audio_s: round(this.audioSeconds) });
+      this.emit({
+        type: 'closed',
+        audio_s: round(this.audioSeconds),
+        decode_s: round(this.decodeMs / 1000),
+      });
     } catch (err) {
       this.emitError(err);
     }
@@ -314,12 +320,15 @@ export class StreamingSession {
       // Read the audio when the slot is granted: the newest audio, never a stale snapshot.
       const end = this.history.endSample;
       this.lastPartialEnd = end;
-      return engine.decode(this.history.slice(utt.from, end), {
-        language: this.forcedLanguage(),
-        task: 'transcribe',
-        pass: 'partial',
-        ...(rank === 'background' ? { background: true } : {}),
-      });
+      const startedMs = this.deps.clock.now();
+      return engine
+        .decode(this.history.slice(utt.from, end), {
+          language: this.forcedLanguage(),
+          task: 'transcribe',
+          pass: 'partial',
+          ...(rank === 'background' ? { background: true } : {}),
+        })
+        .finally(() => (this.decodeMs += this.deps.clock.now() - startedMs));
     });
     void offer
       .then((result) => {
@@ -370,13 +379,18 @@ export class StreamingSession {
       background ? 'background' : 'final',
       async () => {
         const startedMs = this.deps.clock.now();
-        const decoded = await this.deps.model.engine.decode(samples, {
-          language: this.forcedLanguage(),
-          task: 'transcribe',
-          pass: 'live_final',
-          ...(background ? { background } : {}),
-        });
-        return { decoded, decodeMs: this.deps.clock.now() - startedMs };
+        try {
+          const decoded = await this.deps.model.engine.decode(samples, {
+            language: this.forcedLanguage(),
+            task: 'transcribe',
+            pass: 'live_final',
+            ...(background ? { background } : {}),
+          });
+          return { decoded, decodeMs: this.deps.clock.now() - startedMs };
+        } finally {
+          // Every decode counts, a discarded speculation too: it cost the machine as much.
+          this.decodeMs += this.deps.clock.now() - startedMs;
+        }
       },
       signal,
     );
