@@ -166,7 +166,11 @@ export function fabricContract(name: string, factory: FabricFactory): void {
         assert.equal(speech.contentType, 'audio/wav');
         assert.equal(speech.sampleRateHz, 22050);
         assert.equal(speech.model, 'fake-tts');
-        assert.equal(speech.modelVersion, '1.0.0', 'the version that spoke travels with the stream');
+        assert.equal(
+          speech.modelVersion,
+          '1.0.0',
+          'the version that spoke travels with the stream',
+        );
         const sizes: number[] = [];
         for await (const chunk of speech.chunks) sizes.push(chunk.length);
         assert.deepEqual(sizes, [1, 2, 3, 4, 5]);
