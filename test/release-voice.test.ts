@@ -24,6 +24,7 @@ import type { RolloutState } from '../src/release/index.js';
 import { rawCatalogManifest } from '../src/registry/testing/manifests.js';
 import { startStaticServer } from '../src/registry/testing/static-server.js';
 import { MODELS_MIRROR } from './helpers/paths.js';
+import { HOLD_EVERYWHERE } from './helpers/release-steps.js';
 
 const VOICE = 'piper-en-us-joe-medium';
 const OLD = `${VOICE}@1.0.0`;
@@ -214,14 +215,7 @@ test('a clear voice over the first-byte budget: latency callers are held back on
           { metric: 'tts_first_byte_p95_ms', max: 1, holdBack: ['latency'] },
         ],
       },
-      {
-        name: 'everywhere',
-        kind: 'full',
-        selector: { percent: 100 },
-        minDurationS: 3600,
-        minSample: {},
-        maxDurationS: 7200,
-      },
+      HOLD_EVERYWHERE,
     ],
   };
   await release('start', await planFile(plan), '--data-dir', dataDir, ...atServer());

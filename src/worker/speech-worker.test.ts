@@ -41,26 +41,24 @@ const settings: AsrModelSettings = {
   postprocess: ALL_POSTPROCESS_STEPS,
 };
 
+/** Version `version` of the English fake model, answering to `asr-en`. */
+const fakeEnglish = (version: string, engine: FakeAsrEngine): LoadedAsrModel => ({
+  descriptor: {
+    name: 'fake-en',
+    version,
+    kind: 'asr',
+    languages: ['en'],
+    sampleRateHz: 16000,
+    capabilities: ['transcribe', 'stream'],
+    aliases: ['asr-en'],
+  },
+  engine,
+  settings,
+});
+
 function worker(): { w: SpeechWorker; engine: FakeAsrEngine } {
   const engine = new FakeAsrEngine();
-  const models = new ModelSet(
-    [
-      {
-        descriptor: {
-          name: 'fake-en',
-          version: '1.0.0',
-          kind: 'asr',
-          languages: ['en'],
-          sampleRateHz: 16000,
-          capabilities: ['transcribe', 'stream'],
-          aliases: ['asr-en'],
-        },
-        engine,
-        settings,
-      },
-    ],
-    [],
-  );
+  const models = new ModelSet([fakeEnglish('1.0.0', engine)], []);
   return {
     w: new SpeechWorker({ models, vad: new EnergyVad(), clock: new ManualClock() }, config),
     engine,
@@ -181,19 +179,7 @@ test('a version added while running is served from the next session on, announce
   let closed = 0;
   const engine = new FakeAsrEngine();
   engine.close = () => void closed++;
-  const v2: LoadedAsrModel = {
-    descriptor: {
-      name: 'fake-en',
-      version: '2.0.0',
-      kind: 'asr',
-      languages: ['en'],
-      sampleRateHz: 16000,
-      capabilities: ['transcribe', 'stream'],
-      aliases: ['asr-en'],
-    },
-    engine,
-    settings,
-  };
+  const v2 = fakeEnglish('2.0.0', engine);
   assert.equal(w.serves('fake-en@2.0.0'), false);
   w.addModels(new ModelSet([v2], []));
   assert.equal(w.serves('fake-en@2.0.0'), true);
