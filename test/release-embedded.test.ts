@@ -40,7 +40,12 @@ const PLAN = {
       minDurationS: 0,
       minSample: { sessions: 2 },
       maxDurationS: 600,
-      gates: [{ metric: 'word_disagreement', max: 0.9 }],
+      gates: [
+        { metric: 'word_disagreement', max: 0.9 },
+        // Fleet figures from the worker's heartbeats, both versions loaded: they must exist.
+        { metric: 'memory_mb', max: 16_000 },
+        { metric: 'queue_depth_p95', max: 64 },
+      ],
     },
     {
       name: 'canary',
@@ -166,6 +171,9 @@ test('voxfleet serve --releases: shadow judged, canary served, rollback within a
   const history = releaseOk('history', PLAN.id);
   assert.match(history, /ops {2}start/);
   assert.match(history, /controller\S* {2}step_passed {2}shadow .*word_disagreement=[\d.]+/);
+  const memoryMb = Number(/memory_mb=([\d.]+)/.exec(history)?.[1]);
+  assert.ok(memoryMb > 200 && memoryMb < 16_000, `the server held ${memoryMb} MB with both loaded`);
+  assert.match(history, /queue_depth_p95=\d+/);
 
   assert.match(releaseOk('rollback', PLAN.id, '--reason', 'drill'), /rolled back/);
   const rollbackMs = await untilServedBy(TINY, 3000);
@@ -185,6 +193,6 @@ test('voxfleet serve --releases: shadow judged, canary served, rollback within a
   assert.match(releaseOk('history', PLAN.id), /ops {2}rollback {2}drill/);
   assert.equal(await streamServedBy(url, clips[1]!), TINY, 'still rolled back after the restart');
   t.diagnostic(
-    `canary reached new sessions ${canaryMs.toFixed(0)} ms after the step; rollback ${rollbackMs.toFixed(0)} ms`,
+    `canary reached new sessions ${canaryMs.toFixed(0)} ms after the step; rollback ${rollbackMs.toFixed(0)} ms; ${memoryMb.toFixed(0)} MB resident with both versions`,
   );
 });

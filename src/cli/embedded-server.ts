@@ -57,6 +57,7 @@ export async function startEmbeddedServer(
       ? undefined
       : await startGatewayReleases(kv, {
           controller: true,
+          workers: () => fabric.workers(),
           ...(hooks.releaseTickMs !== undefined ? { tickMs: hooks.releaseTickMs } : {}),
         });
   const served: FabricClient = releases?.pin(fabric, { region: config.region }) ?? fabric;

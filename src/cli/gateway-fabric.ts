@@ -13,6 +13,7 @@ import {
   type FabricClient,
   type FailoverObserver,
   type NatsConnection,
+  type WorkerStatus,
 } from '../fabric/index.js';
 import {
   RegionRouter,
@@ -63,7 +64,7 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
   if (fleet === undefined) {
     const connection = await connectToNats(options.nats, name);
     const fabric = await NatsFabric.start({ connection, regions: [options.region], ...tuning });
-    const releases = await followReleases(connection, options);
+    const releases = await followReleases(connection, options, () => fabric.workers());
     // Pinning above failover: a stream's version is chosen once, and a failover reopens it
     // with that version (never a new assignment mid-stream).
     const failover = withStreamFailover(fabric, { observer: options.failover });
@@ -103,7 +104,11 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
   });
   const readCaller = callerReader(fleet, options.region);
   const releases =
-    connections[0] === undefined ? undefined : await followReleases(connections[0], options);
+    connections[0] === undefined
+      ? undefined
+      : await followReleases(connections[0], options, () =>
+          [...byZone.values()].flatMap((f) => f.workers()),
+        );
   const forCaller = (caller: Caller): FabricClient => {
     const failover = withStreamFailover(router.forCaller(caller), { observer: options.failover });
     return (
@@ -137,10 +142,12 @@ export async function openGatewayFabric(options: GatewayFabricOptions): Promise<
 async function followReleases(
   connection: NatsConnection,
   options: GatewayFabricOptions,
+  workers: () => readonly WorkerStatus[],
 ): Promise<GatewayReleases | undefined> {
   if (options.releases !== true && options.releaseController !== true) return undefined;
   return startGatewayReleases(await NatsVersionedKv.open(connection, RELEASES_BUCKET), {
     controller: options.releaseController === true,
+    workers,
     ...(options.onAssigned !== undefined ? { onAssigned: options.onAssigned } : {}),
   });
 }

@@ -10,7 +10,7 @@
  * of it pooled.
  */
 import { newId, systemClock } from '../core/index.js';
-import type { FabricClient } from '../fabric/index.js';
+import type { FabricClient, WorkerStatus } from '../fabric/index.js';
 import {
   ReleaseBoard,
   ShadowBudget,
@@ -18,6 +18,7 @@ import {
   ShadowEvidence,
   EvidencePool,
   DrillReports,
+  FleetSamples,
   withReleasePinning,
   type AssignmentObserver,
   priorityOf,
@@ -51,12 +52,19 @@ export const GATEWAY_RELEASE_DEFAULTS = Object.freeze({ controllerTickMs: 1000 }
 
 export async function startGatewayReleases(
   kv: ReleasesKv,
-  options: { controller: boolean; onAssigned?: AssignmentObserver; tickMs?: number },
+  options: {
+    controller: boolean;
+    onAssigned?: AssignmentObserver;
+    tickMs?: number;
+    /** The workers this gateway sees, sampled for a step's queue depth and memory. */
+    workers?: () => readonly WorkerStatus[];
+  },
 ): Promise<GatewayReleases> {
   const store = new RolloutStore(kv);
   const board = await ReleaseBoard.start(store, systemClock);
   const evidence = new ShadowEvidence();
   const serving = new ServingEvidence();
+  const fleet = new FleetSamples();
   const deps = { budget: new ShadowBudget(), evidence, serving, clock: systemClock };
   const gatewayId = newId('gw');
   const pool = new EvidencePool(kv, gatewayId);
@@ -75,16 +83,21 @@ export async function startGatewayReleases(
   // controller) let the controller judge the step on every gateway's evidence pooled.
   const ticker = systemClock.setInterval(() => {
     for (const { plan, state } of board.rollouts()) {
-      const step = plan.steps[state.stepIndex]?.name;
+      const running = plan.steps[state.stepIndex];
+      const step = running?.name;
       if (state.status !== 'running' || step === undefined || busy.has(plan.id)) continue;
+      if (options.workers !== undefined) fleet.sample(plan.id, running!, options.workers());
       busy.add(plan.id);
       void (async () => {
         const key = `${plan.id}/${step}`;
-        const seen = `${evidence.sessions(plan.id, step)}/${serving.sessions(plan.id, step)}`;
+        const samples = fleet.snapshot(plan.id, step).queued.length;
+        // Sessions change the totals when one ends; fleet samples are written every 10 s.
+        const seen = `${evidence.sessions(plan.id, step)}/${serving.sessions(plan.id, step)}/${Math.floor(samples / 10)}`;
         if (published.get(key) !== seen) {
           await pool.publish(plan.id, step, {
             shadow: evidence.snapshot(plan.id, step),
             serving: serving.snapshot(plan.id, step),
+            fleet: fleet.snapshot(plan.id, step),
           });
           published.set(key, seen);
         }

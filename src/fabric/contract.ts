@@ -28,6 +28,8 @@ export interface WorkerStatus {
   /** Decodes running and waiting right now. */
   readonly decodesRunning: number;
   readonly decodesQueued: number;
+  /** Resident memory of the worker's process, bytes (what a second loaded version costs shows here). */
+  readonly memoryBytes?: number;
   /** Where the worker runs; set by fabrics that span regions (NATS), absent in-process. */
   readonly region?: string;
   readonly zone?: string;

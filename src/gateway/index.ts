@@ -12,6 +12,7 @@ export { ShadowBudget, SHADOW_DEFAULTS, openWithShadow } from './shadow/shadow-s
 export type { ShadowDeps, ShadowTarget } from './shadow/shadow-stream.js';
 export { ShadowEvidence } from './shadow/shadow-evidence.js';
 export { ServingEvidence } from './shadow/serving-evidence.js';
+export { FleetSamples } from './shadow/fleet-samples.js';
 export { combinedEvidence } from './shadow/combined-evidence.js';
 export type { StepTotals } from './shadow/combined-evidence.js';
 export { EvidencePool } from './shadow/evidence-pool.js';

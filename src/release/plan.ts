@@ -61,6 +61,9 @@ export const GATE_METRICS = [
   'tts_first_byte_p95_ms',
   'error_rate',
   'rtf_p95',
+  // the step's workers while it runs, both versions loaded (gate with value)
+  'queue_depth_p95',
+  'memory_mb',
   'cost_per_audio_hour',
   // offline quality (`voxfleet eval --compare` on the gate set)
   'wer_delta',

@@ -118,6 +118,7 @@ export class SpeechWorker implements WorkerEndpoint {
       streamCapacity: this.admission().capacity,
       decodesRunning: s.running + s.runningBackground,
       decodesQueued: s.queued,
+      memoryBytes: process.memoryUsage.rss(),
     };
   }
 

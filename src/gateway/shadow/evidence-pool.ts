@@ -6,6 +6,7 @@
  */
 import type { StepEvidence } from '../../release/index.js';
 import { combinedEvidence, type StepTotals } from './combined-evidence.js';
+import { mergeFleetTotals } from './fleet-samples.js';
 import { mergeServingTotals } from './serving-evidence.js';
 import { mergeShadowTotals } from './shadow-evidence.js';
 
@@ -38,6 +39,7 @@ export class EvidencePool {
     return combinedEvidence({
       shadow: mergeShadowTotals(all.map((t) => t.shadow)),
       serving: mergeServingTotals(all.map((t) => t.serving)),
+      fleet: mergeFleetTotals(all.map((t) => t.fleet)),
     });
   }
 }
