@@ -41,6 +41,7 @@ import { startGatewayProcess, startTestBuildWorker } from './helpers/fleet-proce
 import { readItems, writeSubsetManifest } from './helpers/manifest.js';
 import { streamServedBy } from './helpers/served-stream.js';
 import { HOLD_EVERYWHERE, canaryStep } from './helpers/release-steps.js';
+import { recordRollout } from './helpers/release-report.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { DEV_AUDIO, MODELS_MIRROR } from './helpers/paths.js';
 import { pcm16kOf } from './helpers/recorded-audio.js';
@@ -267,6 +268,8 @@ test('broken candidate (onsets clipped, short tail padding): its shadow is rolle
       `word disagreement ${disagreement.value.toFixed(3)} over ${served.length} sessions ` +
       `(max ${MAX_DISAGREEMENT}): rolled back`,
   );
+  const stored = (await rollouts.read('tiny-broken'))!.rollout;
+  recordRollout('broken: whisper-tiny.en 1.0.1, onsets clipped', stored.plan, stored.state);
 });
 
 test('slow candidate (same settings, slow engine): passes the shadow, fails the canary latency gate, rolled back', async (t) => {
@@ -303,5 +306,11 @@ test('slow candidate (same settings, slow engine): passes the shadow, fails the 
       `rollback drill ${drill.value.toFixed(0)} ms; shadow word disagreement ` +
       `${agreement.value.toFixed(3)} (passed); canary final p95 ` +
       `${latency.value.toFixed(2)}x the baseline's (max 1.5): rolled back`,
+  );
+  const stored = (await rollouts.read('tiny-slow'))!.rollout;
+  recordRollout(
+    `slow: whisper-tiny.en 1.0.2, +${SLOW_DECODE_MS} ms per decode`,
+    stored.plan,
+    stored.state,
   );
 });

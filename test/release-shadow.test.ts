@@ -21,6 +21,7 @@ import {
 import { readItems } from './helpers/manifest.js';
 import { streamServedBy } from './helpers/served-stream.js';
 import { HOLD_EVERYWHERE, canaryStep } from './helpers/release-steps.js';
+import { recordRollout } from './helpers/release-report.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { DEV_AUDIO } from './helpers/paths.js';
 import { pcm16kOf } from './helpers/recorded-audio.js';
@@ -204,6 +205,7 @@ test('canary of a slower candidate, served by another gateway: the pooled latenc
   t.diagnostic(
     `canary final p95 candidate/baseline = ${gate.value.toFixed(2)} over ${candidateSessions} of ${served.length} sessions: ${state.status}`,
   );
+  recordRollout('better but slower: whisper-base 1.0.0', plan, state);
   if (state.status === 'running')
     await rollouts.apply(id, ({ state: s }) => rollback(s, Date.now(), 'test', 'done'));
 });

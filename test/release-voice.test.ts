@@ -20,11 +20,12 @@ import { main, startEmbeddedServer, type EmbeddedServer } from '../src/cli/index
 import { synthesizeSpeech } from '../src/client/index.js';
 import { compileServeConfig } from '../src/core/index.js';
 import { openModelStore, publishModel } from '../src/registry/index.js';
-import type { RolloutState } from '../src/release/index.js';
+import { parsePlan, type RolloutState } from '../src/release/index.js';
 import { rawCatalogManifest } from '../src/registry/testing/manifests.js';
 import { startStaticServer } from '../src/registry/testing/static-server.js';
 import { MODELS_MIRROR } from './helpers/paths.js';
 import { HOLD_EVERYWHERE } from './helpers/release-steps.js';
+import { recordRollout } from './helpers/release-report.js';
 
 const VOICE = 'piper-en-us-joe-medium';
 const OLD = `${VOICE}@1.0.0`;
@@ -33,6 +34,8 @@ const CALMER = `${VOICE}@1.1.0`;
 /** The judge here is tiny.en, the smaller listener (the CLI's default is whisper-base). */
 const JUDGE = 'whisper-tiny.en';
 const ADMIN_KEY = 'voice-admin-key';
+/** Half the check (the CLI speaks all 16 by default): enough to tell these voices apart. */
+const SENTENCES = '8';
 
 let temp: string;
 let dataDir: string;
@@ -172,7 +175,8 @@ test('a garbled voice: the round trip measures it, its gate rolls it back, no ca
     ],
   };
   const out = await release(
-    ...['start', await planFile(plan), '--voice-check', '--judge', JUDGE, '--data-dir', dataDir],
+    ...['start', await planFile(plan), '--voice-check', '--judge', JUDGE, '--sentences', SENTENCES],
+    ...['--data-dir', dataDir],
     ...atServer(),
   );
   t.diagnostic(out);
@@ -186,11 +190,13 @@ test('a garbled voice: the round trip measures it, its gate rolls it back, no ca
   assert.equal(failed?.actor, 'controller');
   assert.ok((failed?.gates?.[0]?.value ?? 0) > 0.05);
   for (let i = 0; i < 5; i++) assert.equal(await spokenBy('quality'), OLD);
+  recordRollout('voice, garbled: piper joe 1.0.1', parsePlan(plan), state);
 });
 
 test('a clear voice over the first-byte budget: latency callers are held back on the old voice, quality callers keep the new', async (t) => {
   const out = await release(
-    ...['voice-check', CALMER, '--baseline', OLD, '--judge', JUDGE, '--data-dir', dataDir],
+    ...['voice-check', CALMER, '--baseline', OLD, '--judge', JUDGE, '--sentences', SENTENCES],
+    ...['--data-dir', dataDir],
   );
   t.diagnostic(out);
   const report = /candidate - baseline: ([+-]\d+\.\d) pp \(95 % CI ([+-]\d+\.\d)/.exec(out);
@@ -232,4 +238,9 @@ test('a clear voice over the first-byte budget: latency callers are held back on
   assert.equal(await spokenBy(), CALMER, 'callers who declared nothing take the new voice');
   assert.match(await release('history', plan.id, ...atServer()), /hold_back {2}canary .*latency/);
   t.diagnostic(`canary first audio byte p95 ${firstByte.toFixed(0)} ms: latency callers held back`);
+  recordRollout(
+    'voice, clear, over a 1 ms first-byte budget: piper joe 1.1.0',
+    parsePlan(plan),
+    held,
+  );
 });

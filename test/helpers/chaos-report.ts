@@ -1,13 +1,10 @@
 /**
  * What the chaos tests measured, per scenario, for `npm run test:chaos` to keep in
- * bench/results/chaos.json. Written only when VOXFLEET_CHAOS_REPORT names a file, so a plain
- * `npm test` writes nothing. Each test file merges its scenarios into the file (read, add,
- * write): the files run one after another.
+ * bench/results/chaos.json (when VOXFLEET_CHAOS_REPORT names it; bench-report.ts).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { alignTokens } from '../../src/core/index.js';
-import { describeMachine } from '../../src/eval/index.js';
 import { splitWords } from '../../src/eval/error-rate.js';
+import { recordInReport } from './bench-report.js';
 
 export interface ChaosScenario {
   /**
@@ -24,20 +21,7 @@ export interface ChaosScenario {
 }
 
 export function recordChaos(name: string, scenario: ChaosScenario): void {
-  const file = process.env.VOXFLEET_CHAOS_REPORT;
-  if (file === undefined || file === '') return;
-  const report = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as { scenarios?: Record<string, ChaosScenario> })
-    : {};
-  const scenarios = { ...(report.scenarios ?? {}), [name]: scenario };
-  writeFileSync(
-    file,
-    JSON.stringify(
-      { measuredAt: new Date().toISOString(), machine: describeMachine(), scenarios },
-      null,
-      2,
-    ) + '\n',
-  );
+  recordInReport('VOXFLEET_CHAOS_REPORT', 'scenarios', name, scenario);
 }
 
 /** Reference words with no match in the hypothesis (deletions, and substitutions count too). */

@@ -14,6 +14,7 @@ import { atReleaseDesk, type ReleaseDesk } from '../release-desk.js';
 import {
   loadPlan,
   offlineEvidence,
+  VOICE_CHECK_SENTENCES,
   type AuditEntry,
   type OfflineEvidence,
   type OperatorAction,
@@ -33,6 +34,7 @@ interface ReleaseOpts extends FleetPlacementOptions {
   privacyCheck?: boolean;
   voiceCheck?: boolean;
   judge?: string;
+  sentences?: number;
   baseline?: string;
   server?: string;
 }
@@ -60,6 +62,9 @@ function voiceCheckOf(
     candidate,
     baseline,
     judge: o.judge ?? VOICE_CHECK_DEFAULTS.judge,
+    ...(o.sentences !== undefined
+      ? { sentences: VOICE_CHECK_SENTENCES.slice(0, Math.max(2, o.sentences)) }
+      : {}),
     serve: {
       ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
       ...(o.mirror !== undefined ? { mirrorDir: o.mirror } : {}),
@@ -201,6 +206,7 @@ export function registerRelease(program: Command): void {
       '--judge <model>',
       `the ASR model that listens in --voice-check (default ${VOICE_CHECK_DEFAULTS.judge})`,
     )
+    .option('--sentences <n>', 'with --voice-check: speak only the first n check sentences', Number)
     .action(async (file: string, o: ReleaseOpts) => {
       const plan = loadPlan(file);
       const manifests = await readOfflineEvidence(plan, o);
@@ -260,6 +266,11 @@ export function registerRelease(program: Command): void {
     )
     .option('--judge <model>', `the ASR model that listens (default ${VOICE_CHECK_DEFAULTS.judge})`)
     .option('--max-delta <fraction>', 'worst acceptable round-trip WER rise', Number, 0.02)
+    .option(
+      '--sentences <n>',
+      `speak only the first n check sentences (default all ${VOICE_CHECK_SENTENCES.length}; fewer: quicker, a wider interval)`,
+      Number,
+    )
     .option('--data-dir <dir>', 'where models are installed (env VOXFLEET_DATA_DIR)')
     .option('--mirror <dir>', 'model mirror folder (env VOXFLEET_MODEL_MIRROR)')
     .option('--registry-url <url>', 'model registry (env VOXFLEET_REGISTRY_URL)')
