@@ -15,7 +15,7 @@ import {
   connectToNats,
   type NatsConnection,
 } from '../src/fabric/index.js';
-import { FakeWorker } from '../src/fabric/testing/fake-worker.js';
+import { FakeWorker, fakeAsrDescriptor } from '../src/fabric/testing/fake-worker.js';
 import { openGatewayFabric, type GatewayFabric } from '../src/cli/gateway-fabric.js';
 import { startGatewayServer, type GatewayServer } from '../src/cli/gateway-server.js';
 import { RELEASES_BUCKET, RolloutStore, parsePlan, start } from '../src/release/index.js';
@@ -66,7 +66,8 @@ let rollouts: RolloutStore;
 before(async () => {
   cluster = await startSupercluster(REGIONS);
   for (const r of REGIONS) {
-    const worker = new FakeWorker(`w-${r.name}`);
+    // Both versions announced: the fleet has synced them (gateways assign only what is there).
+    const worker = new FakeWorker(`w-${r.name}`, { models: [BASE, CAND].map(fakeAsrDescriptor) });
     const connection = await connectToNats(
       cluster.url(r.name),
       worker.status().id,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, VoxfleetError, type StreamOpenRequest } from '../core/index.js';
 import { InProcessFabric, withStreamFailover, type FabricClient } from '../fabric/index.js';
-import { FakeWorker } from '../fabric/testing/fake-worker.js';
+import { FakeWorker, fakeAsrDescriptor } from '../fabric/testing/fake-worker.js';
 import { PCM16_STREAM_REQUEST } from '../fabric/testing/stream-request.js';
 import {
   MemoryVersionedStore,
@@ -40,20 +40,7 @@ const NEXT = 'whisper-small@1.0.0';
 
 /** A worker that has every version loaded (synced), as its heartbeat says. */
 function workerServing(id: string, refs: readonly string[] = [BASE, CAND, NEXT]): FakeWorker {
-  return new FakeWorker(id, {
-    models: refs.map((ref) => {
-      const [name = '', version = ''] = ref.split('@');
-      return {
-        name,
-        version,
-        kind: 'asr' as const,
-        languages: ['en'],
-        sampleRateHz: 16000,
-        capabilities: ['transcribe', 'stream'],
-        aliases: [],
-      };
-    }),
-  });
+  return new FakeWorker(id, { models: refs.map(fakeAsrDescriptor) });
 }
 
 const stream = (sessionId: string, model?: string): StreamOpenRequest => ({

@@ -7,6 +7,7 @@ import type { VoxfleetError } from '../../core/index.js';
 import {
   type FileTranscriptionRequest,
   type FileTranscriptionResult,
+  type ModelDescriptor,
   type StreamControl,
   type StreamEvent,
   type StreamOpenRequest,
@@ -179,6 +180,20 @@ export class FakeWorker implements WorkerEndpoint {
       chunks: produce(),
     };
   }
+}
+
+/** The descriptor a worker announces for an English ASR version `name@version`. */
+export function fakeAsrDescriptor(ref: string): ModelDescriptor {
+  const [name = '', version = ''] = ref.split('@');
+  return {
+    name,
+    version,
+    kind: 'asr',
+    languages: ['en'],
+    sampleRateHz: 16000,
+    capabilities: ['transcribe', 'stream'],
+    aliases: [],
+  };
 }
 
 export function checksum(bytes: Uint8Array): number {
