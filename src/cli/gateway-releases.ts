@@ -90,7 +90,7 @@ export async function startGatewayReleases(
       busy.add(plan.id);
       void (async () => {
         const key = `${plan.id}/${step}`;
-        const samples = fleet.snapshot(plan.id, step).queued.length;
+        const samples = fleet.count(plan.id, step);
         // Sessions change the totals when one ends; fleet samples are written every 10 s.
         const seen = `${evidence.sessions(plan.id, step)}/${serving.sessions(plan.id, step)}/${Math.floor(samples / 10)}`;
         if (published.get(key) !== seen) {

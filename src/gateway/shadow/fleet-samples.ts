@@ -8,6 +8,7 @@
  */
 import type { WorkerStatus } from '../../fabric/index.js';
 import type { MetricFigures, PlanStep } from '../../release/index.js';
+import { quantile } from './serving-evidence.js';
 
 export interface FleetTotals {
   /** The deepest queue among the step's workers, one sample per second. */
@@ -42,6 +43,11 @@ export class FleetSamples {
     t.memoryBytes.push(Math.max(0, ...reached.map((w) => w.memoryBytes ?? 0)));
   }
 
+  /** Samples kept for the step (how often it is published follows this, not a copy). */
+  count(rolloutId: string, step: string): number {
+    return this.totals.get(`${rolloutId}/${step}`)?.queued.length ?? 0;
+  }
+
   snapshot(rolloutId: string, step: string): FleetTotals {
     return structuredClone(
       this.totals.get(`${rolloutId}/${step}`) ?? { queued: [], memoryBytes: [] },
@@ -60,11 +66,9 @@ export function mergeFleetTotals(all: readonly (FleetTotals | undefined)[]): Fle
 }
 
 export function fleetFiguresOf(t: FleetTotals): MetricFigures {
-  const sorted = [...t.queued].sort((a, b) => a - b);
-  const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
   const memory = Math.max(0, ...t.memoryBytes);
   return {
-    ...(p95 !== undefined ? { queue_depth_p95: p95 } : {}),
+    ...(t.queued.length > 0 ? { queue_depth_p95: quantile(t.queued, 0.95) } : {}),
     ...(memory > 0 ? { memory_mb: memory / (1024 * 1024) } : {}),
   };
 }

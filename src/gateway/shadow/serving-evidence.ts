@@ -150,7 +150,8 @@ function figuresOf(t: SideTotals): MetricFigures {
   };
 }
 
-function quantile(values: readonly number[], q: number): number {
+/** Nearest-rank quantile of the values (0 when there are none). */
+export function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
 }
