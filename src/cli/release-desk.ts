@@ -10,7 +10,7 @@ import { NatsVersionedKv, connectToNats } from '../fabric/index.js';
 import {
   RELEASES_BUCKET,
   RolloutStore,
-  operate,
+  operateRollout,
   startRollout,
   type OfflineEvidence,
   type OperatorAction,
@@ -53,15 +53,7 @@ function storeDesk(store: RolloutStore, actor: string): ReleaseDesk {
     list: () => store.list(),
     read: async (id) => (await store.read(id))?.rollout,
     start: (plan, offline) => startRollout(store, plan, Date.now(), actor, offline),
-    async act(action, id, reason) {
-      // The plan comes with the state the change was applied to: no second read.
-      let applied: ReleasePlan | undefined;
-      const state = await store.apply(id, ({ plan, state: current }) => {
-        applied = plan;
-        return operate(action, plan, current, Date.now(), actor, reason);
-      });
-      return { plan: applied!, state };
-    },
+    act: (action, id, reason) => operateRollout(store, action, id, Date.now(), actor, reason),
   };
 }
 
@@ -97,12 +89,9 @@ function adminApiDesk(server: string, actor: string): ReleaseDesk {
       return body.state;
     },
     async act(action, id, reason) {
-      const body = (await callAdminApi(server, 'POST', `${path(id)}/${action}`, options, {
+      return (await callAdminApi(server, 'POST', `${path(id)}/${action}`, options, {
         reason,
-      })) as { state: RolloutState };
-      const rollout = await desk.read(id);
-      if (rollout === undefined) throw new VoxfleetError('NOT_FOUND', `no rollout ${id}`);
-      return { plan: rollout.plan, state: body.state };
+      })) as StoredRollout;
     },
   };
   return desk;

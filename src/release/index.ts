@@ -55,6 +55,6 @@ export { offlineEvidence, parseOfflineEvidence, withOffline } from './offline-ev
 export type { OfflineEvidence } from './offline-evidence.js';
 export { findLeaks, sentinelNeedles } from './privacy-sentinels.js';
 export type { LeakFinding, Needle, NeedleKind, SentinelTraffic } from './privacy-sentinels.js';
-export { startRollout } from './start-rollout.js';
+export { operateRollout, startRollout } from './start-rollout.js';
 export { VOICE_CHECK_SENTENCES } from './voice-sentences.js';
 export { versionsForRegion } from './region-versions.js';

@@ -8,7 +8,8 @@
  *   POST /v1/admin/releases                     start a plan: the JSON a plan file holds, or
  *                                               { plan, offline } with the manifests' evidence
  *   POST /v1/admin/releases/:id/:action         pause | resume | promote | rollback
- *                                               body: { "reason"?: string }
+ *                                               body: { "reason"?: string }; answers the plan
+ *                                               and the state it led to
  *
  * Who asked comes from the `x-voxfleet-actor` header (default `unknown`).
  *
@@ -21,7 +22,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VoxfleetError, invalidArgument, systemClock, type Clock } from '../../core/index.js';
 import {
   OPERATOR_ACTIONS,
-  operate,
+  operateRollout,
   parseOfflineEvidence,
   parsePlan,
   startRollout,
@@ -92,11 +93,16 @@ export function registerAdminReleaseRoutes(
         const reason = typeof body.reason === 'string' ? body.reason : `${action} by admin API`;
         const actor = actorOf(req);
         const now = clock.now();
-        const state = await options.store.apply(req.params.id, ({ plan, state: s }) =>
-          operate(action, plan, s, now, actor, reason),
+        const rollout = await operateRollout(
+          options.store,
+          action,
+          req.params.id,
+          now,
+          actor,
+          reason,
         );
         await options.changed?.();
-        return { state };
+        return rollout;
       },
     );
   });
