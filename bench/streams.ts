@@ -17,6 +17,8 @@
  *   --max N        highest stream count tried (default 32)
  *   --no-peers     skip WhisperLive / WhisperLiveKit
  *   --only LIST    comma list of parts: raw,naive,voxfleet,overload,peers
+ *   --serve-arg A  passed on to `voxfleet serve` (repeatable; an A/B of one setting, e.g.
+ *                  --serve-arg=--background-threads --serve-arg=0); recorded as `serve_args`
  *   --keep-previous  parts not run now keep their figures from the existing output file, listed
  *                  under `carried_over` with the time they were measured
  */
@@ -42,6 +44,12 @@ import {
 } from './streams/ramp.js';
 import { peersAvailable, runPeers, type PeerResult } from './streams/peers-run.js';
 import { startServeProcess } from './streams/serve-process.js';
+import {
+  counterDelta,
+  scrapeServerCounters,
+  type ServerCounters,
+} from './streams/server-counters.js';
+import type { LoadtestResult } from '../src/eval/index.js';
 
 const MODEL = 'whisper-tiny.en';
 const SHARED = resolve('../shared');
@@ -57,6 +65,7 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'raw,naive,voxfleet,overload,peers' },
     out: { type: 'string', default: 'bench/results/streams.json' },
     'keep-previous': { type: 'boolean', default: false },
+    'serve-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 const parts = new Set(args.only.split(','));
@@ -115,6 +124,7 @@ async function main(): Promise<void> {
     tail_paddings: tails,
     slo: SLO,
     endpointing_ms: ENDPOINTING_MS,
+    serve_args: args['serve-arg'] ?? [],
     items: items.map((i) => i.id),
     audio_s: audioS,
   };
@@ -166,18 +176,32 @@ async function main(): Promise<void> {
       `${MODEL},silero-vad`,
       '--max-streams',
       String(maxStreams * 4),
+      ...(args['serve-arg'] ?? []),
     ]);
     try {
       const target: RampTarget = { url: server.url, protocol: 'voxfleet', manifest, frameMs: 100 };
+      /** A load point with the server's counters over it. */
+      const measure = async (
+        n: number,
+        seconds: number,
+      ): Promise<{ result: LoadtestResult; server: ServerCounters }> => {
+        const before = await scrapeServerCounters(server.url);
+        const result = await runPoint(target, n, seconds);
+        return { result, server: counterDelta(before, await scrapeServerCounters(server.url)) };
+      };
+      const judged = (m: { result: LoadtestResult; server: ServerCounters }): LoadPoint => ({
+        ...judgePoint(m.result, baseline, SLO),
+        server: m.server,
+      });
       // One stream first, not timed: the first decodes after start allocate (the raw replay
       // warms its recognizers the same way). Without it the 1-stream point read a final p95 of
       // 992 ms, over the SLO, where 2 and 4 streams met it.
       await runPoint(target, 1, 10);
-      const single = await runPoint(target, 1, audioS + 2);
+      const single = await measure(1, audioS + 2);
       const baseline = new Map(
-        single.turns.filter((t) => t.error === undefined).map((t) => [t.itemId, t]),
+        single.result.turns.filter((t) => t.error === undefined).map((t) => [t.itemId, t]),
       );
-      const singlePoint = judgePoint(single, baseline, SLO);
+      const singlePoint = judged(single);
       log(`voxfleet 1 stream: ${describePoint(singlePoint)}`);
       const curve: LoadPoint[] = [singlePoint];
       let best = singlePoint.pass ? 1 : 0;
@@ -185,7 +209,7 @@ async function main(): Promise<void> {
         for (const n of [2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48].filter(
           (n) => n <= maxStreams,
         )) {
-          const point = judgePoint(await runPoint(target, n, stepS), baseline, SLO);
+          const point = judged(await measure(n, stepS));
           curve.push(point);
           log(`voxfleet ${n} streams: ${describePoint(point)}`);
           if (point.pass) best = n;
@@ -197,10 +221,7 @@ async function main(): Promise<void> {
         const at = async (fraction: number): Promise<LoadPoint | null> => {
           const n = Math.max(1, Math.round(best * fraction));
           if (best === 0) return null;
-          return (
-            curve.find((p) => p.streams === n) ??
-            judgePoint(await runPoint(target, n, stepS), baseline, SLO)
-          );
+          return curve.find((p) => p.streams === n) ?? judged(await measure(n, stepS));
         };
         const p50 = await at(0.5);
         const p90 = await at(0.9);
@@ -221,8 +242,9 @@ async function main(): Promise<void> {
       }
       if (parts.has('overload')) {
         const n = Math.max(2, 2 * Math.max(best, 1));
-        const over = await runPoint(target, n, stepS);
-        const point = judgePoint(over, baseline, SLO);
+        const measured = await measure(n, stepS);
+        const over = measured.result;
+        const point = judged(measured);
         const admitted = over.turns.filter((t) => t.error === undefined);
         const heldSlo =
           (point.finalMs?.p95 ?? Infinity) <= SLO.finalP95Ms &&
@@ -238,6 +260,8 @@ async function main(): Promise<void> {
           admitted_wer: werOf(admitted),
           refusal_ms: point.refusalMs,
           refusal_p95_ms: point.refusalMs?.p95 ?? null,
+          partials_per_audio_s: point.partialsPerAudioS,
+          server: point.server,
         };
         log(
           `overload ${n} offered: admitted ${admitted.length}, refused ${point.refused}, SLO held ${heldSlo}, refusal p95 ${point.refusalMs?.p95.toFixed(0) ?? '-'} ms`,

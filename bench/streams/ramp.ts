@@ -11,6 +11,7 @@ import type { TurnRecord } from '../../src/eval/loadtest/loadtest-types.js';
 import { summarizePercentiles } from '../../src/eval/report/percentiles.js';
 import { normalizerFor } from '../../src/eval/report/score-utterances.js';
 import type { Percentiles } from '../../src/eval/report/result-types.js';
+import type { ServerCounters } from './server-counters.js';
 
 export interface StreamSlo {
   readonly finalP95Ms: number;
@@ -33,6 +34,13 @@ export interface LoadPoint {
   readonly baselineWer: number | null;
   /** Refused sessions: open -> refusal, ms. */
   readonly refusalMs: Percentiles | null;
+  /**
+   * Partial updates per second of audio streamed, over completed turns: caption freshness,
+   * which the scheduler lets thin out under load (finals and first partials keep their place).
+   */
+  readonly partialsPerAudioS: number | null;
+  /** The server's own account of the point (voxfleet only). */
+  readonly server?: ServerCounters;
   readonly pass: boolean;
   readonly reason?: string;
 }
@@ -106,6 +114,7 @@ export function judgePoint(
     wer,
     baselineWer,
     refusalMs: summarizePercentiles(refusedTurns.map((t) => t.totalMs)),
+    partialsPerAudioS: partialRate(ok),
   };
   const fail = (reason: string): LoadPoint => ({ ...point, pass: false, reason });
   if (ok.length === 0) return fail('no session completed');
@@ -126,6 +135,14 @@ export function judgePoint(
   return { ...point, pass: true };
 }
 
+function partialRate(turns: readonly TurnRecord[]): number | null {
+  const counted = turns.filter((t) => t.partials !== undefined && t.audioS > 0);
+  const audioS = counted.reduce((n, t) => n + t.audioS, 0);
+  if (audioS === 0) return null;
+  const partials = counted.reduce((n, t) => n + (t.partials ?? 0), 0);
+  return Math.round((partials / audioS) * 1000) / 1000;
+}
+
 /** One line for the progress log. */
 export function describePoint(p: LoadPoint): string {
   const f = p.finalMs;
@@ -133,7 +150,8 @@ export function describePoint(p: LoadPoint): string {
   return (
     `${p.pass ? 'PASS' : 'FAIL'} final p50/p95 ${f ? `${f.p50.toFixed(0)}/${f.p95.toFixed(0)}` : '-'} ms, ` +
     `first partial p50/p95 ${fp ? `${fp.p50.toFixed(0)}/${fp.p95.toFixed(0)}` : '-'} ms, ` +
-    `WER ${p.wer?.toFixed(1) ?? '-'} % (single ${p.baselineWer?.toFixed(1) ?? '-'}), turns ${p.completed}/${p.turns}` +
+    `WER ${p.wer?.toFixed(1) ?? '-'} % (single ${p.baselineWer?.toFixed(1) ?? '-'}), turns ${p.completed}/${p.turns}, ` +
+    `partials/audio s ${p.partialsPerAudioS?.toFixed(2) ?? '-'}` +
     (p.reason ? ` — ${p.reason}` : '')
   );
 }

@@ -25,6 +25,8 @@ export interface TurnRecord {
   /** stream: churn counts (docs/loadtest.md). */
   readonly rewrittenWords?: number;
   readonly shownWords?: number;
+  /** stream: partial updates received (how fresh captions stayed; they thin out under load). */
+  readonly partials?: number;
   /** stream, rest: reference and hypothesis, as written / as returned. */
   readonly ref?: string;
   readonly hyp?: string;

@@ -119,6 +119,7 @@ export async function runStreamTurn(
   let lastFinal: { at: number; endS: number } | undefined;
   const finals: string[] = [];
   let partial = '';
+  let partials = 0;
   const views: { final: string; partial: string }[] = [];
   const spokenAt = (s: number): number => sentAt + s * 1000;
   session.onUpdates((updates) => {
@@ -134,6 +135,7 @@ export async function runStreamTurn(
         const counts = since !== undefined && (clientSpeech === undefined || since >= 0);
         if (counts && firstPartialMs === undefined) firstPartialMs = since;
         partial = u.text;
+        partials++;
         shown = true;
       } else {
         const endS = clientSpeech?.endS ?? u.endS;
@@ -187,6 +189,7 @@ export async function runStreamTurn(
     ...(finalMs !== undefined ? { finalMs } : {}),
     rewrittenWords: churn.rewrittenWords,
     shownWords: churn.shownWords,
+    partials,
     ref: prepared.item.text,
     hyp: finals.join(' '),
     ...(language !== undefined ? { language } : {}),

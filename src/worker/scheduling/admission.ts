@@ -7,9 +7,11 @@
  * slot-milliseconds that work took over the last seconds; divided by the stream-seconds that
  * were open, that is the measured cost of one stream. A new stream is admitted while
  * (streams + 1) x cost stays under `targetUtilisation` of the slots that required work can count
- * on: all slots, minus those batch work holds right now, minus one that refresh partials keep
- * busy whenever streams are open (they fill any idle slot but one, and a running decode cannot be
- * interrupted); and while finals and first partials are not already waiting for slots longer
+ * on: all slots, minus those batch work holds right now, minus one. Without low-priority
+ * threads, refresh partials keep that one busy whenever streams are open (a running decode cannot
+ * be interrupted); with them, refresh holds no slot, but counting every slot admitted streams
+ * past the SLO with the slots only half busy (decodes slow down as streams are added:
+ * docs/scheduling.md), so the one slot stays out of the count as measured headroom; and while finals and first partials are not already waiting for slots longer
  * than `maxFinalWaitMs` / `maxFirstPartialWaitMs` at the 90th percentile (while streams are
  * open): the estimate says where the knee should be, the waits say the queue has started to
  * build. Until enough stream audio has been seen, the cost measured by calibration at start-up

@@ -113,6 +113,60 @@ test('with background slots, shadow work runs beside the real-time slots and nev
   assert.deepEqual([s.stats.running, s.stats.runningBackground], [0, 0]);
 });
 
+test('with background slots, refresh partials run there, ahead of shadow work, and hold no real-time slot', async () => {
+  const s = new DecodeScheduler({
+    slots: 2,
+    batchSlots: 1,
+    backgroundSlots: 1,
+    maxQueued: 10,
+    clock: new ManualClock(),
+  });
+  const tiers: string[] = [];
+  const refresh = gate();
+  const running = s.offerPartial({}, 'refresh', async (tier) => {
+    tiers.push(tier);
+    await refresh.promise;
+  });
+  const order: string[] = [];
+  const shadow = s.run('background', async () => void order.push('shadow'));
+  const next = s.offerPartial({}, 'refresh', async (tier) => {
+    tiers.push(tier);
+    order.push('refresh');
+  });
+  assert.deepEqual([s.stats.running, s.stats.runningBackground], [0, 1]);
+  // Both real-time slots are free for required work while a re-decode runs.
+  const finals = gate();
+  const both = [
+    s.run('final', async () => finals.promise),
+    s.run('final', async () => finals.promise),
+  ];
+  assert.equal(s.stats.running, 2);
+  // A first partial ranks above refresh: it waits for a real-time slot, never a background one.
+  const first = s.offerPartial({}, 'first', async (tier) => tier);
+  finals.open();
+  await Promise.all(both);
+  assert.equal(await first, 'realtime');
+  refresh.open();
+  await Promise.all([running, shadow, next]);
+  assert.deepEqual(order, ['refresh', 'shadow']);
+  assert.deepEqual(tiers, ['background', 'background']);
+});
+
+test('without background slots, refresh partials keep one real-time slot free', async () => {
+  const s = scheduler(2);
+  const g = gate();
+  const tiers: string[] = [];
+  const one = s.offerPartial({}, 'refresh', async (tier) => {
+    tiers.push(tier);
+    await g.promise;
+  });
+  const two = s.offerPartial({}, 'refresh', async (tier) => void tiers.push(tier));
+  assert.deepEqual([s.stats.running, s.stats.pendingPartials], [1, 1]);
+  g.open();
+  await Promise.all([one, two]);
+  assert.deepEqual(tiers, ['realtime', 'realtime']);
+});
+
 test('a newer partial offer replaces the pending one and keeps its age', async () => {
   const s = scheduler(1);
   const g = gate();

@@ -8,14 +8,15 @@
  *   3. speech synthesis (a person is waiting for audio);
  *   4. file (batch) decodes, but never more than `batchSlots` at once, so live streams always
  *      keep the other slots: batch work can wait behind real time, never the reverse;
- *   5. refresh partials, stalest first, on at most `slots - 1` slots when there are two or more:
- *      a decode cannot be interrupted, so a slot always kept from refresh partials is what lets
- *      a final start at once instead of waiting out a running re-decode;
- *   6. background work (a shadow stream's finals, then its partials: nobody reads them). With
- *      `backgroundSlots`, it runs on slots of its own beside `slots`, which the engine backs
- *      with threads at the lowest CPU priority: it takes only CPU that real-time decodes leave
- *      idle and never holds a real-time slot. Without (an engine with no such threads), it is
- *      batch work: within `batchSlots`, after file decodes.
+ *   5. refresh partials, stalest first. With `backgroundSlots` (an engine with low-priority
+ *      threads), they run there, beside `slots`: a decode cannot be interrupted, but the OS
+ *      preempts a nice-19 thread at once, so a re-decode never makes a final or a first partial
+ *      wait, and refresh only takes CPU the required work leaves idle (under load, freshness
+ *      thins out by itself). Without, on at most `slots - 1` of `slots` when there are two or
+ *      more: a slot always kept from them is what lets a final start without waiting out one;
+ *   6. background work (a shadow stream's finals, then its partials: nobody reads them), after
+ *      refresh partials on the background slots; without them, batch work: within
+ *      `batchSlots`, after file decodes.
  *
  * Partials are optional: each session has at most one pending offer, a newer offer replaces it
  * (keeping the original offer time, so staleness accumulates and the stalest session goes
@@ -49,7 +50,7 @@ export interface DecodeSchedulerOptions {
 }
 
 /** Which slots a running decode holds: a real-time one, a batch one (also within `slots`), or a background one beside them. */
-type Tier = 'realtime' | 'batch' | 'background';
+export type Tier = 'realtime' | 'batch' | 'background';
 
 interface Job {
   readonly cls: WorkClass;
@@ -157,12 +158,14 @@ export class DecodeScheduler {
   /**
    * Offers an optional partial decode for `owner` (a session). Resolves with the task's result,
    * or undefined if the offer was replaced by a newer one or withdrawn. `task` runs when the
-   * slot is granted, so it should read the newest audio then, not when offered.
+   * slot is granted, so it should read the newest audio then, not when offered; it is told the
+   * tier it was granted, and must decode on the engine's background threads when that is
+   * 'background'.
    */
   offerPartial<T>(
     owner: object,
     rank: PartialRank,
-    task: () => Promise<T>,
+    task: (tier: Tier) => Promise<T>,
   ): Promise<T | undefined> {
     const previous = this.offers.get(owner);
     const queuedMs = previous?.queuedMs ?? this.options.clock.now();
@@ -179,7 +182,7 @@ export class DecodeScheduler {
         owner,
         queuedMs,
         start: (tier) => {
-          this.execute(cls, tier, queuedMs, task).then(resolve, reject);
+          this.execute(cls, tier, queuedMs, () => task(tier)).then(resolve, reject);
         },
         drop: () => resolve(undefined),
       };
@@ -244,14 +247,18 @@ export class DecodeScheduler {
       if (q.speech.length > 0) return [q.speech.shift()!, 'realtime'];
     }
     if (batchFree && q.file.length > 0) return [q.file.shift()!, 'batch'];
+    const own = this.backgroundSlots > 0;
     const refreshSlots = Math.max(1, this.options.slots - 1);
-    if (slotFree && this.runningRefresh < refreshSlots) {
+    if (!own && slotFree && this.runningRefresh < refreshSlots) {
       const refresh = this.takeOffer('partial');
       if (refresh !== undefined) return [refresh, 'realtime'];
     }
-    const own = this.backgroundSlots > 0;
     if (own ? this.runningBackground < this.backgroundSlots : batchFree) {
       const tier: Tier = own ? 'background' : 'batch';
+      if (own) {
+        const refresh = this.takeOffer('partial');
+        if (refresh !== undefined) return [refresh, tier];
+      }
       if (q.background.length > 0) return [q.background.shift()!, tier];
       const partial = this.takeOffer('background');
       if (partial !== undefined) return [partial, tier];

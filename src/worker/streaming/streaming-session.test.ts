@@ -35,6 +35,7 @@ async function open(
     engine?: FakeAsrEngine;
     observer?: StreamingObserver;
     background?: boolean;
+    backgroundSlots?: number;
   } = {},
 ) {
   const engine = options.engine ?? new FakeAsrEngine();
@@ -44,6 +45,7 @@ async function open(
   const scheduler = new DecodeScheduler({
     slots: 1,
     batchSlots: 1,
+    backgroundSlots: options.backgroundSlots ?? 0,
     maxQueued: 10,
     clock,
     onDecode: (cls) => decodeClasses.push(cls),
@@ -160,6 +162,29 @@ test('a background (shadow) session decodes as background work and is not counte
   assert.equal(shadow.scheduler.ledger.window().streamAudioS, 0);
   assert.ok(live.decodeClasses.includes('final') && live.decodeClasses.includes('first_partial'));
   assert.ok(live.scheduler.ledger.window().streamAudioS > 1.7);
+});
+
+test("with background slots a live session's refresh partials go to the low-priority threads, its finals and first partials never", async () => {
+  const engine = new FakeAsrEngine();
+  const live = await open({ engine, backgroundSlots: 1 });
+  await feed(
+    live.session,
+    pcm16([
+      { ms: 3000, amp: 0.5 },
+      { ms: 700, amp: 0 },
+    ]),
+  );
+  await live.session.close();
+  const byPass = (background: boolean) =>
+    engine.calls.filter((c) => (c.options.background === true) === background);
+  assert.ok(byPass(true).length > 0, 'refresh partials ran');
+  assert.ok(byPass(true).every((c) => c.options.pass === 'partial'));
+  assert.ok(byPass(false).some((c) => c.options.pass === 'live_final'));
+  assert.ok(
+    byPass(false).some((c) => c.options.pass === 'partial'),
+    'the first partial',
+  );
+  assert.equal(live.events.filter((e) => e.type === 'final').length, 1);
 });
 
 test('stable_text only grows and text always starts with it', async () => {

@@ -117,7 +117,11 @@ export class StreamingSession {
   private utterance = 0;
   private lastFinalEnd = 0;
   private lastPartialEnd = 0;
-  private partialInFlight = false;
+  /**
+   * The utterance whose partial decode is offered or running, if any. Per utterance: a refresh
+   * decode starved on a low-priority thread must not hold back the next utterance's first one.
+   */
+  private partialInFlightFor: number | undefined;
   private finals: Promise<void> = Promise.resolve();
   /** Finals queued but not yet sent; partials wait for them so events stay in utterance order. */
   private pendingFinals = 0;
@@ -306,17 +310,18 @@ export class StreamingSession {
   }
 
   private maybePartial(utt: OpenUtterance): void {
-    if (!this.request.interimResults || this.partialInFlight || this.pendingFinals > 0) return;
+    if (!this.request.interimResults || this.pendingFinals > 0) return;
+    if (this.partialInFlightFor === this.utterance) return;
     const { partialEveryMs, firstPartialEveryMs } = this.deps.config;
     const everyMs = utt.firstPartialSent ? partialEveryMs : firstPartialEveryMs;
     const partialEvery = (everyMs / 1000) * this.rate;
     if (this.history.endSample - this.lastPartialEnd < partialEvery) return;
     const utterance = this.utterance;
-    this.partialInFlight = true;
+    this.partialInFlightFor = utterance;
     const { engine } = this.deps.model;
     const rank =
       this.request.background === true ? 'background' : utt.firstPartialSent ? 'refresh' : 'first';
-    const offer = this.deps.scheduler.offerPartial(this, rank, () => {
+    const offer = this.deps.scheduler.offerPartial(this, rank, (tier) => {
       // Read the audio when the slot is granted: the newest audio, never a stale snapshot.
       const end = this.history.endSample;
       this.lastPartialEnd = end;
@@ -326,7 +331,9 @@ export class StreamingSession {
           language: this.forcedLanguage(),
           task: 'transcribe',
           pass: 'partial',
-          ...(rank === 'background' ? { background: true } : {}),
+          // A shadow's, or one the scheduler put on a background slot: the engine's
+          // low-priority threads.
+          ...(rank === 'background' || tier === 'background' ? { background: true } : {}),
         })
         .finally(() => (this.decodeMs += this.deps.clock.now() - startedMs));
     });
@@ -355,7 +362,7 @@ export class StreamingSession {
       })
       .catch(() => undefined) // a failed partial is not fatal: the final decides
       .finally(() => {
-        this.partialInFlight = false;
+        if (this.partialInFlightFor === utterance) this.partialInFlightFor = undefined;
       });
   }
 

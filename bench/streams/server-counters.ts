@@ -1,0 +1,46 @@
+/**
+ * What the server says it did during one load point: slot time per decode class and admission
+ * refusals per reason, as deltas of its Prometheus counters. The client sees latencies; these
+ * say where the slots went (refresh partials thinning out, speculative finals) and why a
+ * session was refused (measured headroom or decodes already waiting).
+ */
+export interface ServerCounters {
+  /** Slot seconds per decode class (voxfleet_decode_busy_seconds_total). */
+  readonly busyS: Readonly<Record<string, number>>;
+  /** Refusals per reason (voxfleet_stream_admission_refusals_total). */
+  readonly refusals: Readonly<Record<string, number>>;
+}
+
+const SERIES =
+  /^(voxfleet_decode_busy_seconds_total|voxfleet_stream_admission_refusals_total)\{([^}]*)\} ([0-9.eE+-]+)$/;
+
+export async function scrapeServerCounters(baseUrl: string): Promise<ServerCounters> {
+  const res = await fetch(new URL('/metrics', baseUrl));
+  if (!res.ok) throw new Error(`GET /metrics: HTTP ${res.status}`);
+  const busyS: Record<string, number> = {};
+  const refusals: Record<string, number> = {};
+  for (const line of (await res.text()).split('\n')) {
+    const m = SERIES.exec(line);
+    if (m === null) continue;
+    const [, name, labels, value] = m;
+    const key = /(?:class|reason)="([^"]*)"/.exec(labels ?? '')?.[1];
+    if (key === undefined) continue;
+    const into = name === 'voxfleet_decode_busy_seconds_total' ? busyS : refusals;
+    into[key] = (into[key] ?? 0) + Number(value);
+  }
+  return { busyS, refusals };
+}
+
+/** after - before, per key, rounded to ms; keys with no change are left out. */
+export function counterDelta(before: ServerCounters, after: ServerCounters): ServerCounters {
+  const diff = (a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>) =>
+    Object.fromEntries(
+      Object.entries(b)
+        .map(([k, v]) => [k, Math.round((v - (a[k] ?? 0)) * 1000) / 1000] as const)
+        .filter(([, v]) => v !== 0),
+    );
+  return {
+    busyS: diff(before.busyS, after.busyS),
+    refusals: diff(before.refusals, after.refusals),
+  };
+}
