@@ -37,9 +37,10 @@ test("a version's own segmentation and post-processing are what it is served wit
   raw.decode.postprocess = ['strip-non-speech-tags'];
   const settings = asrSettingsOf(parseManifest(raw, 'edited'), DEFAULT_ASR_SETTINGS);
   assert.deepEqual(settings.streaming, {
-    // Partial cadence is not part of a version.
+    // Partial cadence and cuts of continuous speech are the worker's, not a version's.
     partialEveryMs: DEFAULT_ASR_SETTINGS.streaming.partialEveryMs,
     firstPartialEveryMs: DEFAULT_ASR_SETTINGS.streaming.firstPartialEveryMs,
+    splitContinuousAfterMs: DEFAULT_ASR_SETTINGS.streaming.splitContinuousAfterMs,
     vad: { threshold: 0.9, minSpeechMs: 400 },
     maxUtteranceMs: 15_000,
     padMs: 0,

@@ -16,6 +16,14 @@ export const DEFAULT_STREAMING_CONFIG: StreamingConfig = Object.freeze({
    * left when the speaker stops stays short, and long monologues get finals as they go.
    */
   commitLongAfterMs: 6000,
+  /**
+   * Seven seconds of speech with no 200 ms pause is cut at its quietest 100 ms: a 10 s breath
+   * of speech that ends as the stream closes was one 10 s decode (~500 ms) after the speech;
+   * cut, what is left is ~3 s. Streamed finals over the 82 dev utterances: WER 7.23 % cut at
+   * 7 s against 7.31 % uncut (noisy slice 10.9 against 10.0 %, long 2.0 against 3.8 %); at 8 s,
+   * 7.68 %.
+   */
+  splitContinuousAfterMs: 7000,
   /** Audio kept either side of speech so word onsets and endings are not clipped. */
   padMs: 200,
   /**

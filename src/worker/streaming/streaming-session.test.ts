@@ -31,6 +31,7 @@ async function open(
     interim?: boolean;
     endpointingMs?: number;
     commitLongAfterMs?: number;
+    splitContinuousAfterMs?: number;
     clock?: ManualClock;
     engine?: FakeAsrEngine;
     observer?: StreamingObserver;
@@ -74,6 +75,9 @@ async function open(
         firstPartialEveryMs: 200,
         maxUtteranceMs: 20_000,
         commitLongAfterMs: options.commitLongAfterMs ?? 20_000,
+        ...(options.splitContinuousAfterMs !== undefined
+          ? { splitContinuousAfterMs: options.splitContinuousAfterMs }
+          : {}),
         padMs: 100,
         phraseGapMs: 100,
         vad: { threshold: 0.5, minSpeechMs: 100 },
@@ -369,4 +373,46 @@ test('a long utterance is finalised at a phrase end without waiting for the endp
   await feed(session, pcm16([{ ms: 300, amp: 0.5 }]));
   await session.close();
   assert.equal(events.filter((e) => e.type === 'final').length, 2);
+});
+
+test('speech with no pause is cut at its quietest point into two finals that hold every word once', async () => {
+  const engine = new FakeAsrEngine();
+  const { session, events } = await open({ engine, splitContinuousAfterMs: 3000 });
+  // 3.4 s of speech whose only dip (60 ms, too short for the VAD) is at 2.0-2.06 s.
+  const speech = pcm16([
+    { ms: 200, amp: 0 },
+    { ms: 1800, amp: 0.5 },
+    { ms: 60, amp: 0.01 },
+    { ms: 1540, amp: 0.5 },
+    { ms: 600, amp: 0 },
+  ]);
+  await feed(session, speech);
+  await session.close();
+  const finals = events.filter((e) => e.type === 'final');
+  assert.equal(finals.length, 2, JSON.stringify(finals));
+  const [first, second] = finals;
+  // The cut is inside the dip, and the second final starts where the first ended.
+  assert.ok(first!.end_s > 1.95 && first!.end_s < 2.1, `cut at ${first!.end_s}`);
+  assert.equal(second!.start_s, first!.end_s);
+  assert.equal(events.filter((e) => e.type === 'speech_started').length, 1, 'one breath of speech');
+  // Every 100 ms block of speech became one word, none twice: 18 + 15 (+ one the cut may split).
+  const words = finals.reduce((n, f) => n + f.text.split(' ').length, 0);
+  assert.ok(words >= 33 && words <= 35, `${words} words`);
+});
+
+test('a cut lands at least 1 s into the utterance and never in the newest 300 ms of audio', async () => {
+  const { session, events } = await open({ splitContinuousAfterMs: 1000 });
+  // Even speech, no dip: the search window is all there is. It first spans 0.2 s (1.0-1.2 s)
+  // when 1.52 s have arrived (40 ms frames), so the cut falls there, not in what was just said.
+  await feed(
+    session,
+    pcm16([
+      { ms: 1800, amp: 0.5 },
+      { ms: 600, amp: 0 },
+    ]),
+  );
+  await session.close();
+  const finals = events.filter((e) => e.type === 'final');
+  assert.equal(finals.length, 2, JSON.stringify(finals));
+  assert.ok(finals[0]!.end_s >= 1 && finals[0]!.end_s <= 1.22, `cut at ${finals[0]!.end_s}`);
 });

@@ -31,7 +31,13 @@ import { StablePrefixTracker } from '../stable-prefix.js';
 import { cleanTranscript } from '../transcript-cleanup.js';
 import { estimateWordTimings } from '../word-timings.js';
 import { AudioHistory } from './audio-history.js';
+import { quietestPoint } from './quietest-point.js';
 import { stripWavHeader } from './wav-preamble.js';
+
+/** Where a cut of continuous speech is looked for: this much audio before the newest... */
+const SPLIT_SEARCH_MS = 2000;
+/** ...up to this much before it, so the word being spoken now is never cut. */
+const SPLIT_GUARD_MS = 300;
 
 export interface StreamingConfig {
   /** Re-decode the open utterance after this much new audio. */
@@ -50,6 +56,13 @@ export interface StreamingConfig {
    * sentence by sentence, and the decode left when the speaker stops is a short one.
    */
   readonly commitLongAfterMs: number;
+  /**
+   * An utterance this long with no phrase end to commit at (one long breath of speech) is cut
+   * at the quietest 100 ms of its last `SPLIT_SEARCH_MS` (a gap between words), and the part
+   * before the cut becomes a final: when the speaker stops, what is left to decode is short.
+   * Absent: never cut (the VAD's `maxUtteranceMs` still is).
+   */
+  readonly splitContinuousAfterMs?: number;
   /** Audio kept around each utterance for its decode; at most `phraseGapMs`. */
   readonly padMs: number;
   /**
@@ -255,7 +268,8 @@ export class StreamingSession {
     if (this.vadSession.isSpeaking()) {
       this.phraseOpen = true;
       this.utt ??= this.startUtterance(this.detectedStart());
-      if (!closing) this.maybePartial(this.utt);
+      const utt = this.maybeSplitContinuous(this.utt);
+      if (!closing) this.maybePartial(utt);
     } else this.maybeEndpoint();
   }
 
@@ -281,8 +295,36 @@ export class StreamingSession {
     return utt;
   }
 
+  /**
+   * Cuts an utterance that has gone on for `splitContinuousAfterMs` with no phrase end at its
+   * quietest point: the part before is committed as a final, the rest goes on as a new
+   * utterance (no speech_started: the speaker never paused). Returns the open utterance.
+   */
+  private maybeSplitContinuous(utt: OpenUtterance): OpenUtterance {
+    const after = this.deps.config.splitContinuousAfterMs;
+    const end = this.history.endSample;
+    if (after === undefined || end - utt.from < (after / 1000) * this.rate) return utt;
+    const lo = Math.max(utt.from + this.rate, end - (SPLIT_SEARCH_MS / 1000) * this.rate);
+    const hi = end - Math.round((SPLIT_GUARD_MS / 1000) * this.rate);
+    if (hi - lo < 0.2 * this.rate) return utt;
+    const cut = lo + quietestPoint(this.history.slice(lo, hi), this.rate);
+    utt.phrases.push({ start: Math.max(utt.from, utt.phrases.at(-1)?.end ?? utt.from), end: cut });
+    this.commit(utt, cut);
+    const rest: OpenUtterance = {
+      from: cut,
+      phrases: [],
+      detectedWallMs: this.deps.clock.now(),
+      // Captions of the rest are refreshes of a caption already shown, not a first one.
+      firstPartialSent: true,
+    };
+    this.lastPartialEnd = cut;
+    this.utt = rest;
+    return rest;
+  }
+
   private onPhrase(seg: SpeechSegment): void {
-    const start = seg.startSample;
+    // A phrase the VAD opened before a cut of continuous speech starts at the cut.
+    const start = Math.max(seg.startSample, this.lastFinalEnd);
     const end = start + seg.samples.length;
     this.phraseOpen = false;
     const utt = (this.utt ??= this.startUtterance(start));
@@ -297,7 +339,7 @@ export class StreamingSession {
     const cancel = new AbortController();
     utt.speculative = {
       phrases: utt.phrases.length,
-      result: this.decodeFinal(utt.from, end, cancel.signal),
+      result: this.decodeFinal(utt.from, this.paddedEnd(end), cancel.signal),
       cancel,
     };
   }
@@ -372,12 +414,14 @@ export class StreamingSession {
     if (this.utt !== undefined) this.commit(this.utt);
   }
 
-  /** Decodes [from, phraseEnd + pad) for a final, as a final-class job. */
-  private decodeFinal(from: number, phraseEnd: number, cancel?: AbortSignal): Promise<TimedDecode> {
-    const samples = this.history.slice(
-      from,
-      Math.min(this.history.endSample, phraseEnd + this.padSamples),
-    );
+  /** A phrase's end with the padding kept after speech, within the audio received. */
+  private paddedEnd(phraseEnd: number): number {
+    return Math.min(this.history.endSample, phraseEnd + this.padSamples);
+  }
+
+  /** Decodes [from, to) for a final, as a final-class job. */
+  private decodeFinal(from: number, to: number, cancel?: AbortSignal): Promise<TimedDecode> {
+    const samples = this.history.slice(from, to);
     const signal =
       cancel === undefined ? this.lifetime.signal : AbortSignal.any([cancel, this.lifetime.signal]);
     const background = this.request.background === true;
@@ -405,21 +449,22 @@ export class StreamingSession {
     return result;
   }
 
-  private commit(utt: OpenUtterance): void {
+  /** Ends `utt` with a final; `cutAt`: at a cut of continuous speech (no padding after it). */
+  private commit(utt: OpenUtterance, cutAt?: number): void {
     this.utt = undefined;
     this.utterance++;
     this.tracker.reset();
     this.deps.scheduler.withdrawPartial(this);
     const last = utt.phrases.at(-1);
     if (last === undefined) return; // detected, then flushed away: nothing was said
-    const to = Math.min(this.history.endSample, last.end + this.padSamples);
+    const to = cutAt ?? this.paddedEnd(last.end);
     const from = utt.from;
     this.lastFinalEnd = to;
     const reuse = utt.speculative?.phrases === utt.phrases.length;
+    // A speculation over fewer phrases is of no use now: withdrawn if it has not started.
+    if (!reuse) utt.speculative?.cancel.abort();
     const result =
-      reuse && utt.speculative !== undefined
-        ? utt.speculative.result
-        : this.decodeFinal(from, last.end);
+      reuse && utt.speculative !== undefined ? utt.speculative.result : this.decodeFinal(from, to);
     const endArrivedMs =
       this.history.arrivalOf(Math.max(last.start, last.end - 1)) ?? this.deps.clock.now();
     const speech = utt.phrases.map((p) => ({
