@@ -12,6 +12,16 @@ function gate(): { promise: Promise<void>; open: () => void } {
 const scheduler = (slots: number, batchSlots = slots, maxQueued = 10, clock = new ManualClock()) =>
   new DecodeScheduler({ slots, batchSlots, maxQueued, clock });
 
+/** Two real-time slots, one of them for batch work, and one background slot beside them. */
+const withBackgroundSlot = () =>
+  new DecodeScheduler({
+    slots: 2,
+    batchSlots: 1,
+    backgroundSlots: 1,
+    maxQueued: 10,
+    clock: new ManualClock(),
+  });
+
 test('a freed slot goes to finals, then first partials, speech, file, refresh partials', async () => {
   const s = scheduler(1);
   const order: string[] = [];
@@ -84,13 +94,7 @@ test('without background slots, shadow work ranks last and shares the batch slot
 });
 
 test('with background slots, shadow work runs beside the real-time slots and never holds one', async () => {
-  const s = new DecodeScheduler({
-    slots: 2,
-    batchSlots: 1,
-    backgroundSlots: 1,
-    maxQueued: 10,
-    clock: new ManualClock(),
-  });
+  const s = withBackgroundSlot();
   const shadowFinal = gate();
   const shadowRunning = s.run('background', async () => shadowFinal.promise);
   const shadowPartial = s.offerPartial({}, 'background', async () => 'shadow partial');
@@ -114,13 +118,7 @@ test('with background slots, shadow work runs beside the real-time slots and nev
 });
 
 test('with background slots, refresh partials run there, ahead of shadow work, and hold no real-time slot', async () => {
-  const s = new DecodeScheduler({
-    slots: 2,
-    batchSlots: 1,
-    backgroundSlots: 1,
-    maxQueued: 10,
-    clock: new ManualClock(),
-  });
+  const s = withBackgroundSlot();
   const tiers: string[] = [];
   const refresh = gate();
   const running = s.offerPartial({}, 'refresh', async (tier) => {
