@@ -189,10 +189,6 @@ async function main(): Promise<void> {
         const result = await runPoint(target, n, seconds);
         return { result, server: counterDelta(before, await scrapeServerCounters(server.url)) };
       };
-      const judged = (m: { result: LoadtestResult; server: ServerCounters }): LoadPoint => ({
-        ...judgePoint(m.result, baseline, SLO),
-        server: m.server,
-      });
       // One stream first, not timed: the first decodes after start allocate (the raw replay
       // warms its recognizers the same way). Without it the 1-stream point read a final p95 of
       // 992 ms, over the SLO, where 2 and 4 streams met it.
@@ -201,6 +197,11 @@ async function main(): Promise<void> {
       const baseline = new Map(
         single.result.turns.filter((t) => t.error === undefined).map((t) => [t.itemId, t]),
       );
+      /** A load point judged against the single-stream baseline, with the server's counters. */
+      const judged = (m: { result: LoadtestResult; server: ServerCounters }): LoadPoint => ({
+        ...judgePoint(m.result, baseline, SLO),
+        server: m.server,
+      });
       const singlePoint = judged(single);
       log(`voxfleet 1 stream: ${describePoint(singlePoint)}`);
       const curve: LoadPoint[] = [singlePoint];

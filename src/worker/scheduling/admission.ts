@@ -9,13 +9,13 @@
  * (streams + 1) x cost stays under `targetUtilisation` of the slots that required work can count
  * on: all slots, minus those batch work holds right now, minus one. Without low-priority
  * threads, refresh partials keep that one busy whenever streams are open (a running decode cannot
- * be interrupted); with them, refresh holds no slot, but counting every slot admitted streams
- * past the SLO with the slots only half busy (decodes slow down as streams are added:
- * docs/scheduling.md), so the one slot stays out of the count as measured headroom; and while finals and first partials are not already waiting for slots longer
- * than `maxFinalWaitMs` / `maxFirstPartialWaitMs` at the 90th percentile (while streams are
- * open): the estimate says where the knee should be, the waits say the queue has started to
- * build. Until enough stream audio has been seen, the cost measured by calibration at start-up
- * stands in.
+ * be interrupted); with them, refresh holds no slot, but counting every slot let too many streams
+ * in: their finals or first partials went over the SLO (docs/scheduling.md), so the one slot
+ * stays out of the count as measured headroom; and while finals and first partials are not
+ * already waiting for slots longer than `maxFinalWaitMs` / `maxFirstPartialWaitMs` at the 90th
+ * percentile (while streams are open): the estimate says where the knee should be, the waits
+ * say the queue has started to build. Until enough stream audio has been seen, the cost measured
+ * by calibration at start-up stands in.
  */
 import { VoxfleetError } from '../../core/index.js';
 import type { LedgerWindow } from './load-ledger.js';
