@@ -115,6 +115,33 @@ test('models pull of an unknown name fails with its code and the known names', a
   );
 });
 
+test('models pull from a registry that cannot be reached retries, then fails with its code', async () => {
+  // A port nothing listens on: every attempt is refused, and the back-off between attempts is
+  // the only thing the command waits on (it once ended the process with status 0, silently).
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const addr = closed.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  await new Promise<void>((r) => closed.close(() => r()));
+  await assert.rejects(
+    cli(
+      'models',
+      'pull',
+      'silero-vad',
+      '--data-dir',
+      join(scratch, 'd3'),
+      '--registry-url',
+      `http://127.0.0.1:${port}`,
+    ),
+    (err: { code: number; stderr: string }) => {
+      assert.equal(err.code, 1);
+      assert.match(err.stderr, /MODEL_DOWNLOAD_FAILED/);
+      assert.match(err.stderr, /ECONNREFUSED/);
+      return true;
+    },
+  );
+});
+
 test('transcribe: text, srt and verbose json', async () => {
   const text = await cli('transcribe', '--url', server.url, jfk);
   assert.match(text.stdout, /ask not what your country/i);

@@ -34,6 +34,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerEval(program);
   registerLoadtest(program);
   registerCapacity(program);
+  // The system clock's timers do not hold the process open (so a stopped server can exit), so a
+  // command waiting only on one (a download's retry back-off) would end the process with status 0
+  // and nothing printed. Until the command settles, this timer holds it open.
+  const holdOpen = setInterval(() => {}, 60_000);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -44,5 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
     throw err;
+  } finally {
+    clearInterval(holdOpen);
   }
 }
