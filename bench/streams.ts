@@ -28,8 +28,8 @@ import { parseArgs } from 'node:util';
 import { decodeAudioFile, resample } from '../src/core/index.js';
 import { createSileroVadEngine } from '../src/engines/index.js';
 import { describeMachine } from '../src/eval/index.js';
-import { openModelStore } from '../src/registry/index.js';
-import { DEFAULT_STREAMING_CONFIG } from '../src/worker/index.js';
+import { loadBuiltinCatalog, openModelStore } from '../src/registry/index.js';
+import { DEFAULT_ASR_SETTINGS, asrSettingsOf } from '../src/worker/index.js';
 import { DEV_DIR, selectBenchItems, writeBenchManifest } from './streams/bench-items.js';
 import { naiveDecodes, policyDecodes } from './streams/decode-lists.js';
 import { replayOnEngine } from './streams/raw-replay.js';
@@ -51,7 +51,8 @@ import {
 } from './streams/server-counters.js';
 import type { LoadtestResult } from '../src/eval/index.js';
 
-const MODEL = 'whisper-tiny.en';
+/** The newest catalog version, pinned: the bench's data folder may hold an older one too. */
+const MODEL = `whisper-tiny.en@${loadBuiltinCatalog().get('whisper-tiny.en').version}`;
 const SHARED = resolve('../shared');
 const SLO: StreamSlo = { finalP95Ms: 800, firstPartialP95Ms: 600, werSlackPts: 1 };
 const ENDPOINTING_MS = 500;
@@ -98,7 +99,8 @@ async function main(): Promise<void> {
   for (const ref of [MODEL, 'silero-vad'])
     if (store.resolve(ref) === undefined)
       await store.pull(ref, { mirrorDir: join(SHARED, 'models') });
-  const whisper = (await store.loadVerified(MODEL)).engineConfig();
+  const installed = await store.loadVerified(MODEL);
+  const whisper = installed.engineConfig();
   const vadSpec = (await store.loadVerified('silero-vad')).engineConfig();
   if (whisper.kind !== 'whisper' || vadSpec.kind !== 'silero-vad')
     throw new Error('unexpected model kinds');
@@ -109,7 +111,9 @@ async function main(): Promise<void> {
   };
   const engineDefault = whisper.config.modelConfig.whisper.tailPaddings;
   // What the worker serves: the version's manifest (decode.tailPaddings).
-  const paddings = (await store.loadVerified(MODEL)).manifest.decode?.tailPaddings;
+  const paddings = installed.manifest.decode?.tailPaddings;
+  // The streaming policy the worker runs this version with (its manifest's segmentation).
+  const policy = asrSettingsOf(installed.manifest, DEFAULT_ASR_SETTINGS).streaming;
   const tails = {
     final: paddings?.file ?? engineDefault,
     live_final: paddings?.streamFinal ?? engineDefault,
@@ -132,7 +136,7 @@ async function main(): Promise<void> {
   // ---- raw engine limit and naive baseline: compute only, no server ----
   if (parts.has('raw')) {
     const vad = createSileroVadEngine({ modelPath: vadSpec.config.sileroVad.model });
-    const jobs = await policyDecodes(pcm, vad, DEFAULT_STREAMING_CONFIG, ENDPOINTING_MS);
+    const jobs = await policyDecodes(pcm, vad, policy, ENDPOINTING_MS);
     const finalsOnly = jobs.filter((j) => j.pass === 'live_final');
     log(
       `raw: replaying ${jobs.length} policy decodes (${finalsOnly.length} finals) on ${cores} lanes`,

@@ -22,6 +22,7 @@ import {
 import { openModelStore } from '../src/registry/index.js';
 import { loadModels } from '../src/worker/index.js';
 import { DEV_AUDIO, MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
+import { installModels } from './helpers/test-models.js';
 
 const sherpa = createRequire(import.meta.url)('sherpa-onnx-node') as {
   readWave(path: string, enableExternalBuffer: boolean): { samples: Float32Array };
@@ -185,11 +186,9 @@ test('background decodes run on their own lowest-priority thread, beside a busy 
 });
 
 test('the model loader puts whisper on inference threads when inferenceThreads > 0', async () => {
-  const store = openModelStore(TEST_DATA_DIR);
   const refs = ['whisper-tiny.en', 'silero-vad'];
-  for (const ref of refs) {
-    if (store.resolve(ref) === undefined) await store.pull(ref, { mirrorDir: MODELS_MIRROR });
-  }
+  await installModels(refs);
+  const store = openModelStore(TEST_DATA_DIR);
   const loaded = await loadModels(store, refs, {
     tailPaddings: { 'whisper-tiny.en': 3000 },
     inferenceThreads: 2,

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { ListenSession, streamPcm16 } from '../src/client/index.js';
 import type { StreamEvent } from '../src/core/index.js';
 import { NatsFabric, connectToNats, type NatsConnection } from '../src/fabric/index.js';
-import { openModelStore } from '../src/registry/index.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { DEV_AUDIO, MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
+import { installModels } from './helpers/test-models.js';
 import { startVoxfleet, type VoxfleetProcess } from './helpers/voxfleet-process.js';
 import { finalsOf, pcm16kOf } from './helpers/recorded-audio.js';
 import { assertWellFormedStream } from './helpers/stream-assertions.js';
@@ -44,9 +44,7 @@ function workerArgs(id: string): string[] {
 
 before(async () => {
   // Installed here, once: two worker processes pulling into one folder at once would race.
-  const store = openModelStore(TEST_DATA_DIR);
-  for (const model of MODELS)
-    if (store.resolve(model) === undefined) await store.pull(model, { mirrorDir: MODELS_MIRROR });
+  await installModels(MODELS);
   nats = await startNatsServer();
   const ids = ['chaos-w1', 'chaos-w2'];
   const started = await Promise.all(

@@ -23,7 +23,6 @@ import { ListenSession, streamPcm16 } from '../src/client/index.js';
 import { VoxfleetError, type StreamEvent } from '../src/core/index.js';
 import { NatsFabric, connectToNats, type NatsConnection } from '../src/fabric/index.js';
 import { apiKeyDigest, type FleetConfig } from '../src/routing/index.js';
-import { openModelStore } from '../src/registry/index.js';
 import {
   duplicateFinals,
   lostWords,
@@ -37,6 +36,7 @@ import {
   type Supercluster,
 } from './helpers/nats-supercluster.js';
 import { DEV_AUDIO, MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
+import { installModels } from './helpers/test-models.js';
 import { finalsOf, pcm16kOf } from './helpers/recorded-audio.js';
 import { assertWellFormedStream } from './helpers/stream-assertions.js';
 import { startVoxfleet, type VoxfleetProcess } from './helpers/voxfleet-process.js';
@@ -151,9 +151,7 @@ function assertSameTranscript(events: readonly StreamEvent[]): string[] {
 
 before(async () => {
   // Installed here, once: three worker processes pulling into one folder at once would race.
-  const store = openModelStore(TEST_DATA_DIR);
-  for (const model of MODELS)
-    if (store.resolve(model) === undefined) await store.pull(model, { mirrorDir: MODELS_MIRROR });
+  await installModels(MODELS);
   pcm = await pcm16kOf(join(DEV_AUDIO, 'jfk.wav'));
   cluster = await startSupercluster(REGIONS);
   dir = mkdtempSync(join(tmpdir(), 'vf-regions-chaos-'));

@@ -22,6 +22,10 @@ import {
   startWorkerProcess,
 } from './helpers/fleet-processes.js';
 import type { VoxfleetProcess } from './helpers/voxfleet-process.js';
+import { newestRef } from './helpers/test-models.js';
+
+/** What a bare `whisper-tiny.en` serves: the catalog's newest version. */
+const TINY_NEWEST = newestRef('whisper-tiny.en');
 
 const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];
 const ADMIN_KEY = 'test-admin-key';
@@ -29,7 +33,7 @@ const REGION = 'rel';
 const PLAN = {
   id: 'tiny-to-base',
   model: 'asr-en',
-  baseline: 'whisper-tiny.en@1.0.0',
+  baseline: TINY_NEWEST,
   candidate: 'whisper-base@1.0.0',
   steps: [
     {
@@ -106,9 +110,9 @@ after(async () => {
 test('release start moves new sessions; rollback moves them back within a second; open ones keep their version', async (t) => {
   assert.match(
     release('plan', join(dir, 'plan.json')),
-    /asr-en whisper-tiny.en@1.0.0 -> whisper-base@1.0.0/,
+    new RegExp(`asr-en ${TINY_NEWEST.replaceAll('.', '\\.')} -> whisper-base@1\\.0\\.0`),
   );
-  assert.equal(await servedModel(), 'whisper-tiny.en@1.0.0', 'no rollout yet: the baseline');
+  assert.equal(await servedModel(), TINY_NEWEST, 'no rollout yet: the baseline');
 
   const started = release('start', join(dir, 'plan.json'), '--data-dir', TEST_DATA_DIR);
   assert.match(started, /tiny-to-base: running at step 1\/1/);
@@ -128,7 +132,7 @@ test('release start moves new sessions; rollback moves them back within a second
     pinned.sendAudio(pcm.subarray(at, Math.min(half, at + 3200)));
 
   assert.match(release('rollback', 'tiny-to-base', '--reason', 'drill'), /rolled back/);
-  const rollbackMs = await untilServedBy('whisper-tiny.en@1.0.0', 3000);
+  const rollbackMs = await untilServedBy(TINY_NEWEST, 3000);
   assert.ok(
     rollbackMs <= 1000,
     `new sessions back on the baseline after ${rollbackMs.toFixed(0)} ms`,

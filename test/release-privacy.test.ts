@@ -11,6 +11,10 @@ import assert from 'node:assert/strict';
 import { main } from '../src/cli/index.js';
 import { installModels } from './helpers/fleet-processes.js';
 import { MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
+import { newestRef } from './helpers/test-models.js';
+
+/** What a bare `whisper-tiny.en` serves: the catalog's newest version. */
+const TINY_NEWEST = newestRef('whisper-tiny.en');
 
 interface Report {
   model: string;
@@ -34,7 +38,7 @@ test('release privacy-check: sentinel traffic through tiny.en at trace logging l
       'voxfleet',
       'release',
       'privacy-check',
-      'whisper-tiny.en@1.0.0',
+      TINY_NEWEST,
       ...['--data-dir', TEST_DATA_DIR, '--mirror', MODELS_MIRROR, '--json'],
     ]);
   } finally {

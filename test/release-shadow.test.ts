@@ -31,6 +31,10 @@ import {
   startWorkerProcess,
 } from './helpers/fleet-processes.js';
 import type { VoxfleetProcess } from './helpers/voxfleet-process.js';
+import { newestRef } from './helpers/test-models.js';
+
+/** What a bare `whisper-tiny.en` serves: the catalog's newest version. */
+const TINY_NEWEST = newestRef('whisper-tiny.en');
 
 const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];
 const REGION = 'shadow';
@@ -52,7 +56,7 @@ function planWith(id: string, maxDisagreement: number) {
   return parsePlan({
     id,
     model: 'asr-en',
-    baseline: 'whisper-tiny.en@1.0.0',
+    baseline: TINY_NEWEST,
     candidate: 'whisper-base@1.0.0',
     steps: [
       {
@@ -142,7 +146,7 @@ async function run(id: string, maxDisagreement: number) {
 
 test('shadow figures the candidate meets: the step passes, with the measured value recorded', async (t) => {
   const { state, served, decision, gate } = await run('base-lenient', 0.9);
-  assert.deepEqual(served, Array(SESSIONS).fill('whisper-tiny.en@1.0.0'), 'users got the baseline');
+  assert.deepEqual(served, Array(SESSIONS).fill(TINY_NEWEST), 'users got the baseline');
   assert.equal(decision?.action, 'step_passed');
   assert.equal(state.stepIndex, 1);
   assert.ok(gate?.value !== undefined && gate.value <= 0.9 && gate.passed);
@@ -158,7 +162,7 @@ test('shadow figures over the threshold: rolled back on its own, no user ever go
   assert.equal(state.status, 'rolled_back');
   assert.equal(decision?.action, 'gate_failed');
   assert.ok(gate?.value !== undefined && gate.value > 0.001 && !gate.passed);
-  assert.deepEqual(served, Array(SESSIONS).fill('whisper-tiny.en@1.0.0'));
+  assert.deepEqual(served, Array(SESSIONS).fill(TINY_NEWEST));
   assert.ok(state.audit.some((e) => e.action === 'rollback' && e.actor === 'controller'));
   t.diagnostic(`rolled back at word disagreement ${gate?.value?.toFixed(3)} (max 0.001)`);
 });
@@ -168,7 +172,7 @@ test('canary of a slower candidate, served by another gateway: the pooled latenc
   const plan = parsePlan({
     id,
     model: 'asr-en',
-    baseline: 'whisper-tiny.en@1.0.0',
+    baseline: TINY_NEWEST,
     candidate: 'whisper-base@1.0.0',
     steps: [
       canaryStep(REGION, 50, [{ metric: 'final_p95_ms', compare: 'ratio', max: 1.05 }]),
@@ -181,14 +185,11 @@ test('canary of a slower candidate, served by another gateway: the pooled latenc
   // Sessions are split by a hash of their id: stream until each side has a sample.
   const served: string[] = [];
   const count = (m: string): number => served.filter((x) => x === m).length;
-  while (
-    served.length < 30 &&
-    (count('whisper-base@1.0.0') < 3 || count('whisper-tiny.en@1.0.0') < 3)
-  )
+  while (served.length < 30 && (count('whisper-base@1.0.0') < 3 || count(TINY_NEWEST) < 3))
     // Through the gateway without a controller: the decision needs the pooled evidence.
     served.push(...(await streamClips(1, follower.ready[1])));
   const candidateSessions = count('whisper-base@1.0.0');
-  assert.ok(candidateSessions >= 3 && count('whisper-tiny.en@1.0.0') >= 3, served.join(','));
+  assert.ok(candidateSessions >= 3 && count(TINY_NEWEST) >= 3, served.join(','));
   const state = await untilState(id, (s) => s.status !== 'running' || s.stepIndex > 0, 60_000);
   const decision = state.audit.find(
     (e) => e.action === 'step_passed' || e.action === 'gate_failed',

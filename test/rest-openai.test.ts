@@ -13,6 +13,10 @@ import { DEV_AUDIO, MULTILINGUAL_AUDIO } from './helpers/paths.js';
 import { readItems } from './helpers/manifest.js';
 import { metricValue } from './helpers/metrics.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { newestRef } from './helpers/test-models.js';
+
+/** What a bare `whisper-tiny.en` serves: the catalog's newest version. */
+const TINY_NEWEST = newestRef('whisper-tiny.en');
 
 let server: TestServer;
 let client: OpenAI;
@@ -186,7 +190,7 @@ test('health, readiness and metrics reflect the requests made', async () => {
     workers: { models: string[] }[];
   };
   assert.equal(ready.status, 'ready');
-  assert.ok(ready.workers[0]!.models.includes('whisper-tiny.en@1.0.0'));
+  assert.ok(ready.workers[0]!.models.includes(TINY_NEWEST));
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   const count = (name: string, labels: Record<string, string>): number =>
     metricValue(metrics, name, labels) ?? 0;

@@ -3,16 +3,11 @@
  * workers pulling into one folder at once would race), `voxfleet worker` and `voxfleet gateway`
  * started from the built CLI and awaited until they say they are ready.
  */
-import { openModelStore } from '../../src/registry/index.js';
 import { join } from 'node:path';
 import { MODELS_MIRROR, REPO_ROOT, TEST_DATA_DIR } from './paths.js';
 import { startVoxfleet, type Launch, type VoxfleetProcess } from './voxfleet-process.js';
 
-export async function installModels(models: readonly string[]): Promise<void> {
-  const store = openModelStore(TEST_DATA_DIR);
-  for (const model of models)
-    if (store.resolve(model) === undefined) await store.pull(model, { mirrorDir: MODELS_MIRROR });
-}
+export { installModels } from './test-models.js';
 
 export function startWorkerProcess(
   natsUrl: string,

@@ -16,6 +16,7 @@ import { startSpeechWorker } from '../../src/cli/worker-setup.js';
 import { Telemetry } from '../../src/telemetry/index.js';
 import type { SpeechWorker } from '../../src/worker/index.js';
 import { MODELS_MIRROR, TEST_DATA_DIR } from './paths.js';
+import { installModels } from './test-models.js';
 
 export interface FleetWorker {
   readonly worker: SpeechWorker;
@@ -46,6 +47,7 @@ export async function startNatsFleet(
     },
     {},
   );
+  await installModels(config.models);
   const workers: FleetWorker[] = [];
   for (let i = 0; i < options.workers; i++) {
     const worker = await startSpeechWorker(config, new Telemetry());

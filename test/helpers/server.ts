@@ -6,8 +6,14 @@
  */
 import { Writable } from 'node:stream';
 import { startEmbeddedServer, type EmbeddedServer } from '../../src/cli/index.js';
-import { compileServeConfig, type Clock, type ServeOptions } from '../../src/core/index.js';
+import {
+  compileServeConfig,
+  SERVE_DEFAULTS,
+  type Clock,
+  type ServeOptions,
+} from '../../src/core/index.js';
 import { MODELS_MIRROR, TEST_DATA_DIR } from './paths.js';
+import { installModels } from './test-models.js';
 
 export interface TestServer extends EmbeddedServer {
   readonly logs: string[];
@@ -17,6 +23,7 @@ export async function startTestServer(
   options: ServeOptions = {},
   clock?: Clock,
 ): Promise<TestServer> {
+  await installModels(options.models ?? SERVE_DEFAULTS.models);
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _enc, cb) {

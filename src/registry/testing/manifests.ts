@@ -12,10 +12,14 @@ const rawCatalog = JSON.parse(readFileSync(BUILTIN_CATALOG_PATH, 'utf8')) as {
   models: RawManifest[];
 };
 
-/** A fresh copy of a catalog manifest, as written in catalog/models.json. */
-export function rawCatalogManifest(name: string): RawManifest {
-  const m = rawCatalog.models.find((x) => x.name === name);
-  if (m === undefined) throw new Error(`no catalog model ${name}`);
+/**
+ * A fresh copy of a catalog manifest, as written in catalog/models.json. Tests edit 1.0.0 of a
+ * name unless they say otherwise: the version every name has, whose settings are the worker's
+ * defaults.
+ */
+export function rawCatalogManifest(name: string, version = '1.0.0'): RawManifest {
+  const m = rawCatalog.models.find((x) => x.name === name && x.version === version);
+  if (m === undefined) throw new Error(`no catalog model ${name}@${version}`);
   return structuredClone(m);
 }
 
