@@ -92,7 +92,7 @@ export class Telemetry {
     });
     this.admissionRefusals = new Counter({
       name: 'voxfleet_stream_admission_refusals_total',
-      help: 'Streams refused with OVER_CAPACITY, by reason (headroom, final_wait, first_partial_wait, max_streams).',
+      help: 'Streams refused with OVER_CAPACITY, by reason (headroom, final_wait, first_partial_wait, first_partial_latency, max_streams).',
       labelNames: ['reason'],
       registers: [r],
     });
@@ -191,8 +191,14 @@ export class Telemetry {
     this.streamFirstPartial.observe({ model }, latencyMs / 1000);
   }
 
-  streamFinalSent(model: string, latencyMs: number, audioS: number, decodeMs: number): void {
-    this.streamFinalLatency.observe({ model }, latencyMs / 1000);
+  /** `latencyMs` undefined: a final at a cut of continuous speech (no end of speech to time). */
+  streamFinalSent(
+    model: string,
+    latencyMs: number | undefined,
+    audioS: number,
+    decodeMs: number,
+  ): void {
+    if (latencyMs !== undefined) this.streamFinalLatency.observe({ model }, latencyMs / 1000);
     if (audioS > 0) this.rtf.observe({ model, kind: 'stream' }, decodeMs / 1000 / audioS);
   }
 

@@ -377,7 +377,12 @@ test('a long utterance is finalised at a phrase end without waiting for the endp
 
 test('speech with no pause is cut at its quietest point into two finals that hold every word once', async () => {
   const engine = new FakeAsrEngine();
-  const { session, events } = await open({ engine, splitContinuousAfterMs: 3000 });
+  const latencies: (number | undefined)[] = [];
+  const { session, events } = await open({
+    engine,
+    splitContinuousAfterMs: 3000,
+    observer: { final: (latencyMs) => latencies.push(latencyMs) },
+  });
   // 3.4 s of speech whose only dip (60 ms, too short for the VAD) is at 2.0-2.06 s.
   const speech = pcm16([
     { ms: 200, amp: 0 },
@@ -398,6 +403,10 @@ test('speech with no pause is cut at its quietest point into two finals that hol
   // Every 100 ms block of speech became one word, none twice: 18 + 15 (+ one the cut may split).
   const words = finals.reduce((n, f) => n + f.text.split(' ').length, 0);
   assert.ok(words >= 33 && words <= 35, `${words} words`);
+  // Final latency is timed from an end of speech: the cut had none.
+  assert.equal(latencies.length, 2);
+  assert.equal(latencies[0], undefined);
+  assert.equal(typeof latencies[1], 'number');
 });
 
 test('a cut lands at least 1 s into the utterance and never in the newest 300 ms of audio', async () => {

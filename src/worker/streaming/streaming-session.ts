@@ -77,7 +77,11 @@ export interface StreamingConfig {
 /** What a streaming session reports for metrics; the worker wires it to telemetry. */
 export interface StreamingObserver {
   firstPartial?(latencyMs: number): void;
-  final?(latencyMs: number, audioS: number, decodeMs: number): void;
+  /**
+   * `latencyMs`: last speech received -> final sent; undefined for a final at a cut of continuous
+   * speech, which no end of speech preceded.
+   */
+  final?(latencyMs: number | undefined, audioS: number, decodeMs: number): void;
 }
 
 export interface StreamingSessionDeps {
@@ -486,7 +490,8 @@ export class StreamingSession {
           words: estimateWordTimings(text, speech),
           language: decoded.language,
         });
-        this.deps.observer?.final?.(now - endArrivedMs, (to - from) / this.rate, decodeMs);
+        const latencyMs = cutAt === undefined ? now - endArrivedMs : undefined;
+        this.deps.observer?.final?.(latencyMs, (to - from) / this.rate, decodeMs);
       }
       this.emit({ type: 'utterance_end', end_s: round(to / this.rate) });
     });
