@@ -104,10 +104,13 @@ export const SERVE_DEFAULTS = Object.freeze({
    */
   batchShare: 0.5,
   /**
-   * Admit streams until their finals and first partials would fill this much of the slots:
-   * above ~0.7, finals start queueing behind each other (bench/results/streams.json).
+   * Admit streams until their finals and first partials would fill this much of the slots. On
+   * 2 cores the SLO held at 10 streams and broke at 12 with the slots only ~40 % busy with that
+   * work (the low-priority refresh partials take the rest of the CPU and every decode slows
+   * down); 0.5 lets the estimate reach about that knee, and the first-partial latency guard
+   * refuses before it (docs/scheduling.md).
    */
-  targetUtilisation: 0.7,
+  targetUtilisation: 0.5,
   /** MB per upload: 25 MB is OpenAI's limit, 100 MB leaves room for long WAV files. */
   uploadLimitMb: 100,
   /** Seconds of audio per file request (2 hours). */

@@ -17,6 +17,7 @@ const config: WorkerConfig = {
     targetUtilisation: 0.7,
     maxFinalWaitMs: 250,
     maxFirstPartialWaitMs: 200,
+    maxFirstPartialLatencyMs: 300,
     minEvidenceStreamS: 30,
     retryAfterMs: 2000,
   },

@@ -143,6 +143,7 @@ export class SpeechWorker implements WorkerEndpoint {
         window: this.scheduler.ledger.window(),
         slots: this.scheduler.slots,
         runningBatch: this.scheduler.stats.runningBatch,
+        refreshOffSlots: this.scheduler.backgroundSlots > 0,
       },
     );
   }
@@ -192,7 +193,10 @@ export class SpeechWorker implements WorkerEndpoint {
         clock: this.clock,
         config: model.settings.streaming,
         observer: {
-          firstPartial: (ms) => telemetry?.streamFirstPartialSent(name, ms),
+          firstPartial: (ms) => {
+            telemetry?.streamFirstPartialSent(name, ms);
+            if (request.background !== true) this.scheduler.ledger.recordFirstPartialLatency(ms);
+          },
           final: (ms, audioS, decodeMs) => telemetry?.streamFinalSent(name, ms, audioS, decodeMs),
         },
       },

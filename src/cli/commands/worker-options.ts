@@ -31,7 +31,7 @@ export function addWorkerOptions(command: Command): Command {
     )
     .option(
       '--target-utilisation <fraction>',
-      'admit streams until their finals fill this share of the slots (default 0.7)',
+      'admit streams until their finals and first partials fill this share of the slots (default 0.5)',
       Number,
     )
     .option(

@@ -7,6 +7,7 @@ const options: AdmissionOptions = {
   targetUtilisation: 0.7,
   maxFinalWaitMs: 250,
   maxFirstPartialWaitMs: 200,
+  maxFirstPartialLatencyMs: 300,
   maxStreams: 64,
   priorCostMsPerS: 100,
   minEvidenceStreamS: 30,
@@ -18,12 +19,19 @@ const window = (over: Partial<LedgerWindow> = {}): LedgerWindow => ({
   busyMs: { final: 0, first_partial: 0, partial: 0, speech: 0, file: 0, background: 0 },
   finalWaitsMs: [],
   firstPartialWaitsMs: [],
+  firstPartialLatenciesMs: [],
   decodes: 0,
   streamAudioS: 0,
   ...over,
 });
 
-const input = { activeStreams: 0, window: window(), slots: 2, runningBatch: 0 };
+const input = {
+  activeStreams: 0,
+  window: window(),
+  slots: 2,
+  runningBatch: 0,
+  refreshOffSlots: false,
+};
 
 test('before evidence the prior decides: (2 slots - 1 for partials) x 1000 ms x 0.7 / 100 ms = 7', () => {
   assert.equal(judgeAdmission(options, input).capacity, 7);
@@ -59,6 +67,20 @@ test('batch work running takes its slots out of what real time can count on', ()
 
 test('one slot: no slot is set aside for partials', () => {
   assert.equal(judgeAdmission(options, { ...input, slots: 1 }).capacity, 7);
+});
+
+test('refresh partials on low-priority threads: every slot counts', () => {
+  assert.equal(judgeAdmission(options, { ...input, refreshOffSlots: true }).capacity, 14);
+});
+
+test('first partials already late refuse new streams whatever the estimate says', () => {
+  const onTime = window({ firstPartialLatenciesMs: [60, 60, 60, 60, 60, 60, 60, 60, 60, 320] });
+  assert.equal(judgeAdmission(options, { ...input, window: onTime, activeStreams: 1 }).admit, true);
+  const partials = window({ firstPartialLatenciesMs: [60, 60, 60, 60, 60, 60, 60, 60, 310, 320] });
+  const p = judgeAdmission(options, { ...input, window: partials, activeStreams: 1 });
+  assert.deepEqual([p.admit, p.reason], [false, 'first_partial_latency']);
+  const idle = judgeAdmission(options, { ...input, window: partials, activeStreams: 0 });
+  assert.equal(idle.admit, true, 'latencies of streams that have all gone say nothing');
 });
 
 test('finals already waiting for slots refuse new streams whatever the estimate says', () => {

@@ -7,15 +7,17 @@
  * slot-milliseconds that work took over the last seconds; divided by the stream-seconds that
  * were open, that is the measured cost of one stream. A new stream is admitted while
  * (streams + 1) x cost stays under `targetUtilisation` of the slots that required work can count
- * on: all slots, minus those batch work holds right now, minus one. Without low-priority
- * threads, refresh partials keep that one busy whenever streams are open (a running decode cannot
- * be interrupted); with them, refresh holds no slot, but counting every slot let too many streams
- * in: their finals or first partials went over the SLO (docs/scheduling.md), so the one slot
- * stays out of the count as measured headroom; and while finals and first partials are not
- * already waiting for slots longer than `maxFinalWaitMs` / `maxFirstPartialWaitMs` at the 90th
- * percentile (while streams are open): the estimate says where the knee should be, the waits
- * say the queue has started to build. Until enough stream audio has been seen, the cost measured
- * by calibration at start-up stands in.
+ * on: all slots minus those batch work holds right now, and minus one when refresh partials run
+ * in the slots (a running decode cannot be interrupted, so refresh keeps one busy whenever
+ * streams are open; with low-priority threads it holds none). Until enough stream audio has been
+ * seen, the cost measured by calibration at start-up stands in.
+ *
+ * The estimate says where the knee should be; what the streams get says whether it is there.
+ * While streams are open, a new one is also refused when, at the 90th percentile over the last
+ * seconds, finals or first partials already wait longer than `maxFinalWaitMs` /
+ * `maxFirstPartialWaitMs` for a slot, or first partials reach their sessions later than
+ * `maxFirstPartialLatencyMs` after speech was detected: a busy machine slows decodes down
+ * before any queue builds, and the first caption is what breaks first (docs/scheduling.md).
  */
 import { VoxfleetError } from '../../core/index.js';
 import type { LedgerWindow } from './load-ledger.js';
@@ -27,6 +29,8 @@ export interface AdmissionOptions {
   readonly maxFinalWaitMs: number;
   /** First partials waiting longer than this (p90 over the window) mean the same. */
   readonly maxFirstPartialWaitMs: number;
+  /** First partials later than this after speech was detected (p90 over the window): the same. */
+  readonly maxFirstPartialLatencyMs: number;
   /** Hard cap, for memory: streams held at once whatever the headroom. */
   readonly maxStreams: number;
   /** Slot-ms of required work per second of stream audio, from start-up calibration. */
@@ -42,6 +46,8 @@ export interface AdmissionInput {
   readonly window: LedgerWindow;
   readonly slots: number;
   readonly runningBatch: number;
+  /** Refresh partials run on the engine's low-priority threads, not in `slots`. */
+  readonly refreshOffSlots: boolean;
 }
 
 export interface AdmissionVerdict {
@@ -50,7 +56,8 @@ export interface AdmissionVerdict {
   readonly costMsPerS: number;
   /** Streams the real-time slots can carry at the target utilisation. */
   readonly capacity: number;
-  readonly reason?: 'max_streams' | 'headroom' | 'final_wait' | 'first_partial_wait';
+  readonly reason?:
+    'max_streams' | 'headroom' | 'final_wait' | 'first_partial_wait' | 'first_partial_latency';
 }
 
 export function judgeAdmission(options: AdmissionOptions, input: AdmissionInput): AdmissionVerdict {
@@ -58,7 +65,7 @@ export function judgeAdmission(options: AdmissionOptions, input: AdmissionInput)
   const required = w.busyMs.final + w.busyMs.first_partial;
   const measured = w.streamAudioS >= options.minEvidenceStreamS;
   const costMsPerS = measured ? required / w.streamAudioS : options.priorCostMsPerS;
-  const partialSlot = input.slots > 1 ? 1 : 0;
+  const partialSlot = input.slots > 1 && !input.refreshOffSlots ? 1 : 0;
   const realtimeSlots = Math.max(1, input.slots - input.runningBatch - partialSlot);
   // Slot-ms available per second of wall time = slots x 1000.
   const capacity = Math.floor(
@@ -68,11 +75,16 @@ export function judgeAdmission(options: AdmissionOptions, input: AdmissionInput)
   if (input.activeStreams >= options.maxStreams)
     return { ...base, admit: false, reason: 'max_streams' };
   if (input.activeStreams + 1 > capacity) return { ...base, admit: false, reason: 'headroom' };
-  // Waits left over from streams that have all gone say nothing about the streams to come.
-  if (input.activeStreams > 0 && waitP90(w.finalWaitsMs) > options.maxFinalWaitMs)
-    return { ...base, admit: false, reason: 'final_wait' };
-  if (input.activeStreams > 0 && waitP90(w.firstPartialWaitsMs) > options.maxFirstPartialWaitMs)
-    return { ...base, admit: false, reason: 'first_partial_wait' };
+  // Waits and latencies left over from streams that have all gone say nothing about the streams
+  // to come.
+  if (input.activeStreams === 0) return { ...base, admit: true };
+  const late: [readonly number[], number, NonNullable<AdmissionVerdict['reason']>][] = [
+    [w.finalWaitsMs, options.maxFinalWaitMs, 'final_wait'],
+    [w.firstPartialWaitsMs, options.maxFirstPartialWaitMs, 'first_partial_wait'],
+    [w.firstPartialLatenciesMs, options.maxFirstPartialLatencyMs, 'first_partial_latency'],
+  ];
+  for (const [values, limit, reason] of late)
+    if (p90(values) > limit) return { ...base, admit: false, reason };
   return { ...base, admit: true };
 }
 
@@ -82,19 +94,21 @@ export function overCapacity(verdict: AdmissionVerdict, retryAfterMs: number): V
       ? 'it holds its configured maximum of streams'
       : verdict.reason === 'final_wait' || verdict.reason === 'first_partial_wait'
         ? 'live decodes are already waiting for slots'
-        : `its measured headroom is ${verdict.capacity} streams`;
+        : verdict.reason === 'first_partial_latency'
+          ? 'first captions are already late'
+          : `its measured headroom is ${verdict.capacity} streams`;
   return new VoxfleetError('OVER_CAPACITY', `this worker is full: ${why}`, { retryAfterMs });
 }
 
 /**
- * Waits below this count say nothing yet: with one or two streams a p90 is their slowest wait,
- * and one decode slowed by a busy machine refused the next stream (seen with two streams while
- * other processes loaded the cores).
+ * Waits or latencies below this count say nothing yet: with one or two streams a p90 is their
+ * slowest, and one decode slowed by a busy machine refused the next stream (seen with two
+ * streams while other processes loaded the cores).
  */
 export const MIN_WAIT_SAMPLES = 10;
 
-/** Nearest-rank 90th percentile of the waits; 0 below MIN_WAIT_SAMPLES. */
-function waitP90(values: readonly number[]): number {
+/** Nearest-rank 90th percentile; 0 below MIN_WAIT_SAMPLES. */
+function p90(values: readonly number[]): number {
   if (values.length < MIN_WAIT_SAMPLES) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.ceil(0.9 * sorted.length) - 1] ?? 0;

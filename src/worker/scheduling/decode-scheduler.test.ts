@@ -286,3 +286,14 @@ test('first partials have their waits recorded apart from finals', async () => {
   const w = s.ledger.window();
   assert.deepEqual([w.finalWaitsMs, w.firstPartialWaitsMs], [[0], [200]]);
 });
+
+test('the ledger keeps first-partial latencies as long as waits', () => {
+  const clock = new ManualClock(10_000);
+  const s = scheduler(1, 1, 10, clock);
+  s.ledger.recordFirstPartialLatency(90);
+  clock.advance(5000);
+  s.ledger.recordFirstPartialLatency(310);
+  assert.deepEqual(s.ledger.window().firstPartialLatenciesMs, [90, 310]);
+  clock.advance(6000);
+  assert.deepEqual(s.ledger.window().firstPartialLatenciesMs, [310], 'gone after 10 s');
+});

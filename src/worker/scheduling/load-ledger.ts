@@ -1,6 +1,8 @@
 /**
  * What the decode slots did over the last seconds: busy time by class of work, how long finals
- * and first partials waited for a slot, and how many stream-seconds of audio were open. Admission
+ * and first partials waited for a slot, how late live streams got their first partials (as the
+ * sessions measured it: waits, slowed decodes and retries included), and how many stream-seconds
+ * of audio were open. Admission
  * control reads it to know the worker's real-time headroom from measurement rather than from a
  * fixed connection count. Time comes from the injected clock, in one-second buckets.
  *
@@ -18,6 +20,7 @@ interface Bucket {
   busyMs: Record<WorkClass, number>;
   finalWaitsMs: number[];
   firstPartialWaitsMs: number[];
+  firstPartialLatenciesMs: number[];
   decodes: number;
   streamAudioS: number;
 }
@@ -30,6 +33,8 @@ export interface LedgerWindow {
   readonly finalWaitsMs: readonly number[];
   /** Waits of first partials for a slot over the wait window, ms, oldest first. */
   readonly firstPartialWaitsMs: readonly number[];
+  /** Live first partials over the wait window: speech detected -> first partial sent, ms. */
+  readonly firstPartialLatenciesMs: readonly number[];
   readonly decodes: number;
   /** Seconds of live-stream audio received within the window (all streams together). */
   readonly streamAudioS: number;
@@ -67,6 +72,11 @@ export class LoadLedger {
     if (cls === 'first_partial') b.firstPartialWaitsMs.push(waitMs);
   }
 
+  /** A live stream's first partial of an utterance went out `ms` after speech was detected. */
+  recordFirstPartialLatency(ms: number): void {
+    this.bucket().firstPartialLatenciesMs.push(ms);
+  }
+
   /** Live-stream audio received; silent audio counts too (it is what streams cost on average). */
   addStreamAudio(seconds: number): void {
     this.bucket().streamAudioS += seconds;
@@ -77,6 +87,7 @@ export class LoadLedger {
     const busyMs = ZERO();
     const finalWaitsMs: number[] = [];
     const firstPartialWaitsMs: number[] = [];
+    const firstPartialLatenciesMs: number[] = [];
     let decodes = 0;
     let streamAudioS = 0;
     const waitsFrom = Math.floor(this.clock.now() / 1000) - this.waitWindowS;
@@ -85,12 +96,21 @@ export class LoadLedger {
       if (b.second > waitsFrom) {
         finalWaitsMs.push(...b.finalWaitsMs);
         firstPartialWaitsMs.push(...b.firstPartialWaitsMs);
+        firstPartialLatenciesMs.push(...b.firstPartialLatenciesMs);
       }
       decodes += b.decodes;
       streamAudioS += b.streamAudioS;
     }
     const spanMs = Math.min(this.costWindowS * 1000, this.clock.now() - this.startedMs);
-    return { spanMs, busyMs, finalWaitsMs, firstPartialWaitsMs, decodes, streamAudioS };
+    return {
+      spanMs,
+      busyMs,
+      finalWaitsMs,
+      firstPartialWaitsMs,
+      firstPartialLatenciesMs,
+      decodes,
+      streamAudioS,
+    };
   }
 
   private bucket(): Bucket {
@@ -102,6 +122,7 @@ export class LoadLedger {
       busyMs: ZERO(),
       finalWaitsMs: [],
       firstPartialWaitsMs: [],
+      firstPartialLatenciesMs: [],
       decodes: 0,
       streamAudioS: 0,
     };
