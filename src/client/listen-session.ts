@@ -41,8 +41,10 @@ export class ListenSession {
   }
 
   /**
-   * Opens the socket, sends `start` and resolves once the server says `ready`. An abort of
-   * `signal` before then drops the socket and rejects with the abort reason.
+   * Opens the socket with the settings in its query (the server opens the session as the socket
+   * is accepted, so `ready`, or a refusal, comes one round trip sooner than after a `start`
+   * message) and resolves once the server says `ready`. An abort of `signal` before then drops
+   * the socket and rejects with the abort reason.
    */
   static open(
     baseUrl: string,
@@ -50,6 +52,16 @@ export class ListenSession {
     signal?: AbortSignal,
   ): Promise<ListenSession> {
     const url = new URL('/v1/listen', baseUrl.replace(/^http/, 'ws'));
+    const settings: Record<string, string | number | boolean | undefined> = {
+      model: options.model,
+      language: options.language,
+      encoding: options.encoding ?? 'pcm_s16le',
+      sample_rate: options.sampleRateHz ?? 16000,
+      interim_results: options.interimResults ?? true,
+      endpointing_ms: options.endpointingMs,
+    };
+    for (const [k, v] of Object.entries(settings))
+      if (v !== undefined) url.searchParams.set(k, String(v));
     const socket = new WebSocket(url, { headers: callerHeaders(options) });
     const session = new ListenSession(socket);
     return new Promise((resolve, reject) => {
@@ -96,21 +108,6 @@ export class ListenSession {
       socket.once('error', (err) =>
         reject(new VoxfleetError('NOT_READY', `cannot reach ${url.origin}: ${err.message}`)),
       );
-      socket.once('open', () => {
-        socket.send(
-          JSON.stringify({
-            type: 'start',
-            ...(options.model !== undefined ? { model: options.model } : {}),
-            ...(options.language !== undefined ? { language: options.language } : {}),
-            encoding: options.encoding ?? 'pcm_s16le',
-            sample_rate: options.sampleRateHz ?? 16000,
-            interim_results: options.interimResults ?? true,
-            ...(options.endpointingMs !== undefined
-              ? { endpointing_ms: options.endpointingMs }
-              : {}),
-          }),
-        );
-      });
     });
   }
 
