@@ -22,10 +22,7 @@ import {
   startWorkerProcess,
 } from './helpers/fleet-processes.js';
 import type { VoxfleetProcess } from './helpers/voxfleet-process.js';
-import { newestRef } from './helpers/test-models.js';
-
-/** What a bare `whisper-tiny.en` serves: the catalog's newest version. */
-const TINY_NEWEST = newestRef('whisper-tiny.en');
+import { TINY_NEWEST } from './helpers/test-models.js';
 
 const MODELS = ['whisper-tiny.en', 'whisper-base', 'silero-vad'];
 const ADMIN_KEY = 'test-admin-key';

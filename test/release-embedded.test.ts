@@ -20,14 +20,12 @@ import { pcm16kOf } from './helpers/recorded-audio.js';
 import { HOLD_EVERYWHERE } from './helpers/release-steps.js';
 import { streamServedBy } from './helpers/served-stream.js';
 import { startVoxfleet, type VoxfleetProcess } from './helpers/voxfleet-process.js';
-import { newestRef } from './helpers/test-models.js';
+import { TINY_NEWEST as TINY } from './helpers/test-models.js';
 
 /** What the server starts with; the candidate comes with the rollout. */
 const MODELS = ['whisper-tiny.en', 'silero-vad'];
 const ADMIN_KEY = 'embedded-admin-key';
 const REGION = 'home';
-/** What a bare `whisper-tiny.en` serves: the catalog's newest version. */
-const TINY = newestRef('whisper-tiny.en');
 const BASE = 'whisper-base@1.0.0';
 const PLAN = {
   id: 'embedded-tiny-to-base',

@@ -11,10 +11,7 @@ import assert from 'node:assert/strict';
 import { main } from '../src/cli/index.js';
 import { installModels } from './helpers/fleet-processes.js';
 import { MODELS_MIRROR, TEST_DATA_DIR } from './helpers/paths.js';
-import { newestRef } from './helpers/test-models.js';
-
-/** What a bare `whisper-tiny.en` serves: the catalog's newest version. */
-const TINY_NEWEST = newestRef('whisper-tiny.en');
+import { TINY_NEWEST } from './helpers/test-models.js';
 
 interface Report {
   model: string;

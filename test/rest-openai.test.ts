@@ -13,10 +13,7 @@ import { DEV_AUDIO, MULTILINGUAL_AUDIO } from './helpers/paths.js';
 import { readItems } from './helpers/manifest.js';
 import { metricValue } from './helpers/metrics.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { newestRef } from './helpers/test-models.js';
-
-/** What a bare `whisper-tiny.en` serves: the catalog's newest version. */
-const TINY_NEWEST = newestRef('whisper-tiny.en');
+import { TINY_NEWEST } from './helpers/test-models.js';
 
 let server: TestServer;
 let client: OpenAI;

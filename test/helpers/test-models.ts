@@ -10,10 +10,13 @@ import { MODELS_MIRROR, TEST_DATA_DIR } from './paths.js';
 const catalog = loadBuiltinCatalog();
 
 /** `name@version` of the catalog's newest version of `name` (or of the model an alias names). */
-export function newestRef(name: string): string {
+function newestRef(name: string): string {
   const m = catalog.get(name);
   return `${m.name}@${m.version}`;
 }
+
+/** What a bare `whisper-tiny.en` serves: the catalog's newest version. */
+export const TINY_NEWEST = newestRef('whisper-tiny.en');
 
 /**
  * Installs `models` into the test data folder, bare names as their newest catalog version.

@@ -2,9 +2,9 @@
  * What the decode slots did over the last seconds: busy time by class of work, how long finals
  * and first partials waited for a slot, how late live streams got their first partials (as the
  * sessions measured it: waits, slowed decodes and retries included), and how many stream-seconds
- * of audio were open. Admission
- * control reads it to know the worker's real-time headroom from measurement rather than from a
- * fixed connection count. Time comes from the injected clock, in one-second buckets.
+ * of audio were open. Admission control reads it to know the worker's real-time headroom from
+ * measurement rather than from a fixed connection count. Time comes from the injected clock, in
+ * one-second buckets.
  *
  * Two spans: busy time and audio over `costWindowS` (30 s), because one utterance's cost per
  * second varies five-fold with its length (every Whisper decode pays the same padding) and a
