@@ -23,4 +23,4 @@ export type { ThreadPoolStats } from './threads/thread-pool.js';
 export { createPiperEngine } from './sherpa/piper-engine.js';
 export type { PiperEngineConfig } from './sherpa/piper-engine.js';
 export { createSileroVadEngine } from './sherpa/silero-vad-engine.js';
-export type { SileroVadConfig } from './sherpa/silero-vad-engine.js';
+export type { SileroVadConfig, SileroVadEngine } from './sherpa/silero-vad-engine.js';

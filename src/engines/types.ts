@@ -91,6 +91,11 @@ export interface VadSession {
 export interface VadEngine {
   readonly sampleRateHz: number;
   openSession(options: VadOptions): VadSession;
+  /**
+   * Readies `count` detectors for sessions with these options before traffic comes, so that
+   * opening a session does not pay for building one (what that costs is the engine's business).
+   */
+  prewarm(options: VadOptions, count: number): void;
   close(): void;
 }
 

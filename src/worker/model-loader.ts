@@ -162,6 +162,7 @@ function createSileroVadEngineUnavailable(): VadEngine {
     openSession() {
       throw new VoxfleetError('MODEL_NOT_INSTALLED', 'no VAD model is loaded on this worker');
     },
+    prewarm: () => undefined,
     close: () => undefined,
   };
 }

@@ -202,3 +202,19 @@ test('a version added while running is served from the next session on, announce
   assert.equal(closed, 1);
   w.destroy();
 });
+
+test('calibrate readies VAD detectors for the streams the worker expects, with their settings', async () => {
+  const engine = new FakeAsrEngine();
+  const vad = new EnergyVad();
+  const models = new ModelSet([fakeEnglish('1.0.0', engine)], []);
+  const w = new SpeechWorker({ models, vad, clock: new ManualClock() }, config);
+  await w.calibrate();
+  // The fake decodes in no time: capacity is bounded by maxStreams (2).
+  assert.deepEqual(vad.prewarmed, [
+    {
+      options: { threshold: 0.5, minSpeechMs: 100, minSilenceMs: 100, maxSpeechMs: 20_000 },
+      count: 2,
+    },
+  ]);
+  await w.close();
+});

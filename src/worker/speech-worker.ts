@@ -34,7 +34,7 @@ import { DecodeScheduler } from './scheduling/decode-scheduler.js';
 import { transcribeFile } from './file-transcriber.js';
 import type { ModelSet } from './model-set.js';
 import { startSynthesis } from './speech-synthesizer.js';
-import { StreamingSession } from './streaming/streaming-session.js';
+import { StreamingSession, streamVadOptions } from './streaming/streaming-session.js';
 
 export interface WorkerConfig {
   readonly id: string;
@@ -68,6 +68,8 @@ export interface SpeechWorkerDeps {
  * whisper-tiny.en on one 2-core Xeon core, an utterance every 6 s (bench/results/streams.json).
  */
 const DEFAULT_PRIOR_COST_MS_PER_S = 80;
+/** VAD detectors made before traffic at most (~75 ms and ~10 MB each; see silero-vad-engine). */
+const MAX_PREWARMED_DETECTORS = 16;
 
 export class SpeechWorker implements WorkerEndpoint {
   private state: WorkerState = 'ready';
@@ -105,6 +107,14 @@ export class SpeechWorker implements WorkerEndpoint {
     const model = this.models.asr[0];
     if (model === undefined) return;
     this.priorCostMsPerS = await measureStreamCost(model.engine);
+    // Streams that ask for an endpointing of at least the phrase gap (nearly all) share these
+    // VAD settings: their detectors are ready before traffic, as many as the worker expects to
+    // carry, and a session open does not build one on the event loop.
+    const streaming = model.settings.streaming;
+    this.deps.vad.prewarm(
+      streamVadOptions(streaming, streaming.phraseGapMs),
+      Math.min(this.admission().capacity, MAX_PREWARMED_DETECTORS),
+    );
   }
 
   status(): WorkerStatus {

@@ -51,6 +51,11 @@ export class EnergyVad implements VadEngine {
   openSession(options: VadOptions): VadSession {
     return new EnergyVadSession(options, this.sampleRateHz);
   }
+  /** What the worker asked to have ready (energy detection needs no preparation). */
+  readonly prewarmed: Array<{ options: VadOptions; count: number }> = [];
+  prewarm(options: VadOptions, count: number): void {
+    this.prewarmed.push({ options, count });
+  }
   close(): void {}
 }
 

@@ -74,6 +74,18 @@ export interface StreamingConfig {
   readonly vad: Omit<VadOptions, 'minSilenceMs' | 'maxSpeechMs'>;
 }
 
+/**
+ * The VAD settings of a stream: the VAD closes a segment at a phrase gap (or at the client's
+ * endpointing, if shorter), and the session decides from there whether the utterance ended.
+ */
+export function streamVadOptions(config: StreamingConfig, endpointingMs: number): VadOptions {
+  return {
+    ...config.vad,
+    minSilenceMs: Math.min(config.phraseGapMs, endpointingMs),
+    maxSpeechMs: config.maxUtteranceMs,
+  };
+}
+
 /** What a streaming session reports for metrics; the worker wires it to telemetry. */
 export interface StreamingObserver {
   firstPartial?(latencyMs: number): void;
@@ -171,11 +183,7 @@ export class StreamingSession {
           this.rate,
       ),
     );
-    this.vadSession = deps.vad.openSession({
-      ...config.vad,
-      minSilenceMs: Math.min(config.phraseGapMs, request.endpointingMs),
-      maxSpeechMs: config.maxUtteranceMs,
-    });
+    this.vadSession = deps.vad.openSession(streamVadOptions(config, request.endpointingMs));
   }
 
   static async open(
