@@ -9,8 +9,14 @@ export interface ServerCounters {
   readonly busyS: Readonly<Record<string, number>>;
   /** Refusals per reason (voxfleet_stream_admission_refusals_total). */
   readonly refusals: Readonly<Record<string, number>>;
+  /**
+   * The server's event-loop delay over the point, ms (prom-client resets its histogram at each
+   * scrape, 10 ms resolution): what every stream's audio and every open waited behind.
+   */
+  readonly eventLoopLagMs?: { readonly p99: number; readonly max: number };
 }
 
+const LAG = /^voxfleet_process_nodejs_eventloop_lag_(p99|max)_seconds ([0-9.eE+-]+)$/;
 const SERIES =
   /^(voxfleet_decode_busy_seconds_total|voxfleet_stream_admission_refusals_total)\{([^}]*)\} ([0-9.eE+-]+)$/;
 
@@ -19,7 +25,10 @@ export async function scrapeServerCounters(baseUrl: string): Promise<ServerCount
   if (!res.ok) throw new Error(`GET /metrics: HTTP ${res.status}`);
   const busyS: Record<string, number> = {};
   const refusals: Record<string, number> = {};
+  const lag = { p99: 0, max: 0 };
   for (const line of (await res.text()).split('\n')) {
+    const l = LAG.exec(line);
+    if (l !== null) lag[l[1] as 'p99' | 'max'] = Math.round(Number(l[2]) * 1000);
     const m = SERIES.exec(line);
     if (m === null) continue;
     const [, name, labels, value] = m;
@@ -28,7 +37,7 @@ export async function scrapeServerCounters(baseUrl: string): Promise<ServerCount
     const into = name === 'voxfleet_decode_busy_seconds_total' ? busyS : refusals;
     into[key] = (into[key] ?? 0) + Number(value);
   }
-  return { busyS, refusals };
+  return { busyS, refusals, eventLoopLagMs: lag };
 }
 
 /** after - before, per key, rounded to ms; keys with no change are left out. */
@@ -42,5 +51,7 @@ export function counterDelta(before: ServerCounters, after: ServerCounters): Ser
   return {
     busyS: diff(before.busyS, after.busyS),
     refusals: diff(before.refusals, after.refusals),
+    // A delay is not a counter: the scrape after the point covers the point alone.
+    ...(after.eventLoopLagMs !== undefined ? { eventLoopLagMs: after.eventLoopLagMs } : {}),
   };
 }
