@@ -5,7 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   createSileroVadEngine,
@@ -14,12 +13,9 @@ import {
   type VadOptions,
 } from '../src/engines/index.js';
 import { DEV_AUDIO, MODELS_MIRROR } from './helpers/paths.js';
+import { samples16kOf } from './helpers/recorded-audio.js';
 
-const sherpa = createRequire(import.meta.url)('sherpa-onnx-node') as {
-  readWave(path: string, enableExternalBuffer: boolean): { samples: Float32Array };
-};
-const samplesOf = (id: string): Float32Array =>
-  sherpa.readWave(join(DEV_AUDIO, `${id}.wav`), false).samples.slice();
+const samplesOf = (id: string): Promise<Float32Array> => samples16kOf(join(DEV_AUDIO, `${id}.wav`));
 const modelPath = join(MODELS_MIRROR, 'silero-vad', 'silero_vad.onnx');
 const OPTIONS: VadOptions = {
   threshold: 0.5,
@@ -39,9 +35,9 @@ function segmentsOf(vad: VadEngine, samples: Float32Array, upTo = samples.length
   return out;
 }
 
-test('a detector reused after a session closed mid-speech says what a new one says', () => {
-  const a = samplesOf('LJ001-0013');
-  const b = samplesOf('LJ001-0125');
+test('a detector reused after a session closed mid-speech says what a new one says', async () => {
+  const a = await samplesOf('LJ001-0013');
+  const b = await samplesOf('LJ001-0125');
   const reused = createSileroVadEngine({ modelPath });
   // Left in speech, with audio in its buffer and state in its model.
   segmentsOf(reused, a, Math.floor(a.length / 2));
