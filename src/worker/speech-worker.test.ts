@@ -203,7 +203,7 @@ test('a version added while running is served from the next session on, announce
   w.destroy();
 });
 
-test('calibrate readies VAD detectors for the streams the worker expects, with their settings', async () => {
+test('calibrate readies VAD detectors for the streams and files the worker expects, with their settings', async () => {
   const engine = new FakeAsrEngine();
   const vad = new EnergyVad();
   const models = new ModelSet([fakeEnglish('1.0.0', engine)], []);
@@ -215,6 +215,8 @@ test('calibrate readies VAD detectors for the streams the worker expects, with t
       options: { threshold: 0.5, minSpeechMs: 100, minSilenceMs: 100, maxSpeechMs: 20_000 },
       count: 2,
     },
+    // The file settings, one per batch slot.
+    { options: settings.file.vad, count: 1 },
   ]);
   await w.close();
 });

@@ -115,6 +115,8 @@ export class SpeechWorker implements WorkerEndpoint {
       streamVadOptions(streaming, streaming.phraseGapMs),
       Math.min(this.admission().capacity, MAX_PREWARMED_DETECTORS),
     );
+    // File requests run the VAD with the model's file settings, as many at once as batch slots.
+    this.deps.vad.prewarm(model.settings.file.vad, this.config.batchSlots);
   }
 
   status(): WorkerStatus {

@@ -41,6 +41,14 @@ test('fill makes objects up to the count asked, within the bound', () => {
   pool.fill('b', 5, () => made++);
   assert.equal(pool.idleSize, 3);
   assert.equal(pool.created, 3);
-  pool.clear();
+});
+
+test('after close nothing is kept: sessions still open give their objects back to no one', () => {
+  const pool = new IdlePool<number>(3);
+  pool.give('a', 1);
+  pool.close();
+  assert.equal(pool.idleSize, 0);
+  pool.give('a', 2);
+  pool.fill('a', 2, () => 3);
   assert.equal(pool.idleSize, 0);
 });

@@ -7,6 +7,7 @@
 export class IdlePool<T> {
   private readonly idle = new Map<string, T[]>();
   private idleCount = 0;
+  private closed = false;
   /** Objects made because none of their key was idle (for tests and diagnostics). */
   created = 0;
 
@@ -25,7 +26,7 @@ export class IdlePool<T> {
 
   /** Keeps `item` (already reset by the caller) for the next `take` of `key`, if there is room. */
   give(key: string, item: T): void {
-    if (this.idleCount >= this.maxIdle) return;
+    if (this.closed || this.idleCount >= this.maxIdle) return;
     const list = this.idle.get(key);
     if (list === undefined) this.idle.set(key, [item]);
     else list.push(item);
@@ -34,7 +35,11 @@ export class IdlePool<T> {
 
   /** Makes idle objects of `key` until `count` are waiting (or the pool is full). */
   fill(key: string, count: number, create: () => T): void {
-    while ((this.idle.get(key)?.length ?? 0) < count && this.idleCount < this.maxIdle) {
+    while (
+      !this.closed &&
+      (this.idle.get(key)?.length ?? 0) < count &&
+      this.idleCount < this.maxIdle
+    ) {
       this.created++;
       this.give(key, create());
     }
@@ -44,7 +49,9 @@ export class IdlePool<T> {
     return this.idleCount;
   }
 
-  clear(): void {
+  /** Drops every idle object; objects given back afterwards are dropped too. */
+  close(): void {
+    this.closed = true;
     this.idle.clear();
     this.idleCount = 0;
   }

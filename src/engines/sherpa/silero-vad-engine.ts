@@ -42,7 +42,7 @@ export function createSileroVadEngine(config: SileroVadConfig): SileroVadEngine 
     get detectorsCreated() {
       return pool.created;
     },
-    close: () => pool.clear(),
+    close: () => pool.close(),
   };
 }
 
