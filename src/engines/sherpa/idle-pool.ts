@@ -8,8 +8,7 @@ export class IdlePool<T> {
   private readonly idle = new Map<string, T[]>();
   private idleCount = 0;
   private closed = false;
-  /** Objects made because none of their key was idle (for tests and diagnostics). */
-  created = 0;
+  private made = 0;
 
   constructor(private readonly maxIdle: number) {}
 
@@ -20,7 +19,7 @@ export class IdlePool<T> {
       this.idleCount--;
       return item;
     }
-    this.created++;
+    this.made++;
     return create();
   }
 
@@ -40,9 +39,14 @@ export class IdlePool<T> {
       (this.idle.get(key)?.length ?? 0) < count &&
       this.idleCount < this.maxIdle
     ) {
-      this.created++;
+      this.made++;
       this.give(key, create());
     }
+  }
+
+  /** Objects made because none of their key was idle (for tests and diagnostics). */
+  get created(): number {
+    return this.made;
   }
 
   get idleSize(): number {
