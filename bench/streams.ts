@@ -269,7 +269,7 @@ async function main(): Promise<void> {
           server: point.server,
         };
         log(
-          `overload ${n} offered: admitted ${admitted.length}, refused ${point.refused}, SLO held ${heldSlo}, refusal p95 ${point.refusalMs?.p95.toFixed(0) ?? '-'} ms, server loop lag max ${point.server?.eventLoopLagMs?.max ?? '-'} ms`,
+          `overload ${n} offered: admitted ${admitted.length}, refused ${point.refused}, SLO held ${heldSlo}, refusal p95 ${point.refusalMs?.p95.toFixed(0) ?? '-'} ms, server loop lag max ${point.server?.eventLoopLagMs.max ?? '-'} ms`,
         );
       }
     } finally {

@@ -152,7 +152,7 @@ export function describePoint(p: LoadPoint): string {
     `first partial p50/p95 ${fp ? `${fp.p50.toFixed(0)}/${fp.p95.toFixed(0)}` : '-'} ms, ` +
     `WER ${p.wer?.toFixed(1) ?? '-'} % (single ${p.baselineWer?.toFixed(1) ?? '-'}), turns ${p.completed}/${p.turns}, ` +
     `partials/audio s ${p.partialsPerAudioS?.toFixed(2) ?? '-'}` +
-    (p.server?.eventLoopLagMs
+    (p.server
       ? `, server loop lag p99/max ${p.server.eventLoopLagMs.p99}/${p.server.eventLoopLagMs.max} ms`
       : '') +
     (p.reason ? ` — ${p.reason}` : '')

@@ -13,7 +13,7 @@ export interface ServerCounters {
    * The server's event-loop delay over the point, ms (prom-client resets its histogram at each
    * scrape, 10 ms resolution): what every stream's audio and every open waited behind.
    */
-  readonly eventLoopLagMs?: { readonly p99: number; readonly max: number };
+  readonly eventLoopLagMs: { readonly p99: number; readonly max: number };
 }
 
 const LAG = /^voxfleet_process_nodejs_eventloop_lag_(p99|max)_seconds ([0-9.eE+-]+)$/;
@@ -52,6 +52,6 @@ export function counterDelta(before: ServerCounters, after: ServerCounters): Ser
     busyS: diff(before.busyS, after.busyS),
     refusals: diff(before.refusals, after.refusals),
     // A delay is not a counter: the scrape after the point covers the point alone.
-    ...(after.eventLoopLagMs !== undefined ? { eventLoopLagMs: after.eventLoopLagMs } : {}),
+    eventLoopLagMs: after.eventLoopLagMs,
   };
 }
