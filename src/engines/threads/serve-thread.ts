@@ -4,7 +4,7 @@
  * blocks it blocks nothing else.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { isThreadRequest, type ThreadReplyMessage } from './thread-protocol.js';
+import { isThreadClose, isThreadRequest, type ThreadReplyMessage } from './thread-protocol.js';
 
 export interface ThreadAnswer<Res> {
   readonly result: Res;
@@ -17,8 +17,10 @@ export type ThreadHandler<Req, Res> = (request: Req) => ThreadAnswer<Res>;
 
 /**
  * Runs `init(workerData)` (loading models, synchronously: nothing else is waiting on this
- * thread), reports 'ready' or 'init-failed', then serves requests until the pool terminates the
- * thread. Call it from a thread entry module; it throws on the main thread.
+ * thread), reports 'ready' or 'init-failed', then serves requests until the pool asks it to close
+ * (it finishes the request in hand first) or terminates it. A close that arrives
+ * while `init` runs is read once it is done. Call it from a thread entry module; it throws on the
+ * main thread.
  */
 export function serveThread<Req, Res>(init: (data: unknown) => ThreadHandler<Req, Res>): void {
   const port = parentPort;
@@ -38,6 +40,11 @@ export function serveThread<Req, Res>(init: (data: unknown) => ThreadHandler<Req
     return;
   }
   port.on('message', (message: unknown) => {
+    if (isThreadClose(message)) {
+      // Nothing else keeps the thread alive: it exits with code 0 once the port is closed.
+      port.close();
+      return;
+    }
     if (!isThreadRequest(message)) return;
     let answer: ThreadAnswer<Res>;
     try {

@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { test } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import { VoxfleetError } from '../../core/index.js';
 import { spawnThread, threadEntryUrl } from './spawn-thread.js';
@@ -162,6 +164,32 @@ test('start-up fails fast when a thread cannot load, and leaves no thread runnin
   );
 });
 
+test('a failed start lets a thread still loading finish its load and exit by itself', async () => {
+  // A terminate in the middle of a native load that throws aborts the process (see the pool's
+  // module comment), so the pool asks the loading thread to close instead of terminating it.
+  const slowLoad = makeGate();
+  const workers: Worker[] = [];
+  const starting = ThreadPool.start<ScriptedRequest, ScriptedResult>({
+    size: 2,
+    spawn: (index) => {
+      const data = index === 0 ? { holdInit: slowLoad.gate } : { failInit: 'model missing' };
+      const worker = spawnThread(entry, data);
+      workers.push(worker);
+      return worker;
+    },
+    label: 'test thread',
+  });
+  starting.catch(() => undefined);
+  const [loading, failing] = workers as [Worker, Worker];
+  const loadingExit = once(loading, 'exit');
+  await once(failing, 'exit');
+  // The pool has seen the failure (its handlers ran before this turn ended).
+  await new Promise((resolve) => setImmediate(resolve));
+  slowLoad.open();
+  await assert.rejects(starting, hasCode('ENGINE_FAILED', /test thread 1 could not load/));
+  assert.deepEqual(await loadingExit, [0], 'exit code 0: asked to close, not terminated (1)');
+});
+
 test('when the only replacement cannot load, waiting requests fail instead of hanging', async (t) => {
   const pool = await startPool(1, (n) => (n === 0 ? {} : { failInit: 'model gone' }));
   t.after(() => pool.close());
@@ -177,13 +205,17 @@ test('close() fails running and waiting requests, then any new one', async () =>
   const gate = makeGate();
   const running = pool.run({ op: 'hold', gate: gate.gate, value: 'r' });
   const waiting = pool.run({ op: 'echo', value: 'w' });
-  const closed = pool.close();
+  let exited = false;
+  const closed = pool.close().then(() => (exited = true));
   await assert.rejects(running, hasCode('SHUTTING_DOWN'));
   await assert.rejects(waiting, hasCode('SHUTTING_DOWN'));
+  // The thread is asked to close, not terminated: it exits once the call in hand returns.
+  assert.equal(exited, false);
+  gate.open();
   await closed;
   await assert.rejects(pool.run({ op: 'echo', value: 'late' }), hasCode('SHUTTING_DOWN'));
   assert.equal(pool.stats.serving, 0);
-  assert.equal(pool.close(), closed, 'close() is idempotent');
+  assert.equal(pool.close(), pool.close(), 'close() is idempotent');
 });
 
 test('threads must be a positive integer', async () => {

@@ -6,12 +6,23 @@
  * that no longer loads does not restart forever). `close()` fails waiting and running requests
  * with SHUTTING_DOWN and ends every thread.
  *
+ * Threads are ended by asking (a 'close' message read after the request in hand), never by
+ * `worker.terminate()`: node-addon-api aborts the whole process when a native call throws into a
+ * terminating thread (nodejs/node-addon-api#975; sherpa-onnx-node is built without the define that
+ * swallows it). Seen here: a pool whose start failed terminated the other thread while it, too,
+ * was failing to build its recognizer: SIGABRT in about 1 run in 15. Asking costs nothing:
+ * `terminate()` cannot interrupt a native decode either, it waits for it to return.
+ *
  * A native crash (SIGSEGV, abort) inside a thread still ends the whole process: threads isolate
  * JavaScript failures and scheduling, not memory.
  */
 import type { Worker } from 'node:worker_threads';
 import { invalidArgument, VoxfleetError } from '../../core/index.js';
-import { isThreadReply, type ThreadRequestMessage } from './thread-protocol.js';
+import {
+  isThreadReply,
+  type ThreadCloseMessage,
+  type ThreadRequestMessage,
+} from './thread-protocol.js';
 
 export interface ThreadPoolOptions {
   /** Threads to run; each serves one request at a time. */
@@ -55,6 +66,8 @@ interface Slot<Req, Res> {
   job: Job<Req, Res> | undefined;
   /** Settles when the thread reports ready, or fails to. */
   readonly started: Promise<void>;
+  /** Resolves when the thread has exited. */
+  readonly exited: Promise<void>;
   readonly markStarted: () => void;
   readonly failStart: (err: Error) => void;
 }
@@ -115,9 +128,10 @@ export class ThreadPool<Req, Res> {
   }
 
   /**
-   * Ends thread `index` as a crash would: its request fails with ENGINE_FAILED and a new thread
-   * replaces it. For supervision (a decode that never returns) and tests. Resolves once the old
-   * thread has exited; the replacement may still be loading.
+   * Ends thread `index` as a crash would (`worker.terminate()`): its request fails with
+   * ENGINE_FAILED and a new thread replaces it. For tests, and only while the thread is in a call
+   * that cannot throw (a decode; not a load): see the module comment. Resolves once the old thread
+   * has exited; the replacement may still be loading.
    */
   async terminateThread(index: number): Promise<void> {
     const slot = this.slots[index];
@@ -139,8 +153,10 @@ export class ThreadPool<Req, Res> {
       slot.job = undefined;
       job?.reject(error);
       if (slot.state === 'starting') slot.failStart(error);
+      const live = slot.state !== 'dead';
       slot.state = 'closed';
-      await slot.worker.terminate();
+      if (live) this.askToExit(slot);
+      await slot.exited;
     });
     await Promise.all(exits);
   }
@@ -155,12 +171,14 @@ export class ThreadPool<Req, Res> {
     });
     // Awaited by start() or watched by replace(); never an unhandled rejection.
     started.catch(() => undefined);
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     const slot: Slot<Req, Res> = {
       index,
       worker,
       state: 'starting',
       job: undefined,
       started,
+      exited,
       markStarted,
       failStart,
     };
@@ -209,7 +227,7 @@ export class ThreadPool<Req, Res> {
     job?.reject(error);
     if (wasStarting) {
       slot.failStart(error);
-      void slot.worker.terminate();
+      // A thread that could not load exits by itself; one that threw is exiting already.
       return;
     }
     this.replace(slot.index);
@@ -255,6 +273,12 @@ export class ThreadPool<Req, Res> {
     }
     slot.state = 'busy';
     slot.job = job;
+  }
+
+  /** The thread exits once its request in hand (or its load) is done; a gone one ignores it. */
+  private askToExit(slot: Slot<Req, Res>): void {
+    const message: ThreadCloseMessage = { type: 'close' };
+    slot.worker.postMessage(message);
   }
 
   private hasLiveThread(): boolean {

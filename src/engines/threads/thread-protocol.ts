@@ -11,6 +11,14 @@ export interface ThreadRequestMessage<Req> {
   readonly request: Req;
 }
 
+/**
+ * Pool → thread: finish the request in hand, then exit. How the pool ends its threads: see the
+ * comment on `ThreadPool.close()` for why not `worker.terminate()`.
+ */
+export interface ThreadCloseMessage {
+  readonly type: 'close';
+}
+
 /** Thread → pool. */
 export type ThreadReplyMessage<Res> =
   /** The thread has loaded what it needs and takes requests. */
@@ -33,5 +41,11 @@ export function isThreadRequest(value: unknown): value is ThreadRequestMessage<u
     value !== null &&
     (value as { type?: unknown }).type === 'request' &&
     typeof (value as { id?: unknown }).id === 'number'
+  );
+}
+
+export function isThreadClose(value: unknown): value is ThreadCloseMessage {
+  return (
+    typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'close'
   );
 }

@@ -27,6 +27,8 @@ export interface ScriptedResult {
 export interface ScriptedThreadData {
   /** When set, loading fails with this message. */
   readonly failInit?: string;
+  /** When set, loading blocks until `holdInit[0]` becomes non-zero (a slow model load). */
+  readonly holdInit?: Int32Array;
 }
 
 // Registered before serveThread's listener: a 'crash' request stops there (no reply is sent)
@@ -40,6 +42,8 @@ parentPort?.addEventListener('message', (event) => {
 
 serveThread<ScriptedRequest, ScriptedResult>((workerData) => {
   const data = (workerData ?? {}) as ScriptedThreadData;
+  const held = data.holdInit;
+  while (held !== undefined && Atomics.load(held, 0) === 0) Atomics.wait(held, 0, 0);
   if (data.failInit !== undefined) throw new Error(data.failInit);
   return (request) => {
     switch (request.op) {
