@@ -15,6 +15,7 @@ export class Telemetry {
   private readonly ttsFirstByte: Histogram<'model'>;
   private readonly streamFirstPartial: Histogram<'model'>;
   private readonly streamFinalLatency: Histogram<'model'>;
+  private readonly streamSpeculations: Counter<'model' | 'outcome'>;
   private readonly activeStreams: Gauge<'model'>;
   private readonly audioSeconds: Counter<'model' | 'kind'>;
   private readonly rtf: Histogram<'model' | 'kind'>;
@@ -65,6 +66,12 @@ export class Telemetry {
       buckets: LATENCY_BUCKETS_S,
       registers: [r],
     });
+    this.streamSpeculations = new Counter({
+      name: 'voxfleet_stream_speculative_finals_total',
+      help: 'Streaming ASR: finals decoded at a phrase end before the utterance was known to end, by outcome (used; wasted: decoded, the utterance went on; withdrawn: before it took a slot).',
+      labelNames: ['model', 'outcome'],
+      registers: [r],
+    });
     this.activeStreams = new Gauge({
       name: 'voxfleet_active_streams',
       help: 'Open streaming ASR sessions.',
@@ -98,7 +105,7 @@ export class Telemetry {
     });
     this.decodeBusy = new Counter({
       name: 'voxfleet_decode_busy_seconds_total',
-      help: 'Inference slot time used, by class of work (final, first_partial, partial, speech, file).',
+      help: 'Inference slot time used, by class of work (final, speculative_final, first_partial, partial, speech, file, background).',
       labelNames: ['class'],
       registers: [r],
     });
@@ -200,6 +207,10 @@ export class Telemetry {
   ): void {
     if (latencyMs !== undefined) this.streamFinalLatency.observe({ model }, latencyMs / 1000);
     if (audioS > 0) this.rtf.observe({ model, kind: 'stream' }, decodeMs / 1000 / audioS);
+  }
+
+  streamSpeculation(model: string, outcome: 'used' | 'wasted' | 'withdrawn'): void {
+    this.streamSpeculations.inc({ model, outcome });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -210,6 +210,7 @@ export class SpeechWorker implements WorkerEndpoint {
             if (request.background !== true) this.scheduler.ledger.recordFirstPartialLatency(ms);
           },
           final: (ms, audioS, decodeMs) => telemetry?.streamFinalSent(name, ms, audioS, decodeMs),
+          speculation: (outcome) => telemetry?.streamSpeculation(name, outcome),
         },
       },
       { ...request, sessionId: request.sessionId || newId('sess') },

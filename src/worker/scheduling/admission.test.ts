@@ -16,7 +16,15 @@ const options: AdmissionOptions = {
 
 const window = (over: Partial<LedgerWindow> = {}): LedgerWindow => ({
   spanMs: 10_000,
-  busyMs: { final: 0, first_partial: 0, partial: 0, speech: 0, file: 0, background: 0 },
+  busyMs: {
+    final: 0,
+    speculative_final: 0,
+    first_partial: 0,
+    partial: 0,
+    speech: 0,
+    file: 0,
+    background: 0,
+  },
   finalWaitsMs: [],
   firstPartialWaitsMs: [],
   firstPartialLatenciesMs: [],
@@ -41,11 +49,13 @@ test('before evidence the prior decides: (2 slots - 1 for partials) x 1000 ms x 
 });
 
 test('with enough stream audio the measured cost replaces the prior', () => {
-  // 60 s of stream audio cost 1200 ms of finals + 600 ms of first partials: 30 ms per second.
+  // 60 s of stream audio cost 1200 ms of finals (a quarter of it speculative, used or not) +
+  // 600 ms of first partials: 30 ms per second.
   const w = window({
     streamAudioS: 60,
     busyMs: {
-      final: 1200,
+      final: 900,
+      speculative_final: 300,
       first_partial: 600,
       partial: 5000,
       speech: 0,

@@ -62,7 +62,7 @@ export interface AdmissionVerdict {
 
 export function judgeAdmission(options: AdmissionOptions, input: AdmissionInput): AdmissionVerdict {
   const w = input.window;
-  const required = w.busyMs.final + w.busyMs.first_partial;
+  const required = w.busyMs.final + w.busyMs.speculative_final + w.busyMs.first_partial;
   const measured = w.streamAudioS >= options.minEvidenceStreamS;
   const costMsPerS = measured ? required / w.streamAudioS : options.priorCostMsPerS;
   const partialSlot = input.slots > 1 && !input.refreshOffSlots ? 1 : 0;

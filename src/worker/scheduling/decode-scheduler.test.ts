@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../core/index.js';
+import { ManualClock, type VoxfleetError } from '../../core/index.js';
 import { DecodeScheduler } from './decode-scheduler.js';
 
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -45,6 +45,56 @@ test('a freed slot goes to finals, then first partials, speech, file, refresh pa
   g.open();
   await Promise.all([blocker, ...jobs]);
   assert.deepEqual(order, ['final', 'first-partial', 'speech', 'file', 'refresh']);
+});
+
+test('a speculative final waits behind first partials; confirmed, it is a final again by queue time', async () => {
+  const clock = new ManualClock();
+  const classes: string[] = [];
+  const s = new DecodeScheduler({
+    slots: 1,
+    batchSlots: 1,
+    maxQueued: 10,
+    clock,
+    onDecode: (cls) => classes.push(cls),
+  });
+  const order: string[] = [];
+  const g = gate();
+  const blocker = s.run('file', async () => g.promise);
+  const guess = s.speculate(async () => void order.push('guess'), new AbortController().signal);
+  clock.advance(10);
+  const confirmed = s.speculate(
+    async () => void order.push('confirmed'),
+    new AbortController().signal,
+  );
+  clock.advance(10);
+  const final = s.run('final', async () => void order.push('final'));
+  const first = s.offerPartial({}, 'first', async () => void order.push('first-partial'));
+  confirmed.confirm();
+  assert.equal(s.stats.queued, 3);
+  g.open();
+  await Promise.all([blocker, guess.result, confirmed.result, final, first]);
+  // Confirmed, it kept its place ahead of the final queued after it.
+  assert.deepEqual(order, ['confirmed', 'final', 'first-partial', 'guess']);
+  assert.deepEqual(classes, ['file', 'final', 'final', 'first_partial', 'speculative_final']);
+});
+
+test('a speculative final is withdrawn while it waits; confirming one that runs changes nothing', async () => {
+  const s = scheduler(1);
+  const g = gate();
+  const running = s.speculate(async () => g.promise, new AbortController().signal);
+  const cancel = new AbortController();
+  let ran = false;
+  const waiting = s.speculate(async () => void (ran = true), cancel.signal);
+  cancel.abort();
+  await assert.rejects(waiting.result, (err: VoxfleetError) => err.code === 'CANCELLED');
+  waiting.confirm();
+  running.confirm();
+  assert.deepEqual([s.stats.running, s.stats.queued], [1, 0]);
+  g.open();
+  await running.result;
+  assert.equal(ran, false);
+  const late = s.speculate(async () => 'late', cancel.signal);
+  await assert.rejects(late.result, (err: VoxfleetError) => err.code === 'CANCELLED');
 });
 
 test('file work never holds more than its batch slots; live work takes the rest', async () => {

@@ -5,16 +5,20 @@
  *
  *   1. streaming finals (real time, never dropped, first come first served);
  *   2. first partials of an utterance (what makes a caption appear at all);
- *   3. speech synthesis (a person is waiting for audio);
- *   4. file (batch) decodes, but never more than `batchSlots` at once, so live streams always
+ *   3. speculative finals: an utterance decoded at a phrase end, before the endpointing silence
+ *      says whether it ended there. Read speech pauses inside sentences, so many are never used;
+ *      behind first partials, a guess never makes a caption wait. Confirmed (the utterance did
+ *      end) before it started, it ranks as a final again, by the time it was queued;
+ *   4. speech synthesis (a person is waiting for audio);
+ *   5. file (batch) decodes, but never more than `batchSlots` at once, so live streams always
  *      keep the other slots: batch work can wait behind real time, never the reverse;
- *   5. refresh partials, stalest first. With `backgroundSlots` (an engine with low-priority
+ *   6. refresh partials, stalest first. With `backgroundSlots` (an engine with low-priority
  *      threads), they run there, beside `slots`: a decode cannot be interrupted, but the OS
  *      preempts a nice-19 thread at once, so a re-decode never makes a final or a first partial
  *      wait, and refresh only takes CPU the required work leaves idle (under load, freshness
  *      thins out by itself). Without, on at most `slots - 1` of `slots` when there are two or
  *      more: a slot always kept from them is what lets a final start without waiting out one;
- *   6. background work (a shadow stream's finals, then its partials: nobody reads them), after
+ *   7. background work (a shadow stream's finals, then its partials: nobody reads them), after
  *      refresh partials on the background slots; without them, batch work: within
  *      `batchSlots`, after file decodes.
  *
@@ -53,7 +57,8 @@ export interface DecodeSchedulerOptions {
 export type Tier = 'realtime' | 'batch' | 'background';
 
 interface Job {
-  readonly cls: WorkClass;
+  /** Changes once at most: a speculative final confirmed while it waits becomes a final. */
+  cls: WorkClass;
   readonly queuedMs: number;
   /** Starts the job in `tier`; the scheduler has already taken the slot. */
   readonly start: (tier: Tier) => void;
@@ -62,6 +67,13 @@ interface Job {
 interface PartialOffer extends Job {
   readonly owner: object;
   readonly drop: () => void;
+}
+
+/** A speculative final's decode; see `DecodeScheduler.speculate`. */
+export interface Speculation<T> {
+  readonly result: Promise<T>;
+  /** The utterance ended where the speculation did: rank it as a final if it still waits. */
+  readonly confirm: () => void;
 }
 
 export interface SchedulerStats {
@@ -81,8 +93,9 @@ export class DecodeScheduler {
   private runningBatch = 0;
   private runningRefresh = 0;
   private runningBackground = 0;
-  private readonly queues: Record<QueuedClass, Job[]> = {
+  private readonly queues: Record<QueuedClass | 'speculative_final', Job[]> = {
     final: [],
+    speculative_final: [],
     speech: [],
     file: [],
     background: [],
@@ -103,6 +116,7 @@ export class DecodeScheduler {
       runningBackground: this.runningBackground,
       queued:
         this.queues.final.length +
+        this.queues.speculative_final.length +
         this.queues.speech.length +
         this.queues.file.length +
         this.queues.background.length,
@@ -127,32 +141,72 @@ export class DecodeScheduler {
   /** Runs `task` in a slot, after the work ranked above it. */
   async run<T>(cls: QueuedClass, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
-    const queue = this.queues[cls];
-    if (cls !== 'final' && queue.length >= this.options.maxQueued) {
+    if (cls !== 'final' && this.queues[cls].length >= this.options.maxQueued) {
       throw new VoxfleetError('OVER_CAPACITY', `the ${cls} decode queue is full`, {
         retryAfterMs: 1000,
       });
     }
-    const queuedMs = this.options.clock.now();
-    const tier = await new Promise<Tier>((resolve, reject) => {
-      const job: Job = {
-        cls,
-        queuedMs,
-        start: (granted) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(granted);
-        },
-      };
-      const onAbort = (): void => {
-        const i = queue.indexOf(job);
-        if (i >= 0) queue.splice(i, 1);
-        reject(new VoxfleetError('CANCELLED', 'request cancelled'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      queue.push(job);
-      this.dispatch();
+    const job = this.enqueue(cls, signal);
+    return this.execute(job, await job.granted, task);
+  }
+
+  /**
+   * Runs a speculative final: ranked below first partials while it is a guess, as a final once
+   * confirmed. `signal` withdraws it if it has not started (the utterance went on). At most one
+   * per session is pending (a newer phrase end withdraws the older), so the queue needs no bound.
+   */
+  speculate<T>(task: () => Promise<T>, signal: AbortSignal): Speculation<T> {
+    if (signal.aborted) {
+      const result = Promise.reject<T>(new VoxfleetError('CANCELLED', 'request cancelled'));
+      return { result, confirm: () => undefined };
+    }
+    const job = this.enqueue('speculative_final', signal);
+    const result = job.granted.then((tier) => this.execute(job, tier, task));
+    return { result, confirm: () => this.confirm(job) };
+  }
+
+  /** Queues a job of `cls`; `granted` resolves with the tier when it gets a slot. */
+  private enqueue(
+    cls: QueuedClass | 'speculative_final',
+    signal: AbortSignal | undefined,
+  ): Job & { readonly granted: Promise<Tier> } {
+    let resolveGranted!: (tier: Tier) => void;
+    let rejectGranted!: (err: Error) => void;
+    const granted = new Promise<Tier>((resolve, reject) => {
+      resolveGranted = resolve;
+      rejectGranted = reject;
     });
-    return this.execute(cls, tier, queuedMs, task);
+    const onAbort = (): void => {
+      const queue = this.queues[job.cls as keyof typeof this.queues];
+      const i = queue.indexOf(job);
+      if (i >= 0) queue.splice(i, 1);
+      rejectGranted(new VoxfleetError('CANCELLED', 'request cancelled'));
+    };
+    const job = {
+      cls: cls as WorkClass,
+      queuedMs: this.options.clock.now(),
+      granted,
+      start: (tier: Tier) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolveGranted(tier);
+      },
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.queues[cls].push(job);
+    this.dispatch();
+    return job;
+  }
+
+  /** A speculative final still waiting joins the finals, in the order they were queued. */
+  private confirm(job: Job): void {
+    const i = this.queues.speculative_final.indexOf(job);
+    if (i < 0) return; // started already, or withdrawn
+    this.queues.speculative_final.splice(i, 1);
+    job.cls = 'final';
+    const finals = this.queues.final;
+    const at = finals.findIndex((f) => f.queuedMs > job.queuedMs);
+    finals.splice(at < 0 ? finals.length : at, 0, job);
+    this.dispatch();
   }
 
   /**
@@ -182,7 +236,7 @@ export class DecodeScheduler {
         owner,
         queuedMs,
         start: (tier) => {
-          this.execute(cls, tier, queuedMs, () => task(tier)).then(resolve, reject);
+          this.execute(offer, tier, () => task(tier)).then(resolve, reject);
         },
         drop: () => resolve(undefined),
       };
@@ -199,13 +253,9 @@ export class DecodeScheduler {
     offer.drop();
   }
 
-  private async execute<T>(
-    cls: WorkClass,
-    tier: Tier,
-    queuedMs: number,
-    task: () => Promise<T>,
-  ): Promise<T> {
+  private async execute<T>(job: Job, tier: Tier, task: () => Promise<T>): Promise<T> {
     // The slot was taken by dispatch(); it is given back here whatever happens.
+    const { cls, queuedMs } = job;
     const startedMs = this.options.clock.now();
     try {
       return await task();
@@ -244,6 +294,7 @@ export class DecodeScheduler {
       if (q.final.length > 0) return [q.final.shift()!, 'realtime'];
       const first = this.takeOffer('first_partial');
       if (first !== undefined) return [first, 'realtime'];
+      if (q.speculative_final.length > 0) return [q.speculative_final.shift()!, 'realtime'];
       if (q.speech.length > 0) return [q.speech.shift()!, 'realtime'];
     }
     if (batchFree && q.file.length > 0) return [q.file.shift()!, 'batch'];

@@ -13,7 +13,15 @@
  */
 import type { Clock } from '../../core/index.js';
 
-export type WorkClass = 'final' | 'first_partial' | 'partial' | 'speech' | 'file' | 'background';
+export type WorkClass =
+  | 'final'
+  /** A final decoded at a phrase end before the utterance is known to have ended. */
+  | 'speculative_final'
+  | 'first_partial'
+  | 'partial'
+  | 'speech'
+  | 'file'
+  | 'background';
 
 interface Bucket {
   second: number;
@@ -42,6 +50,7 @@ export interface LedgerWindow {
 
 const ZERO = (): Record<WorkClass, number> => ({
   final: 0,
+  speculative_final: 0,
   first_partial: 0,
   partial: 0,
   speech: 0,

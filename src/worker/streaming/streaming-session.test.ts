@@ -164,7 +164,9 @@ test('a background (shadow) session decodes as background work and is not counte
     'the engine may run them on its low-priority threads',
   );
   assert.equal(shadow.scheduler.ledger.window().streamAudioS, 0);
-  assert.ok(live.decodeClasses.includes('final') && live.decodeClasses.includes('first_partial'));
+  // Its final was decoded at the phrase end, before the endpoint confirmed it.
+  assert.ok(live.decodeClasses.includes('speculative_final'), String(live.decodeClasses));
+  assert.ok(live.decodeClasses.includes('first_partial'));
   assert.ok(live.scheduler.ledger.window().streamAudioS > 1.7);
 });
 
@@ -284,7 +286,11 @@ test('abort drops pending work and sends nothing more', async () => {
 });
 
 test('pauses shorter than the endpointing join phrases into one final; the speculative decode is reused', async () => {
-  const { session, events, engine } = await open({ endpointingMs: 600 });
+  const speculations: string[] = [];
+  const { session, events, engine } = await open({
+    endpointingMs: 600,
+    observer: { speculation: (outcome) => speculations.push(outcome) },
+  });
   await feed(
     session,
     pcm16([
@@ -301,6 +307,7 @@ test('pauses shorter than the endpointing join phrases into one final; the specu
   const finalPasses = engine.calls.filter((c) => c.options.pass === 'live_final');
   // One speculative decode per phrase; the endpoint reused the second instead of decoding again.
   assert.equal(finalPasses.length, 2);
+  assert.deepEqual(speculations, ['wasted', 'used'], 'the first was decoded for nothing');
   assert.equal(events.filter((e) => e.type === 'speech_started').length, 1);
   await session.close();
 });

@@ -94,7 +94,14 @@ export interface StreamingObserver {
    * speech, which no end of speech preceded.
    */
   final?(latencyMs: number | undefined, audioS: number, decodeMs: number): void;
+  /**
+   * What became of a speculative final: 'used' as the final, or not because the utterance went
+   * on: 'wasted' (it had been decoded, or was being) or 'withdrawn' (before it took a slot).
+   */
+  speculation?(outcome: SpeculationOutcome): void;
 }
+
+export type SpeculationOutcome = 'used' | 'wasted' | 'withdrawn';
 
 export interface StreamingSessionDeps {
   readonly model: LoadedAsrModel;
@@ -120,13 +127,20 @@ interface OpenUtterance {
   readonly phrases: { start: number; end: number }[];
   readonly detectedWallMs: number;
   firstPartialSent: boolean;
-  /** The decode of [from, last phrase end + pad] started when the last phrase closed. */
-  speculative?: {
-    readonly phrases: number;
-    readonly result: Promise<TimedDecode>;
-    /** Withdraws the decode if it has not started (the utterance went on). */
-    readonly cancel: AbortController;
-  };
+  /** The decode of [from, last phrase end + pad] asked for when the last phrase closed. */
+  speculative?: SpeculativeFinal;
+}
+
+interface SpeculativeFinal {
+  /** Phrases of the utterance it covers. */
+  readonly phrases: number;
+  readonly result: Promise<TimedDecode>;
+  /** The utterance ended there: the scheduler ranks the decode as a final. */
+  readonly confirm: () => void;
+  /** Withdraws the decode if it has not started (the utterance went on). */
+  readonly cancel: AbortController;
+  /** It has taken a slot (so it cost a decode, used or not). */
+  readonly started: () => boolean;
 }
 
 export class StreamingSession {
@@ -347,13 +361,17 @@ export class StreamingSession {
       this.commit(utt);
       return;
     }
-    utt.speculative?.cancel.abort();
-    const cancel = new AbortController();
-    utt.speculative = {
-      phrases: utt.phrases.length,
-      result: this.decodeFinal(utt.from, this.paddedEnd(end), cancel.signal),
-      cancel,
-    };
+    this.dropSpeculation(utt);
+    utt.speculative = this.speculate(utt.from, this.paddedEnd(end), utt.phrases.length);
+  }
+
+  /** The utterance went on past the speculation's phrase end: its decode is of no use. */
+  private dropSpeculation(utt: OpenUtterance): void {
+    const speculation = utt.speculative;
+    if (speculation === undefined) return;
+    utt.speculative = undefined;
+    speculation.cancel.abort();
+    this.deps.observer?.speculation?.(speculation.started() ? 'wasted' : 'withdrawn');
   }
 
   /** Ends the utterance once endpointing silence has passed since its last phrase. */
@@ -432,33 +450,52 @@ export class StreamingSession {
   }
 
   /** Decodes [from, to) for a final, as a final-class job. */
-  private decodeFinal(from: number, to: number, cancel?: AbortSignal): Promise<TimedDecode> {
+  private decodeFinal(from: number, to: number): Promise<TimedDecode> {
+    // A shadow's finals wait behind every real-time decode, on the background slots.
+    const cls = this.request.background === true ? 'background' : 'final';
+    return this.deps.scheduler.run(cls, this.finalTask(from, to), this.lifetime.signal);
+  }
+
+  /**
+   * Decodes [from, to) for a final that may not be needed: the utterance may go on after this
+   * phrase end. A shadow's is background work like its other finals.
+   */
+  private speculate(from: number, to: number, phrases: number): SpeculativeFinal {
+    const cancel = new AbortController();
+    const signal = AbortSignal.any([cancel.signal, this.lifetime.signal]);
+    let started = false;
+    const task = this.finalTask(from, to);
+    const run = async (): Promise<TimedDecode> => {
+      started = true;
+      return task();
+    };
+    const { result, confirm } =
+      this.request.background === true
+        ? { result: this.deps.scheduler.run('background', run, signal), confirm: () => undefined }
+        : this.deps.scheduler.speculate(run, signal);
+    result.catch(() => undefined); // a withdrawn speculation must not surface as unhandled
+    return { phrases, result, confirm, cancel, started: () => started };
+  }
+
+  /** The decode of a final's audio, read now (the history moves on). */
+  private finalTask(from: number, to: number): () => Promise<TimedDecode> {
     const samples = this.history.slice(from, to);
-    const signal =
-      cancel === undefined ? this.lifetime.signal : AbortSignal.any([cancel, this.lifetime.signal]);
     const background = this.request.background === true;
-    const result = this.deps.scheduler.run(
-      // A shadow's finals wait behind every real-time decode, on the background slots.
-      background ? 'background' : 'final',
-      async () => {
-        const startedMs = this.deps.clock.now();
-        try {
-          const decoded = await this.deps.model.engine.decode(samples, {
-            language: this.forcedLanguage(),
-            task: 'transcribe',
-            pass: 'live_final',
-            ...(background ? { background } : {}),
-          });
-          return { decoded, decodeMs: this.deps.clock.now() - startedMs };
-        } finally {
-          // Every decode counts, a discarded speculation too: it cost the machine as much.
-          this.decodeMs += this.deps.clock.now() - startedMs;
-        }
-      },
-      signal,
-    );
-    result.catch(() => undefined); // a discarded speculation must not surface as unhandled
-    return result;
+    return async () => {
+      const startedMs = this.deps.clock.now();
+      try {
+        const decoded = await this.deps.model.engine.decode(samples, {
+          language: this.forcedLanguage(),
+          task: 'transcribe',
+          pass: 'live_final',
+          ...(background ? { background } : {}),
+        });
+        return { decoded, decodeMs: this.deps.clock.now() - startedMs };
+      } finally {
+        // Every decode counts, a discarded speculation too: it cost the machine as much.
+        this.decodeMs += this.deps.clock.now() - startedMs;
+      }
+    };
   }
 
   /** Ends `utt` with a final; `cutAt`: at a cut of continuous speech (no padding after it). */
@@ -472,11 +509,17 @@ export class StreamingSession {
     const to = cutAt ?? this.paddedEnd(last.end);
     const from = utt.from;
     this.lastFinalEnd = to;
-    const reuse = utt.speculative?.phrases === utt.phrases.length;
-    // A speculation over fewer phrases is of no use now: withdrawn if it has not started.
-    if (!reuse) utt.speculative?.cancel.abort();
-    const result =
-      reuse && utt.speculative !== undefined ? utt.speculative.result : this.decodeFinal(from, to);
+    const speculation = utt.speculative;
+    let result: Promise<TimedDecode>;
+    if (speculation !== undefined && speculation.phrases === utt.phrases.length) {
+      speculation.confirm();
+      this.deps.observer?.speculation?.('used');
+      result = speculation.result;
+    } else {
+      // A speculation over fewer phrases is of no use now: withdrawn if it has not started.
+      this.dropSpeculation(utt);
+      result = this.decodeFinal(from, to);
+    }
     const endArrivedMs =
       this.history.arrivalOf(Math.max(last.start, last.end - 1)) ?? this.deps.clock.now();
     const speech = utt.phrases.map((p) => ({
