@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { judgeAdmission, overCapacity, type AdmissionOptions } from './admission.js';
-import type { LedgerWindow } from './load-ledger.js';
+import { zeroBusyMs, type LedgerWindow } from './load-ledger.js';
 
 const options: AdmissionOptions = {
   targetUtilisation: 0.7,
@@ -16,15 +16,7 @@ const options: AdmissionOptions = {
 
 const window = (over: Partial<LedgerWindow> = {}): LedgerWindow => ({
   spanMs: 10_000,
-  busyMs: {
-    final: 0,
-    speculative_final: 0,
-    first_partial: 0,
-    partial: 0,
-    speech: 0,
-    file: 0,
-    background: 0,
-  },
+  busyMs: zeroBusyMs(),
   finalWaitsMs: [],
   firstPartialWaitsMs: [],
   firstPartialLatenciesMs: [],

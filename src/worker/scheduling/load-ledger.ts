@@ -48,7 +48,8 @@ export interface LedgerWindow {
   readonly streamAudioS: number;
 }
 
-const ZERO = (): Record<WorkClass, number> => ({
+/** Busy time of no decode, per class. */
+export const zeroBusyMs = (): Record<WorkClass, number> => ({
   final: 0,
   speculative_final: 0,
   first_partial: 0,
@@ -93,7 +94,7 @@ export class LoadLedger {
 
   window(): LedgerWindow {
     this.prune();
-    const busyMs = ZERO();
+    const busyMs = zeroBusyMs();
     const finalWaitsMs: number[] = [];
     const firstPartialWaitsMs: number[] = [];
     const firstPartialLatenciesMs: number[] = [];
@@ -128,7 +129,7 @@ export class LoadLedger {
     if (last?.second === second) return last;
     const b: Bucket = {
       second,
-      busyMs: ZERO(),
+      busyMs: zeroBusyMs(),
       finalWaitsMs: [],
       firstPartialWaitsMs: [],
       firstPartialLatenciesMs: [],

@@ -453,7 +453,10 @@ export class StreamingSession {
   private decodeFinal(from: number, to: number): Promise<TimedDecode> {
     // A shadow's finals wait behind every real-time decode, on the background slots.
     const cls = this.request.background === true ? 'background' : 'final';
-    return this.deps.scheduler.run(cls, this.finalTask(from, to), this.lifetime.signal);
+    const result = this.deps.scheduler.run(cls, this.finalTask(from, to), this.lifetime.signal);
+    // The finals chain reads it later; a cancelled one must not surface as unhandled before that.
+    result.catch(() => undefined);
+    return result;
   }
 
   /**
