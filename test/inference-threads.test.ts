@@ -1,7 +1,7 @@
 /**
  * Whisper on our own inference threads (src/engines/threads) against the libuv engine
  * (whisper-engine.ts, decodeAsync) on real dev utterances: same transcripts, concurrency, zero
- * copy of the audio, shutdown, and a thread that dies mid-decode.
+ * copy of the audio, shutdown, and a thread that dies.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,19 +109,24 @@ test('the input buffer is moved to the thread, not copied (detached after the ca
   assert.equal(result.text, expected.get(IDS[1])!.text);
 });
 
-test('a thread that dies mid-decode fails that decode, is replaced, and the pool keeps working', async () => {
+// A request that dies with its thread is the pool's logic, tested with scripted threads in
+// thread-pool.test.ts: a real thread can only be ended between native calls, and a terminate that
+// lands inside one (e.g. sherpa-onnx's createStream just after a decode is handed over) aborts the
+// whole process. Here: the replacement loads the real model and decodes as before.
+test('a thread that dies is replaced with the model reloaded, and the pool keeps working', async () => {
   const restartsBefore = threads.stats.restarts;
-  // Both threads idle: the first decode goes to thread 0, the second to thread 1.
+  // Both threads idle: the decode goes to thread 0, which cannot be ended while it is inside it.
   const onThread0 = threads.decode(samplesOf(IDS[0]), FINAL);
-  const onThread1 = threads.decode(samplesOf(IDS[2]), FINAL);
-  await threads.terminateThread(0);
-  await assert.rejects(onThread0, (err: unknown) => {
-    assert.ok(err instanceof VoxfleetError);
-    assert.equal(err.code, 'ENGINE_FAILED');
-    assert.match(err.message, /whisper inference thread 0 exited/);
-    return true;
-  });
-  assert.equal((await onThread1).text, expected.get(IDS[2])!.text);
+  await assert.rejects(threads.terminateIdleThread(0), /thread 0 is busy, not idle/);
+  assert.equal((await onThread0).text, expected.get(IDS[0])!.text);
+
+  await threads.terminateIdleThread(0);
+  // The replacement is loading the model; thread 1 serves meanwhile.
+  assert.deepEqual(
+    { serving: threads.stats.serving, restarts: threads.stats.restarts },
+    { serving: 1, restarts: restartsBefore + 1 },
+  );
+  assert.equal((await threads.decode(samplesOf(IDS[2]), FINAL)).text, expected.get(IDS[2])!.text);
 
   const again = await Promise.all(IDS.map((id) => threads.decode(samplesOf(id), FINAL)));
   again.forEach((result, k) => assert.equal(result.text, expected.get(IDS[k]!)!.text));

@@ -145,7 +145,12 @@ test('terminateThread fails the running request, the other thread carries on', a
   const b = makeGate();
   const onA = pool.run({ op: 'hold', gate: a.gate, value: 'a' });
   const onB = pool.run({ op: 'hold', gate: b.gate, value: 'b' });
+  assert.deepEqual(
+    [pool.stateOf(0), pool.stateOf(1), pool.stateOf(2)],
+    ['busy', 'busy', undefined],
+  );
   await pool.terminateThread(0);
+  assert.equal(pool.stateOf(0), 'starting', 'a replacement is loading');
   await assert.rejects(onA, hasCode('ENGINE_FAILED', /test thread 0 exited/));
   b.open();
   assert.equal((await onB).value, 'b');

@@ -9,9 +9,11 @@
  * Threads are ended by asking (a 'close' message read after the request in hand), never by
  * `worker.terminate()`: node-addon-api aborts the whole process when a native call throws into a
  * terminating thread (nodejs/node-addon-api#975; sherpa-onnx-node is built without the define that
- * swallows it). Seen here: a pool whose start failed terminated the other thread while it, too,
- * was failing to build its recognizer: SIGABRT in about 1 run in 15. Asking costs nothing:
- * `terminate()` cannot interrupt a native decode either, it waits for it to return.
+ * swallows it). Seen here twice: a pool whose start failed terminated the other thread while it,
+ * too, was failing to build its recognizer; and a test that terminated a thread just after handing
+ * it a decode, inside sherpa-onnx's `createStream` (the core shows `Napi::Error` thrown from
+ * `ThrowAsJavaScriptException` there). Asking costs nothing: `terminate()` cannot interrupt a
+ * native decode either, it waits for it to return.
  *
  * A native crash (SIGSEGV, abort) inside a thread still ends the whole process: threads isolate
  * JavaScript failures and scheduling, not memory.
@@ -127,11 +129,17 @@ export class ThreadPool<Req, Res> {
     });
   }
 
+  /** Where thread `index` is in its life; undefined for an index the pool does not have. */
+  stateOf(index: number): ThreadState | undefined {
+    return this.slots[index]?.state;
+  }
+
   /**
-   * Ends thread `index` as a crash would (`worker.terminate()`): its request fails with
-   * ENGINE_FAILED and a new thread replaces it. For tests, and only while the thread is in a call
-   * that cannot throw (a decode; not a load): see the module comment. Resolves once the old thread
-   * has exited; the replacement may still be loading.
+   * Ends thread `index` as a crash would (`worker.terminate()`): its request, if any, fails with
+   * ENGINE_FAILED and a new thread replaces it. For tests only, and only while the thread runs no
+   * native code (idle, or busy in plain JavaScript): a terminate that lands inside a native call
+   * can abort the process (see the module comment). Resolves once the old thread has exited; the
+   * replacement may still be loading.
    */
   async terminateThread(index: number): Promise<void> {
     const slot = this.slots[index];

@@ -52,8 +52,12 @@ export interface ThreadedFileAsrEngine extends FileAsrEngine {
   readonly stats: ThreadPoolStats;
   /** The background threads' pool; undefined without background threads. */
   readonly backgroundStats: ThreadPoolStats | undefined;
-  /** Ends one thread as a crash would; see ThreadPool.terminateThread. */
-  terminateThread(index: number): Promise<void>;
+  /**
+   * For tests: ends real-time thread `index`, which must be idle, as a crash would; the pool
+   * replaces it (see ThreadPool.terminateThread). A busy thread is refused: it is inside
+   * sherpa-onnx, where a terminate can abort the whole process.
+   */
+  terminateIdleThread(index: number): Promise<void>;
   /** Fails waiting and running decodes with SHUTTING_DOWN and ends every thread. */
   close(): void;
   /** `close()`, resolving once every thread has exited (no handle left behind). */
@@ -139,7 +143,13 @@ class WhisperThreadEngine implements ThreadedFileAsrEngine {
     };
   }
 
-  terminateThread(index: number): Promise<void> {
+  terminateIdleThread(index: number): Promise<void> {
+    const state = this.pool.stateOf(index);
+    if (state !== 'idle') {
+      return Promise.reject(
+        new Error(`whisper inference thread ${index} is ${state ?? 'not in the pool'}, not idle`),
+      );
+    }
     return this.pool.terminateThread(index);
   }
 
