@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import type { EvalResult } from '../src/eval/report/result-types.js';
-import { describeMachine } from '../src/eval/runner/server-info.js';
+import { describeMachine } from '../src/eval/runner/machine.js';
 import { printTable } from './print-table.js';
 
 const run = promisify(execFile);

@@ -36,7 +36,7 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { describeMachine, type MachineInfo } from '../src/eval/index.js';
+import { describeCpu, describeMachine, type MachineInfo } from '../src/eval/index.js';
 import { startNatsServer } from '../test/helpers/nats-server.js';
 import { startVoxfleet } from '../test/helpers/voxfleet-process.js';
 import { measureInProcess, measureNats, type FrameLatency } from './fabric/frame-latency.js';
@@ -98,7 +98,7 @@ interface LoadStep extends WindowStats {
 async function main(): Promise<void> {
   const machine = describeMachine();
   const loadAverage = loadavg().map(round2);
-  log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}`);
+  log(`${describeCpu(machine)}, node ${machine.node}`);
   const nats = await startNatsServer();
   const natsPid = findChildPid('nats-server');
   try {
@@ -335,7 +335,7 @@ function printResult(
   machine: MachineInfo,
 ): void {
   console.log(
-    `${machine.cpuModel}, ${machine.cores} cores, ${round2(machine.memoryBytes / 2 ** 30)} GiB, node ${machine.node}\n`,
+    `${describeCpu(machine)}, ${round2(machine.memoryBytes / 2 ** 30)} GiB, node ${machine.node}\n`,
   );
   printTable(
     ['per-frame round trip (ms)', 'p50', 'p90', 'p99', 'max'],

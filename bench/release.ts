@@ -19,7 +19,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ListenSession, VoxfleetError } from '../src/client/index.js';
 import { NatsVersionedKv, connectToNats } from '../src/fabric/index.js';
-import { compileLoadtestConfig, describeMachine, runLoadtest } from '../src/eval/index.js';
+import {
+  compileLoadtestConfig,
+  describeCpu,
+  describeMachine,
+  runLoadtest,
+} from '../src/eval/index.js';
 import { summarizePercentiles } from '../src/eval/report/percentiles.js';
 import type { Percentiles } from '../src/eval/report/result-types.js';
 import {
@@ -254,9 +259,7 @@ try {
       ['mid_stream_switches', String(switches)],
     ],
   );
-  console.log(
-    `machine: ${result.machine.cpuModel}, ${result.machine.cores} cores; wrote bench/results/release.json`,
-  );
+  console.log(`machine: ${describeCpu(result.machine)}; wrote bench/results/release.json`);
 } finally {
   await connection.close();
   await gateway.stop();

@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeAudioFile, resample } from '../src/core/index.js';
 import { createSileroVadEngine } from '../src/engines/index.js';
-import { describeMachine } from '../src/eval/index.js';
+import { describeCpu, describeMachine } from '../src/eval/index.js';
 import { loadBuiltinCatalog, openModelStore } from '../src/registry/index.js';
 import { DEFAULT_ASR_SETTINGS, asrSettingsOf } from '../src/worker/index.js';
 import { DEV_DIR, selectBenchItems, writeBenchManifest } from './streams/bench-items.js';
@@ -81,9 +81,7 @@ async function main(): Promise<void> {
   const items = selectBenchItems(Number(args.items));
   const manifest = writeBenchManifest(items, 'bench-streams');
   const audioS = items.reduce((s, i) => s + i.duration_s, 0);
-  log(
-    `${items.length} clean utterances, ${audioS.toFixed(0)} s; ${machine.cpuModel}, ${cores} cores`,
-  );
+  log(`${items.length} clean utterances, ${audioS.toFixed(0)} s; ${describeCpu(machine)}`);
 
   const pcm = await Promise.all(
     items.map(async (i) => {
@@ -341,7 +339,7 @@ function carryOver(result: Record<string, unknown>, path: string): void {
 
 function printTable(r: Record<string, unknown>): void {
   const rows: [string, string][] = [
-    ['machine', `${machine.cpuModel}, ${cores} cores`],
+    ['machine', describeCpu(machine)],
     ['raw engine (streams/core)', show(r.raw_streams_per_core)],
     ['naive server (streams/core)', show(r.naive_streams_per_core)],
     ['voxfleet (streams/core)', show(r.voxfleet_streams_per_core)],

@@ -1,6 +1,6 @@
 /** What `voxfleet capacity` measures and writes to capacity.json. Latencies in ms. */
 import type { Percentiles } from '../report/result-types.js';
-import type { MachineInfo } from '../runner/server-info.js';
+import type { MachineInfo } from '../runner/machine.js';
 import type { CapacitySlo } from './capacity-config.js';
 import type { LoadPoint, SearchOutcome, StepResult } from './search.js';
 

@@ -3,6 +3,7 @@
  * tables (one row per frame size: the maximum, then p50 / p95 latency at each load point) and
  * a detail table (one row per load point, with p99). Pure; also printed on the terminal.
  */
+import { describeCpu } from '../runner/machine.js';
 import type { Percentiles } from '../report/result-types.js';
 import type { CapacityResult, CapacityRow, StepMetrics } from './capacity-types.js';
 import { LOAD_FRACTIONS } from './search.js';
@@ -56,7 +57,7 @@ export function renderCapacityMarkdown(result: CapacityResult): string {
   return [
     `# Capacity: ${result.model.id}${result.model.version ? ` ${result.model.version}` : ''}`,
     '',
-    `- Machine: ${m.cpuModel}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.platform} ${m.arch}, Node ${m.node}`,
+    `- Machine: ${describeCpu(m)}, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.platform} ${m.arch}, Node ${m.node}`,
     `- Target: ${result.target}; manifest: ${result.manifest}`,
     `- SLO per step: final-after-speech p95 ≤ ${slo.finalP95Ms} ms, first-partial p95 ≤ ${slo.firstPartialP95Ms} ms, error rate ≤ ${(slo.maxErrorRate * 100).toFixed(1)} %, no refused session`,
     `- Each step: ${result.stepDurationS} s of concurrent real-time streams; search 1, 2, 4, ... up to ${result.maxStreamsBound}, then bisection`,

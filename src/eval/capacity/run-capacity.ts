@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { invalidArgument } from '../../core/index.js';
 import { compileLoadtestConfig, runLoadtest } from '../loadtest/index.js';
 import { readManifest } from '../manifest.js';
-import { describeMachine, fetchServedModels, findServedModel } from '../runner/server-info.js';
+import { describeMachine } from '../runner/machine.js';
+import { fetchServedModels, findServedModel } from '../runner/server-info.js';
 import type { CapacityConfig } from './capacity-config.js';
 import {
   CAPACITY_RESULT_SCHEMA,

@@ -2,7 +2,8 @@
 import type { NumberMode } from '../normalize-text.js';
 import type { ManifestRun } from '../runner/run-manifest.js';
 import type { UtteranceRun } from '../runner/transcribe-item.js';
-import type { MachineInfo, ServedModel } from '../runner/server-info.js';
+import type { MachineInfo } from '../runner/machine.js';
+import type { ServedModel } from '../runner/server-info.js';
 import { summarizePercentiles } from './percentiles.js';
 import {
   EVAL_RESULT_SCHEMA,

@@ -3,6 +3,7 @@
  * the slices as bars, speed and latency, the comparison with intervals, and the worst
  * utterances aligned word by word. Every text from a manifest, server or user is escaped.
  */
+import { describeCpu } from '../runner/machine.js';
 import { wordErrorRate } from '../error-rate.js';
 import type { NumberMode } from '../normalize-text.js';
 import { describeServedModel, formatMs, formatPercent, formatPoints } from './format-table.js';
@@ -71,7 +72,7 @@ function renderMeta(result: EvalResult): string {
       'utterances',
       `${summary.utterances} (${summary.failed} failed), ${summary.audioS.toFixed(1)} s of audio`,
     ],
-    ['machine', `${machine.cpuModel}, ${machine.cores} cores, ${machine.platform}/${machine.arch}`],
+    ['machine', `${describeCpu(machine)}, ${machine.platform}/${machine.arch}`],
   ];
   return `<table class="meta">${rows
     .map(([k, v]) => `<tr><td>${k}</td><td style="text-align:left">${escapeHtml(v)}</td></tr>`)

@@ -124,6 +124,8 @@ const evalResultSchema = z.object({
   machine: z.object({
     cpuModel: z.string(),
     cores: count,
+    cpuMhz: z.number().positive().optional(),
+    cpuFeatures: z.array(z.string()).optional(),
     platform: z.string(),
     arch: z.string(),
     memoryBytes: count,

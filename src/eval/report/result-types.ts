@@ -138,6 +138,9 @@ export interface NormalizationInfo {
 export interface MachineRecord {
   readonly cpuModel: string;
   readonly cores: number;
+  /** Absent in results written before 2026-12-01; see eval/runner/machine.ts. */
+  readonly cpuMhz?: number;
+  readonly cpuFeatures?: readonly string[];
   readonly platform: string;
   readonly arch: string;
   readonly memoryBytes: number;

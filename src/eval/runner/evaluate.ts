@@ -17,12 +17,8 @@ import type { EvalResult } from '../report/result-types.js';
 import type { EvalConfig } from './eval-config.js';
 import { describeTarget, type EvalTarget } from './eval-target.js';
 import { runManifest, selectItems } from './run-manifest.js';
-import {
-  describeMachine,
-  fetchServedModels,
-  findServedModel,
-  type ServedModel,
-} from './server-info.js';
+import { describeMachine } from './machine.js';
+import { fetchServedModels, findServedModel, type ServedModel } from './server-info.js';
 import type { UtteranceRun } from './transcribe-item.js';
 
 export interface EvaluateOptions {

@@ -1,5 +1,4 @@
-/** What the target server says it serves (GET /v1/models), and the machine eval runs on. */
-import { arch, cpus, platform, totalmem } from 'node:os';
+/** What the target server says it serves (GET /v1/models). */
 import { VoxfleetError } from '../../core/index.js';
 
 export interface ServedModel {
@@ -7,15 +6,6 @@ export interface ServedModel {
   readonly version: string;
   readonly kind: string;
   readonly aliases: readonly string[];
-}
-
-export interface MachineInfo {
-  readonly cpuModel: string;
-  readonly cores: number;
-  readonly platform: string;
-  readonly arch: string;
-  readonly memoryBytes: number;
-  readonly node: string;
 }
 
 /** GET /v1/models on the target; NOT_READY when it cannot be reached. */
@@ -54,16 +44,4 @@ export function findServedModel(
 ): ServedModel | undefined {
   const name = ref.split('@')[0] ?? ref;
   return models.find((m) => m.id === name) ?? models.find((m) => m.aliases.includes(name));
-}
-
-export function describeMachine(): MachineInfo {
-  const list = cpus();
-  return {
-    cpuModel: list[0]?.model.trim() ?? 'unknown',
-    cores: list.length,
-    platform: platform(),
-    arch: arch(),
-    memoryBytes: totalmem(),
-    node: process.version,
-  };
 }
