@@ -4,6 +4,7 @@
  * Any change to a field's meaning bumps EVAL_RESULT_VERSION; result-schema.ts validates it.
  */
 import type { NumberMode } from '../normalize-text.js';
+import type { MachineInfo } from '../runner/machine.js';
 
 export const EVAL_RESULT_SCHEMA = 'voxfleet.eval.result';
 export const EVAL_RESULT_VERSION = 1;
@@ -135,17 +136,8 @@ export interface NormalizationInfo {
   readonly otherLanguages: string;
 }
 
-export interface MachineRecord {
-  readonly cpuModel: string;
-  readonly cores: number;
-  /** Absent in results written before 2026-12-01; see eval/runner/machine.ts. */
-  readonly cpuMhz?: number;
-  readonly cpuFeatures?: readonly string[];
-  readonly platform: string;
-  readonly arch: string;
-  readonly memoryBytes: number;
-  readonly node: string;
-}
+/** The machine a result was measured on, as written in result.json. */
+export type MachineRecord = MachineInfo;
 
 /** Per-slice WER change of the candidate (this run) against a baseline, paired by id. */
 export interface SliceDelta {
