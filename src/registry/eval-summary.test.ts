@@ -61,3 +61,16 @@ test('reports of another schema or version are refused, not guessed at', () => {
     (err: unknown) => err instanceof VoxfleetError && /at 'schema'/.test(err.message),
   );
 });
+
+test("the machine's vector extensions reach the summary when the report has them", () => {
+  const result = asRead(fixtureResult(fiveWordUtterances(2, () => 'x'))) as {
+    machine: Record<string, unknown>;
+  };
+  const older = summarizeEvalReport(result, 'eval/result.json').summary;
+  assert.deepEqual(older.machine, { cpuModel: 'Test CPU', cores: 2 });
+
+  result.machine.cpuFeatures = ['avx2', 'fma'];
+  const newer = summarizeEvalReport(result, 'eval/result.json').summary;
+  assert.deepEqual(newer.machine, { cpuModel: 'Test CPU', cores: 2, cpuFeatures: ['avx2', 'fma'] });
+  assert.ok(qualitySummarySchema.safeParse(newer).success);
+});

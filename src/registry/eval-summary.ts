@@ -41,7 +41,11 @@ const evalReportSchema = z.object({
     versions: z.record(z.string(), count),
   }),
   normalization: z.object({ numbers: z.enum(['spell', 'keep']) }),
-  machine: z.object({ cpuModel: z.string().min(1), cores: count }),
+  machine: z.object({
+    cpuModel: z.string().min(1),
+    cores: count,
+    cpuFeatures: z.array(z.string()).optional(),
+  }),
   summary: z.object({
     utterances: count,
     failed: count,
@@ -70,7 +74,12 @@ const capacityReportSchema = z.object({
   schema: z.literal(CAPACITY_REPORT_SCHEMA),
   createdAt: z.string().min(1),
   model: z.object({ id: z.string(), version: z.string() }),
-  machine: z.object({ cpuModel: z.string().min(1), cores: count, memoryBytes: count }),
+  machine: z.object({
+    cpuModel: z.string().min(1),
+    cores: count,
+    memoryBytes: count,
+    cpuFeatures: z.array(z.string()).optional(),
+  }),
   slo: z.object({ finalP95Ms: rate, firstPartialP95Ms: rate, maxErrorRate: rate }),
   stepDurationS: rate,
   rows: z
@@ -138,7 +147,7 @@ export function summarizeEvalReport(value: unknown, report: string): Summarised<
             regressedSlices: [...c.gate.regressedSlices],
             gateFailed: c.gate.failed,
           },
-    machine: { cpuModel: r.machine.cpuModel, cores: r.machine.cores },
+    machine: { cpuModel: r.machine.cpuModel, cores: r.machine.cores, ...featuresOf(r.machine) },
   };
   const measured = Object.entries(r.served.versions)
     .filter(([, n]) => n > 0)
@@ -172,9 +181,15 @@ export function summarizeCapacityReport(
       cpuModel: r.machine.cpuModel,
       cores: r.machine.cores,
       memoryBytes: r.machine.memoryBytes,
+      ...featuresOf(r.machine),
     },
   };
   return { summary, measured: [`${r.model.id}@${r.model.version}`] };
+}
+
+/** The CPU's vector extensions when the report has them (reports since 2026-12-01). */
+function featuresOf(machine: { cpuFeatures?: string[] | undefined }): { cpuFeatures?: string[] } {
+  return machine.cpuFeatures !== undefined ? { cpuFeatures: [...machine.cpuFeatures] } : {};
 }
 
 function parseReport<T>(schema: z.ZodType<T>, value: unknown, report: string): T {

@@ -33,6 +33,8 @@ const commitSchema = z
 const count = z.number().int().nonnegative();
 const rate = z.number().nonnegative();
 const text = z.string().min(1);
+/** A measurement machine's vector extensions (eval/runner/machine.ts); absent in older reports. */
+const cpuFeaturesSchema = z.array(text).optional();
 
 export const identitySchema = z
   .object({
@@ -223,7 +225,7 @@ export const qualitySummarySchema = z
       })
       .strict()
       .nullable(),
-    machine: z.object({ cpuModel: text, cores: count }).strict(),
+    machine: z.object({ cpuModel: text, cores: count, cpuFeatures: cpuFeaturesSchema }).strict(),
   })
   .strict();
 
@@ -247,7 +249,9 @@ export const capacitySummarySchema = z
           .strict(),
       )
       .min(1),
-    machine: z.object({ cpuModel: text, cores: count, memoryBytes: count }).strict(),
+    machine: z
+      .object({ cpuModel: text, cores: count, memoryBytes: count, cpuFeatures: cpuFeaturesSchema })
+      .strict(),
   })
   .strict();
 

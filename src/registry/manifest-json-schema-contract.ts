@@ -37,6 +37,7 @@ export const relPath: JsonSchema = { $ref: '#/$defs/relativePath' };
 const nullable = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 'null' }] });
 const rate = num({ minimum: 0 });
 const commit: JsonSchema = { type: 'string', pattern: COMMIT_RE.source };
+const cpuFeatures: JsonSchema = { type: 'array', items: str };
 
 export const identityJson = obj(
   {
@@ -167,7 +168,7 @@ const qualityJson = obj(
         ],
       ),
     ),
-    machine: obj({ cpuModel: str, cores: int(0) }, ['cpuModel', 'cores']),
+    machine: obj({ cpuModel: str, cores: int(0), cpuFeatures: cpuFeatures }, ['cpuModel', 'cores']),
   },
   [
     'report',
@@ -205,7 +206,7 @@ const capacityJson = obj(
         ['frameMs', 'maxStreams', 'outcome'],
       ),
     },
-    machine: obj({ cpuModel: str, cores: int(0), memoryBytes: int(0) }, [
+    machine: obj({ cpuModel: str, cores: int(0), memoryBytes: int(0), cpuFeatures }, [
       'cpuModel',
       'cores',
       'memoryBytes',

@@ -16,12 +16,17 @@ interface EvalFigures {
   readonly rtfP95?: number;
   readonly maxStreams?: number;
   readonly cpuModel?: string;
+  readonly cpuFeatures?: readonly string[];
 }
 
 /** A catalog manifest with eval summaries carrying the given figures. */
 function withEval(name: string, figures: EvalFigures): Manifest {
   const raw = rawCatalogManifest(name);
-  const machine = { ...MACHINE, ...(figures.cpuModel ? { cpuModel: figures.cpuModel } : {}) };
+  const machine = {
+    ...MACHINE,
+    ...(figures.cpuModel ? { cpuModel: figures.cpuModel } : {}),
+    ...(figures.cpuFeatures ? { cpuFeatures: [...figures.cpuFeatures] } : {}),
+  };
   const [model = null, version = null] = figures.comparedWith?.split('@') ?? [];
   raw.files = [
     ...(raw.files as object[]),
@@ -122,6 +127,41 @@ test('a comparison with another baseline, or figures from other machines, are le
   );
   assert.deepEqual(none.candidate, {});
   assert.deepEqual(none.notes, ['no manifest found for whisper-base@1.0.0']);
+});
+
+test('speed figures from two machines of one name but other vector extensions are not compared', () => {
+  const fast = {
+    rtfP95: 0.05,
+    maxStreams: 10,
+    cpuFeatures: ['avx2', 'fma', 'avx512f', 'avx512_vnni'],
+  };
+  const slow = { rtfP95: 0.1, maxStreams: 4, cpuFeatures: ['avx2', 'fma'] };
+  const split = offlineEvidence(
+    PLAN,
+    withEval('whisper-base', slow),
+    withEval('whisper-tiny.en', fast),
+  );
+  assert.equal(split.baseline.rtf_p95, undefined);
+  assert.equal(split.baseline.cost_per_audio_hour, undefined);
+  assert.equal(
+    split.notes.filter((n) => /different machines/.test(n)).length,
+    2,
+    split.notes.join('\n'),
+  );
+
+  const same = offlineEvidence(
+    PLAN,
+    withEval('whisper-base', slow),
+    withEval('whisper-tiny.en', slow),
+  );
+  assert.equal(same.baseline.rtf_p95, 0.1);
+  // A report from before the extensions were recorded is compared by name, as before.
+  const older = offlineEvidence(
+    PLAN,
+    withEval('whisper-base', slow),
+    withEval('whisper-tiny.en', { rtfP95: 0.1, maxStreams: 4 }),
+  );
+  assert.equal(older.baseline.rtf_p95, 0.1);
 });
 
 test('quality gates judge the offline figures in every step, beside the live ones', () => {

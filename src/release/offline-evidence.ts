@@ -89,8 +89,21 @@ export function withOffline<E extends { candidate: MetricFigures; baseline: Metr
   };
 }
 
-function sameMachine(a: { cpuModel: string; cores: number }, b: typeof a): boolean {
-  return a.cpuModel === b.cpuModel && a.cores === b.cores;
+interface MeasuredOn {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly cpuFeatures?: readonly string[] | undefined;
+}
+
+/**
+ * Whether two reports' speed figures can be compared. The model name alone is not enough: two
+ * "AMD EPYC" VMs, one with AVX-512 VNNI and one without, decoded whisper 2.6x apart. Reports from
+ * before the extensions were recorded are compared by name and cores, as they always were.
+ */
+function sameMachine(a: MeasuredOn, b: MeasuredOn): boolean {
+  if (a.cpuModel !== b.cpuModel || a.cores !== b.cores) return false;
+  if (a.cpuFeatures === undefined || b.cpuFeatures === undefined) return true;
+  return a.cpuFeatures.join(' ') === b.cpuFeatures.join(' ');
 }
 
 /**
