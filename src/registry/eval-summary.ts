@@ -30,6 +30,13 @@ const slice = z.object({
   cer: rate,
 });
 
+/** What both reports say of the machine they measured on (cpuFeatures since 2026-12-01). */
+const machineFields = {
+  cpuModel: z.string().min(1),
+  cores: count,
+  cpuFeatures: z.array(z.string()).optional(),
+};
+
 const evalReportSchema = z.object({
   schema: z.literal('voxfleet.eval.result'),
   schemaVersion: z.literal(1),
@@ -41,11 +48,7 @@ const evalReportSchema = z.object({
     versions: z.record(z.string(), count),
   }),
   normalization: z.object({ numbers: z.enum(['spell', 'keep']) }),
-  machine: z.object({
-    cpuModel: z.string().min(1),
-    cores: count,
-    cpuFeatures: z.array(z.string()).optional(),
-  }),
+  machine: z.object(machineFields),
   summary: z.object({
     utterances: count,
     failed: count,
@@ -74,12 +77,7 @@ const capacityReportSchema = z.object({
   schema: z.literal(CAPACITY_REPORT_SCHEMA),
   createdAt: z.string().min(1),
   model: z.object({ id: z.string(), version: z.string() }),
-  machine: z.object({
-    cpuModel: z.string().min(1),
-    cores: count,
-    memoryBytes: count,
-    cpuFeatures: z.array(z.string()).optional(),
-  }),
+  machine: z.object({ ...machineFields, memoryBytes: count }),
   slo: z.object({ finalP95Ms: rate, firstPartialP95Ms: rate, maxErrorRate: rate }),
   stepDurationS: rate,
   rows: z

@@ -168,7 +168,7 @@ const qualityJson = obj(
         ],
       ),
     ),
-    machine: obj({ cpuModel: str, cores: int(0), cpuFeatures: cpuFeatures }, ['cpuModel', 'cores']),
+    machine: obj({ cpuModel: str, cores: int(0), cpuFeatures }, ['cpuModel', 'cores']),
   },
   [
     'report',

@@ -83,12 +83,9 @@ export function describeMachine(): MachineInfo {
  * One line naming the CPU for tables and reports: "AMD EPYC, 2 cores, 2445 MHz, avx2 fma".
  * "no avx512/vnni" is said outright, since that is what tells a slow VM of a model family.
  */
-export function describeCpu(machine: {
-  readonly cpuModel: string;
-  readonly cores: number;
-  readonly cpuMhz?: number;
-  readonly cpuFeatures?: readonly string[];
-}): string {
+export function describeCpu(
+  machine: Pick<MachineInfo, 'cpuModel' | 'cores' | 'cpuMhz' | 'cpuFeatures'>,
+): string {
   const parts = [machine.cpuModel, `${machine.cores} cores`];
   if (machine.cpuMhz !== undefined) parts.push(`${Math.round(machine.cpuMhz)} MHz`);
   const features = machine.cpuFeatures;
