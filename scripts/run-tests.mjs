@@ -26,9 +26,16 @@ const selected = (list) => (filter ? list.filter((f) => f.includes(filter)) : li
 
 function run(files, concurrency) {
   if (files.length === 0) return 0;
+  const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
+  // Files one at a time: say which ones the time went to (the budget is 20 minutes).
+  if (concurrency === 1)
+    reporters.push(
+      '--test-reporter=./scripts/file-times-reporter.mjs',
+      '--test-reporter-destination=stdout',
+    );
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...files],
     { stdio: 'inherit' },
   );
   return r.status ?? 1;
@@ -36,5 +43,6 @@ function run(files, concurrency) {
 
 let status = 0;
 if (which === 'unit' || which === 'all') status ||= run(selected(unit), 2);
-if ((which === 'integration' || which === 'all') && status === 0) status ||= run(selected(integration), 1);
+if ((which === 'integration' || which === 'all') && status === 0)
+  status ||= run(selected(integration), 1);
 process.exit(status);
