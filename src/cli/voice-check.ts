@@ -2,7 +2,8 @@
  * `voxfleet release voice-check`: a voice release judged by ear, mechanically. A voxfleet
  * server with both voices and a judge ASR model starts in this process; every sentence of the
  * check (release/voice-sentences.ts) is spoken by the candidate and by the baseline, one request
- * at a time, alternating which voice goes first, and transcribed back by the judge. The round
+ * at a time, alternating which voice goes first (so first-byte times are taken on an otherwise
+ * idle server), then every recording is transcribed back by the judge, one per decode slot. The round
  * trip WER of each voice and the paired bootstrap interval of their difference are what the
  * `roundtrip_wer` and `roundtrip_wer_delta` gates read; time to the first audio byte is reported
  * as seen here, for the record (the gate on it reads what the fleet's callers felt).
@@ -55,11 +56,38 @@ interface Spoken {
   readonly audioS: number;
 }
 
+interface Recording {
+  readonly wav: Buffer;
+  readonly firstByteMs: number;
+  readonly audioS: number;
+}
+
+/** One sentence spoken by `voice`, with the time to its first byte as this client saw it. */
+async function speak(url: string, voice: string, text: string): Promise<Recording> {
+  const started = performance.now();
+  const res = await synthesizeSpeech(url, text, { model: voice, format: 'wav' });
+  const parts: Uint8Array[] = [];
+  let firstByteMs: number | undefined;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    firstByteMs ??= performance.now() - started;
+    parts.push(chunk);
+  }
+  const wav = Buffer.concat(parts);
+  const rate = Number(res.headers.get('x-voxfleet-sample-rate') ?? 0);
+  return {
+    wav,
+    firstByteMs: firstByteMs ?? performance.now() - started,
+    audioS: rate > 0 ? (wav.length - 44) / 2 / rate : 0,
+  };
+}
+
 export async function runVoiceCheck(options: VoiceCheckOptions): Promise<VoiceCheckReport> {
   const sentences = options.sentences ?? VOICE_CHECK_SENTENCES;
   const config = compileServeConfig({
     ...options.serve,
     models: [options.candidate, options.baseline, options.judge, 'silero-vad'],
+    // No live streams on this private server: the judge's decodes may take every slot.
+    batchShare: 1,
     host: '127.0.0.1',
     port: 0,
     logLevel: 'warn',
@@ -68,33 +96,31 @@ export async function runVoiceCheck(options: VoiceCheckOptions): Promise<VoiceCh
   const server = await startEmbeddedServer(config);
   const spoken = { candidate: [] as Spoken[], baseline: [] as Spoken[] };
   try {
-    const speak = async (voice: string, text: string): Promise<Spoken> => {
-      const started = performance.now();
-      const res = await synthesizeSpeech(server.url, text, { model: voice, format: 'wav' });
-      const parts: Uint8Array[] = [];
-      let firstByteMs: number | undefined;
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-        firstByteMs ??= performance.now() - started;
-        parts.push(chunk);
-      }
-      const wav = Buffer.concat(parts);
-      const rate = Number(res.headers.get('x-voxfleet-sample-rate') ?? 0);
-      const heard = JSON.parse(
-        await transcribeBytes(server.url, wav, { model: options.judge, language: 'en' }),
-      ) as { text: string };
-      const norm = (t: string): string => normalizeText(t, { numbers: 'spell' });
-      return {
-        result: wordErrorRate(norm(text), norm(heard.text)),
-        firstByteMs: firstByteMs ?? performance.now() - started,
-        audioS: rate > 0 ? (wav.length - 44) / 2 / rate : 0,
-      };
-    };
+    const recorded = { candidate: [] as Recording[], baseline: [] as Recording[] };
     for (const [i, text] of sentences.entries()) {
       // Alternating who goes first: a warm cache or a busy moment favours neither voice.
       const order =
         i % 2 === 0 ? (['candidate', 'baseline'] as const) : (['baseline', 'candidate'] as const);
-      for (const side of order) spoken[side].push(await speak(options[side], text));
+      for (const side of order) recorded[side].push(await speak(server.url, options[side], text));
     }
+    const norm = (t: string): string => normalizeText(t, { numbers: 'spell' });
+    const hear = async (recording: Recording, text: string): Promise<Spoken> => {
+      const heard = JSON.parse(
+        await transcribeBytes(server.url, recording.wav, { model: options.judge, language: 'en' }),
+      ) as { text: string };
+      const { firstByteMs, audioS } = recording;
+      return { firstByteMs, audioS, result: wordErrorRate(norm(text), norm(heard.text)) };
+    };
+    const jobs = (['candidate', 'baseline'] as const).flatMap((side) =>
+      recorded[side].map((recording, i) => async () => {
+        spoken[side][i] = await hear(recording, sentences[i]!);
+      }),
+    );
+    await Promise.all(
+      Array.from({ length: config.decodeConcurrency }, async () => {
+        for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) await job();
+      }),
+    );
   } finally {
     await server.close();
   }
