@@ -97,8 +97,9 @@ interface MeasuredOn {
 
 /**
  * Whether two reports' speed figures can be compared. The model name alone is not enough: two
- * "AMD EPYC" VMs, one with AVX-512 VNNI and one without, decoded whisper 2.6x apart. Reports from
- * before the extensions were recorded are compared by name and cores, as they always were.
+ * VMs named "AMD EPYC" decoded whisper 2.6x apart, so the vector extensions must match too when
+ * both reports name them (necessary, not sufficient: VMs of one description still vary). Reports
+ * from before the extensions were recorded are compared by name and cores, as they always were.
  */
 function sameMachine(a: MeasuredOn, b: MeasuredOn): boolean {
   if (a.cpuModel !== b.cpuModel || a.cores !== b.cores) return false;
