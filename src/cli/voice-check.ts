@@ -3,8 +3,8 @@
  * server with both voices and a judge ASR model starts in this process; every sentence of the
  * check (release/voice-sentences.ts) is spoken by the candidate and by the baseline, one request
  * at a time, alternating which voice goes first (so first-byte times are taken on an otherwise
- * idle server), then every recording is transcribed back by the judge, one per decode slot. The round
- * trip WER of each voice and the paired bootstrap interval of their difference are what the
+ * idle server), then every recording is transcribed back by the judge, one per decode slot. The
+ * round trip WER of each voice and the paired bootstrap interval of their difference are what the
  * `roundtrip_wer` and `roundtrip_wer_delta` gates read; time to the first audio byte is reported
  * as seen here, for the record (the gate on it reads what the fleet's callers felt).
  */
