@@ -23,6 +23,7 @@ import { startEmbeddedServer } from '../src/cli/index.js';
 import {
   compileServeConfig,
   decodeAudioFile,
+  mapLimited,
   resample,
   toPcm16,
   type StreamEvent,
@@ -85,15 +86,6 @@ const extra: Record<string, unknown> = {};
 
 const latencyItems = items.filter((i) => i.tags.includes('clean')).slice(0, 12);
 
-async function pool<T>(list: readonly T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < list.length) await fn(list[next++]!);
-    }),
-  );
-}
-
 async function pcmOf(item: ManifestItem): Promise<Uint8Array> {
   const audio = await resample(
     await decodeAudioFile(new Uint8Array(readFileSync(item.audioPath)), {
@@ -108,7 +100,7 @@ async function pcmOf(item: ManifestItem): Promise<Uint8Array> {
 async function runRest(): Promise<void> {
   const out = new Map<string, string>();
   const started = performance.now();
-  await pool(items, 2, async (item) => {
+  await mapLimited(items, 2, async (item) => {
     const body = await transcribeBytes(server.url, new Uint8Array(readFileSync(item.audioPath)), {
       responseFormat: 'json',
     });
@@ -128,7 +120,7 @@ async function runWs(
 ): Promise<void> {
   const out = new Map<string, string>();
   const lat = { firstPartialMs: [] as number[], finalMs: [] as number[] };
-  await pool(subset, n, async (item) => {
+  await mapLimited(subset, n, async (item) => {
     const pcm = await pcmOf(item);
     const session = await ListenSession.open(server.url, { language: 'en' });
     const sendStart = performance.now();

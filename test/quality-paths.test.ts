@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ListenSession, streamPcm16, transcribeBytes } from '../src/client/index.js';
-import { toPcm16, toVoxfleetError } from '../src/core/index.js';
+import { mapLimited, toPcm16, toVoxfleetError } from '../src/core/index.js';
 import { normalizeText, scoreBySlice } from '../src/eval/index.js';
 import { DEV_AUDIO, MODELS_MIRROR } from './helpers/paths.js';
 import { readItems } from './helpers/manifest.js';
@@ -33,15 +33,6 @@ before(async () => {
   server = await startTestServer({ models: ['whisper-tiny.en', 'silero-vad'], batchShare: 1 });
 });
 after(() => server?.close());
-
-async function pool<T>(list: readonly T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < list.length) await fn(list[next++]!);
-    }),
-  );
-}
 
 function werOf(hyps: Map<string, string>, numbers: 'keep' | 'spell'): number {
   const report = scoreBySlice(
@@ -81,18 +72,18 @@ test('clean slice: REST and WebSocket WER within 0.5 points of the raw engine', 
     mark = Date.now();
   };
   // The raw engine as its users call it: one whole file per decode (it cuts input at 30 s).
-  await pool(items, 2, async (item) => {
+  await mapLimited(items, 2, async (item) => {
     const stream = raw.createStream();
     stream.acceptWaveform({ samples: await samples16kOf(item.audio), sampleRate: 16000 });
     hyps.raw.set(item.id, (await raw.decodeAsync(stream)).text);
   });
   lap('raw');
-  await pool(items, 2, async (item) => {
+  await mapLimited(items, 2, async (item) => {
     const body = await transcribeBytes(server.url, new Uint8Array(readFileSync(item.audio)));
     hyps.rest.set(item.id, (JSON.parse(body) as { text: string }).text);
   });
   lap('rest');
-  await pool(items, 2, async (item) => {
+  await mapLimited(items, 2, async (item) => {
     const session = await openAdmitted(server.url);
     const events = await streamPcm16(session, toPcm16(await samples16kOf(item.audio)), {
       sampleRateHz: 16000,

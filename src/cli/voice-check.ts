@@ -9,7 +9,7 @@
  * as seen here, for the record (the gate on it reads what the fleet's callers felt).
  */
 import { synthesizeSpeech, transcribeBytes } from '../client/index.js';
-import { compileServeConfig, type ServeOptions } from '../core/index.js';
+import { compileServeConfig, mapLimited, type ServeOptions } from '../core/index.js';
 import {
   aggregate,
   bootstrapWerDelta,
@@ -50,17 +50,14 @@ export interface VoiceCheckReport {
 
 export const VOICE_CHECK_DEFAULTS = Object.freeze({ judge: 'whisper-base' });
 
-interface Spoken {
-  readonly result: WordErrorResult;
-  readonly firstByteMs: number;
-  readonly audioS: number;
-}
-
 interface Recording {
   readonly wav: Buffer;
   readonly firstByteMs: number;
   readonly audioS: number;
 }
+
+/** A recording's timings and how the judge heard it. */
+type Spoken = Omit<Recording, 'wav'> & { readonly result: WordErrorResult };
 
 /** One sentence spoken by `voice`, with the time to its first byte as this client saw it. */
 async function speak(url: string, voice: string, text: string): Promise<Recording> {
@@ -104,23 +101,20 @@ export async function runVoiceCheck(options: VoiceCheckOptions): Promise<VoiceCh
       for (const side of order) recorded[side].push(await speak(server.url, options[side], text));
     }
     const norm = (t: string): string => normalizeText(t, { numbers: 'spell' });
-    const hear = async (recording: Recording, text: string): Promise<Spoken> => {
+    const hear = async ({ wav, ...timing }: Recording, text: string): Promise<Spoken> => {
       const heard = JSON.parse(
-        await transcribeBytes(server.url, recording.wav, { model: options.judge, language: 'en' }),
+        await transcribeBytes(server.url, wav, { model: options.judge, language: 'en' }),
       ) as { text: string };
-      const { firstByteMs, audioS } = recording;
-      return { firstByteMs, audioS, result: wordErrorRate(norm(text), norm(heard.text)) };
+      return { ...timing, result: wordErrorRate(norm(text), norm(heard.text)) };
     };
-    const jobs = (['candidate', 'baseline'] as const).flatMap((side) =>
-      recorded[side].map((recording, i) => async () => {
-        spoken[side][i] = await hear(recording, sentences[i]!);
-      }),
+    // Both voices in one queue, so every slot stays busy to the end.
+    const queue = (['candidate', 'baseline'] as const).flatMap((side) =>
+      recorded[side].map((recording, i) => ({ side, recording, text: sentences[i]! })),
     );
-    await Promise.all(
-      Array.from({ length: config.decodeConcurrency }, async () => {
-        for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) await job();
-      }),
+    const heard = await mapLimited(queue, config.decodeConcurrency, ({ recording, text }) =>
+      hear(recording, text),
     );
+    queue.forEach(({ side }, i) => spoken[side].push(heard[i]!));
   } finally {
     await server.close();
   }
