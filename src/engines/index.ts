@@ -24,3 +24,11 @@ export { createPiperEngine } from './sherpa/piper-engine.js';
 export type { PiperEngineConfig } from './sherpa/piper-engine.js';
 export { createSileroVadEngine } from './sherpa/silero-vad-engine.js';
 export type { SileroVadConfig, SileroVadEngine } from './sherpa/silero-vad-engine.js';
+export { createWhisperOrtEngine } from './ort/whisper-ort-engine.js';
+export type {
+  WhisperDraft,
+  WhisperOrtDecodeOptions,
+  WhisperOrtDecodeResult,
+  WhisperOrtEngine,
+  WhisperOrtEngineConfig,
+} from './ort/whisper-ort-engine.js';

@@ -1,0 +1,223 @@
+/**
+ * Whisper straight on ONNX Runtime (`onnxruntime-node`), with the same encoder and decoder files
+ * sherpa-onnx loads (the sherpa-onnx Whisper layout: a variable-length encoder that returns every
+ * layer's cross-attention keys and values, a decoder with a 448-token self-attention cache).
+ *
+ * Why a second way to run the same files: sherpa-onnx's Whisper decoder is a fixed greedy loop
+ * with no prompt or prefix, so it cannot reuse what a partial already decoded, and its feature
+ * extractor is slow (whisper-log-mel.ts). Here the features are ours and a decode can take a
+ * draft (whisper-greedy.ts). The numbers behind it are in docs/scheduling.md.
+ *
+ * English-only checkpoints; one decode at a time per engine (the self-attention cache is the
+ * engine's own), on `numThreads` intra-op threads.
+ */
+import type * as OnnxRuntime from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { AsrDecodeOptions, AsrDecodeResult, DecodePass, FileAsrEngine } from '../types.js';
+import { decodeGreedy } from './whisper-greedy.js';
+import { WHISPER_MEL_BINS, WHISPER_SAMPLE_RATE_HZ, whisperLogMel } from './whisper-log-mel.js';
+import { specialTokensFor, WhisperVocabulary } from './whisper-vocabulary.js';
+import type { WhisperSpecialTokens } from './whisper-vocabulary.js';
+
+type OrtModule = typeof OnnxRuntime;
+
+/** Whisper's window: 30 s of 10 ms frames; sherpa-onnx keeps 50 of them for tail padding. */
+const MAX_FRAMES = 3000;
+const MAX_SPEECH_FRAMES = MAX_FRAMES - 50;
+/** sherpa-onnx's default tail padding (frames), used when a pass asks for <= 0. */
+const DEFAULT_TAIL_PADDING_FRAMES = 1000;
+const TEXT_CONTEXT_TOKENS = 448;
+/** sherpa-onnx's cap: at most 6 tokens per second of audio. */
+const TOKENS_PER_SECOND = 6;
+
+export interface WhisperOrtEngineConfig {
+  readonly encoderPath: string;
+  readonly decoderPath: string;
+  readonly tokensPath: string;
+  /** Tail padding (10 ms frames of zero features) per pass, as WhisperEngineConfig has them. */
+  readonly tailPaddingsFinal: number;
+  readonly tailPaddingsPartial: number;
+  readonly tailPaddingsLiveFinal?: number;
+  /** Intra-op threads per decode. */
+  readonly numThreads: number;
+}
+
+/** What a decode leaves for the next decode of the same utterance to start from. */
+export interface WhisperDraft {
+  readonly tokens: readonly number[];
+}
+
+export interface WhisperOrtDecodeOptions extends AsrDecodeOptions {
+  readonly draft?: WhisperDraft;
+}
+
+export interface WhisperOrtDecodeResult extends AsrDecodeResult {
+  readonly draft: WhisperDraft;
+  /** Draft tokens kept, and decoder calls made: how much the draft saved. */
+  readonly draftKept: number;
+  readonly decoderCalls: number;
+}
+
+export interface WhisperOrtEngine extends FileAsrEngine {
+  decode(samples: Float32Array, options: WhisperOrtDecodeOptions): Promise<WhisperOrtDecodeResult>;
+}
+
+export async function createWhisperOrtEngine(
+  config: WhisperOrtEngineConfig,
+): Promise<WhisperOrtEngine> {
+  const ort: OrtModule = await import('onnxruntime-node');
+  const sessionOptions: InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: config.numThreads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  };
+  const [encoder, decoder, vocabulary] = await Promise.all([
+    ort.InferenceSession.create(config.encoderPath, sessionOptions),
+    ort.InferenceSession.create(config.decoderPath, sessionOptions),
+    WhisperVocabulary.load(config.tokensPath),
+  ]);
+  const engine = new OrtWhisper(ort, encoder, decoder, vocabulary, config);
+  // One decode of silence now: start-up fails fast on a wrong file, the first request is warm,
+  // and the vocabulary size (which fixes the special tokens) comes from the decoder itself.
+  await engine.warmUp();
+  return engine;
+}
+
+class OrtWhisper implements WhisperOrtEngine {
+  readonly sampleRateHz = WHISPER_SAMPLE_RATE_HZ;
+  readonly maxInputS = 30;
+  private special: WhisperSpecialTokens | undefined;
+  private busy = false;
+  private closed = false;
+
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly encoder: InferenceSession,
+    private readonly decoder: InferenceSession,
+    private readonly vocabulary: WhisperVocabulary,
+    private readonly config: WhisperOrtEngineConfig,
+  ) {}
+
+  async warmUp(): Promise<void> {
+    await this.decode(new Float32Array(WHISPER_SAMPLE_RATE_HZ / 2), { task: 'transcribe' });
+  }
+
+  async decode(
+    samples: Float32Array,
+    options: WhisperOrtDecodeOptions,
+  ): Promise<WhisperOrtDecodeResult> {
+    if (this.closed) throw new Error('whisper engine is closed');
+    if (this.busy) throw new Error('whisper engine: one decode at a time');
+    this.busy = true;
+    try {
+      return await this.decodeNow(samples, options);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async decodeNow(
+    samples: Float32Array,
+    options: WhisperOrtDecodeOptions,
+  ): Promise<WhisperOrtDecodeResult> {
+    const { ort } = this;
+    const { features, frames: allFrames } = whisperLogMel(samples);
+    const frames = Math.min(allFrames, MAX_SPEECH_FRAMES);
+    const tail = tailPaddingFor(this.config, options.pass);
+    const total = Math.max(1, Math.min(frames + tail, MAX_FRAMES));
+    // The encoder takes mel bins by frames; the zero tail is Whisper's silence after normalising.
+    const mel = new Float32Array(WHISPER_MEL_BINS * total);
+    for (let t = 0; t < frames; t++) {
+      for (let m = 0; m < WHISPER_MEL_BINS; m++) {
+        mel[m * total + t] = features[t * WHISPER_MEL_BINS + m]!;
+      }
+    }
+    const encoded = await this.encoder.run({
+      mel: new ort.Tensor('float32', mel, [1, WHISPER_MEL_BINS, total]),
+    });
+    const crossK = encoded['n_layer_cross_k'];
+    const crossV = encoded['n_layer_cross_v'];
+    if (crossK === undefined || crossV === undefined) {
+      throw new Error('whisper encoder: expected outputs n_layer_cross_k and n_layer_cross_v');
+    }
+    const [layers, , , state] = crossK.dims;
+    const cacheShape = [layers!, 1, TEXT_CONTEXT_TOKENS, state!];
+    const cacheSize = cacheShape.reduce((a, b) => a * b, 1);
+    let cacheK: Tensor = new ort.Tensor('float32', new Float32Array(cacheSize), cacheShape);
+    let cacheV: Tensor = new ort.Tensor('float32', new Float32Array(cacheSize), cacheShape);
+
+    const step = async (tokens: readonly number[], offset: number): Promise<number[]> => {
+      const out = await this.decoder.run({
+        tokens: new ort.Tensor('int64', BigInt64Array.from(tokens, BigInt), [1, tokens.length]),
+        in_n_layer_self_k_cache: cacheK,
+        in_n_layer_self_v_cache: cacheV,
+        n_layer_cross_k: crossK,
+        n_layer_cross_v: crossV,
+        offset: new ort.Tensor('int64', BigInt64Array.of(BigInt(offset)), [1]),
+      });
+      const logits = out['logits'];
+      const nextK = out['out_n_layer_self_k_cache'];
+      const nextV = out['out_n_layer_self_v_cache'];
+      if (logits === undefined || nextK === undefined || nextV === undefined) {
+        throw new Error('whisper decoder: expected outputs logits and the self-attention caches');
+      }
+      cacheK = nextK;
+      cacheV = nextV;
+      const vocabularySize = logits.dims[2]!;
+      this.special ??= specialTokensFor(vocabularySize);
+      return argmaxPerRow(logits.data as Float32Array, vocabularySize);
+    };
+
+    if (this.special === undefined) await step([50_257], 0); // learns the vocabulary size
+    const special = this.special!;
+    const prompt = [
+      special.startOfTranscript,
+      ...(options.task === 'translate' ? [special.translate] : []),
+      special.noTimestamps,
+    ];
+    const result = await decodeGreedy(step, {
+      prompt,
+      endOfText: special.endOfText,
+      maxTokens: Math.floor((frames / 100) * TOKENS_PER_SECOND),
+      contextTokens: TEXT_CONTEXT_TOKENS,
+      draft: options.draft?.tokens,
+    });
+    return {
+      text: this.vocabulary.textOf(result.tokens),
+      language: 'en',
+      tokens: result.tokens.map((t) => this.vocabulary.pieceOf(t)),
+      draft: { tokens: result.tokens },
+      draftKept: result.draftKept,
+      decoderCalls: result.decoderCalls,
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    void this.encoder.release();
+    void this.decoder.release();
+  }
+}
+
+function tailPaddingFor(config: WhisperOrtEngineConfig, pass: DecodePass | undefined): number {
+  const asked =
+    pass === 'partial'
+      ? config.tailPaddingsPartial
+      : pass === 'live_final'
+        ? (config.tailPaddingsLiveFinal ?? config.tailPaddingsPartial)
+        : config.tailPaddingsFinal;
+  return asked > 0 ? asked : DEFAULT_TAIL_PADDING_FRAMES;
+}
+
+function argmaxPerRow(data: Float32Array, width: number): number[] {
+  const rows = data.length / width;
+  const choices: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    let best = r * width;
+    for (let i = best + 1; i < (r + 1) * width; i++) if (data[i]! > data[best]!) best = i;
+    choices.push(best - r * width);
+  }
+  return choices;
+}
