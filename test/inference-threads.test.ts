@@ -208,3 +208,22 @@ test('the model loader puts whisper on inference threads when inferenceThreads >
     loaded.vad.close();
   }
 });
+
+test('the onnxruntime runtime on threads: a draft goes in, the next one comes back', async () => {
+  const ort = await createWhisperThreadEngine({ ...config, runtime: 'onnxruntime', threads: 1 });
+  try {
+    const id = IDS[0];
+    const plain = await ort.decode(samplesOf(id), PARTIAL);
+    assert.match(plain.text, /same operations with ugly ones/i);
+    assert.ok(plain.draft !== undefined && plain.draft.tokens.length > 5);
+    // The draft is the decode's own tokens: fed back, they give the same transcript.
+    const drafted = await ort.decode(samplesOf(id), { ...PARTIAL, draft: plain.draft });
+    assert.match(drafted.text, /same operations with ugly ones/i);
+    assert.equal(drafted.language, 'en');
+    // A sherpa-onnx thread takes a draft and returns none: nothing changes for it.
+    const sherpaResult = await threads.decode(samplesOf(id), { ...FINAL, draft: plain.draft });
+    assert.deepEqual(sherpaResult, expected.get(id));
+  } finally {
+    await ort.closeAndWait();
+  }
+});

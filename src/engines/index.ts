@@ -1,6 +1,7 @@
 export type {
   AsrDecodeOptions,
   AsrDecodeResult,
+  AsrDraft,
   DecodePass,
   FileAsrEngine,
   OnlineAsrEngine,
@@ -26,8 +27,6 @@ export { createSileroVadEngine } from './sherpa/silero-vad-engine.js';
 export type { SileroVadConfig, SileroVadEngine } from './sherpa/silero-vad-engine.js';
 export { createWhisperOrtEngine } from './ort/whisper-ort-engine.js';
 export type {
-  WhisperDraft,
-  WhisperOrtDecodeOptions,
   WhisperOrtDecodeResult,
   WhisperOrtEngine,
   WhisperOrtEngineConfig,

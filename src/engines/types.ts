@@ -21,6 +21,17 @@ export interface AsrDecodeOptions {
    * there, at the lowest CPU priority, so it only takes CPU that real-time decodes leave idle.
    */
   readonly background?: boolean;
+  /**
+   * What an earlier decode of the same utterance (shorter audio) returned as `draft`: an engine
+   * that can check it in one pass instead of decoding those tokens one by one does; others ignore
+   * it. It never changes what the audio is transcribed as, only what the decode costs.
+   */
+  readonly draft?: AsrDraft;
+}
+
+/** An engine's own tokens of a decode, for the next decode of the same utterance to start from. */
+export interface AsrDraft {
+  readonly tokens: readonly number[];
 }
 
 export interface AsrDecodeResult {
@@ -29,6 +40,8 @@ export interface AsrDecodeResult {
   readonly language: string;
   /** Sub-word tokens as the model produced them (with their leading spaces), when available. */
   readonly tokens: readonly string[];
+  /** Only from engines that take drafts (AsrDecodeOptions.draft). */
+  readonly draft?: AsrDraft;
 }
 
 /** An offline (whole-segment) recogniser such as Whisper: one segment of <= maxInputS per call. */

@@ -109,7 +109,11 @@ const notesSchema = z.array(z.string().min(1)).default([]);
 export const engineSchema = z.discriminatedUnion('kind', [
   z
     .object({
-      runtime: z.literal('sherpa-onnx'),
+      /**
+       * sherpa-onnx's OfflineRecognizer, or ONNX Runtime with voxfleet's features and greedy loop
+       * (engines/ort; English-only checkpoints). Both read the same files and config.
+       */
+      runtime: z.enum(['sherpa-onnx', 'onnxruntime']),
       kind: z.literal('whisper'),
       config: whisperConfigSchema,
       notes: notesSchema,

@@ -31,7 +31,7 @@ const notes: JsonSchema = { type: 'array', items: str, default: [] };
 
 const whisperEngine = obj(
   {
-    runtime: { const: 'sherpa-onnx' },
+    runtime: { enum: ['sherpa-onnx', 'onnxruntime'] },
     kind: { const: 'whisper' },
     config: obj(
       {

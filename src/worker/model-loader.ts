@@ -144,8 +144,21 @@ async function loadWhisper(
       tuning.liveTailPaddings?.[model.name] ?? paddings?.streamFinal ?? partial,
     numThreads: mc.numThreads,
     maxRecognizers: 4,
+    runtime: spec.runtime,
   };
-  const threads = tuning.inferenceThreads ?? 0;
+  if (spec.runtime === 'onnxruntime' && config.multilingual) {
+    throw new VoxfleetError(
+      'MODEL_MANIFEST_INVALID',
+      `${model.name}@${model.version}: the onnxruntime whisper runtime serves English-only checkpoints`,
+      { field: 'engine.runtime' },
+    );
+  }
+  // ONNX Runtime's Node binding runs a model on the calling thread, so that runtime always gets
+  // inference threads: one when the worker asked for none (the libuv pool is sherpa-onnx's).
+  const threads =
+    spec.runtime === 'onnxruntime'
+      ? Math.max(1, tuning.inferenceThreads ?? 0)
+      : (tuning.inferenceThreads ?? 0);
   return threads > 0
     ? createWhisperThreadEngine({
         ...config,

@@ -13,7 +13,8 @@
  */
 import type * as OnnxRuntime from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { AsrDecodeOptions, AsrDecodeResult, DecodePass, FileAsrEngine } from '../types.js';
+import type { AsrDecodeOptions, AsrDecodeResult, AsrDraft, FileAsrEngine } from '../types.js';
+import { tailPaddingsFor, type WhisperEngineConfig } from '../sherpa/whisper-engine.js';
 import { decodeGreedy } from './whisper-greedy.js';
 import { WHISPER_MEL_BINS, WHISPER_SAMPLE_RATE_HZ, whisperLogMel } from './whisper-log-mel.js';
 import { specialTokensFor, WhisperVocabulary } from './whisper-vocabulary.js';
@@ -30,36 +31,39 @@ const TEXT_CONTEXT_TOKENS = 448;
 /** sherpa-onnx's cap: at most 6 tokens per second of audio. */
 const TOKENS_PER_SECOND = 6;
 
-export interface WhisperOrtEngineConfig {
-  readonly encoderPath: string;
-  readonly decoderPath: string;
-  readonly tokensPath: string;
-  /** Tail padding (10 ms frames of zero features) per pass, as WhisperEngineConfig has them. */
-  readonly tailPaddingsFinal: number;
-  readonly tailPaddingsPartial: number;
-  readonly tailPaddingsLiveFinal?: number;
-  /** Intra-op threads per decode. */
-  readonly numThreads: number;
-}
-
-/** What a decode leaves for the next decode of the same utterance to start from. */
-export interface WhisperDraft {
-  readonly tokens: readonly number[];
-}
-
-export interface WhisperOrtDecodeOptions extends AsrDecodeOptions {
-  readonly draft?: WhisperDraft;
-}
+/** Files and tail paddings per pass, as the sherpa-onnx Whisper engine takes them. */
+export type WhisperOrtEngineConfig = Pick<
+  WhisperEngineConfig,
+  | 'encoderPath'
+  | 'decoderPath'
+  | 'tokensPath'
+  | 'tailPaddingsFinal'
+  | 'tailPaddingsPartial'
+  | 'tailPaddingsLiveFinal'
+  | 'numThreads'
+>;
 
 export interface WhisperOrtDecodeResult extends AsrDecodeResult {
-  readonly draft: WhisperDraft;
+  readonly draft: AsrDraft;
   /** Draft tokens kept, and decoder calls made: how much the draft saved. */
   readonly draftKept: number;
   readonly decoderCalls: number;
 }
 
+export interface WhisperPaddedDecode {
+  readonly task: 'transcribe' | 'translate';
+  /** Frames of zero features after the speech; <= 0 = sherpa-onnx's default of 1000. */
+  readonly tailPaddings: number;
+  readonly draft?: AsrDraft;
+}
+
 export interface WhisperOrtEngine extends FileAsrEngine {
-  decode(samples: Float32Array, options: WhisperOrtDecodeOptions): Promise<WhisperOrtDecodeResult>;
+  decode(samples: Float32Array, options: AsrDecodeOptions): Promise<WhisperOrtDecodeResult>;
+  /** The same with the tail padding given, not looked up by pass (inference threads). */
+  decodePadded(
+    samples: Float32Array,
+    options: WhisperPaddedDecode,
+  ): Promise<WhisperOrtDecodeResult>;
 }
 
 export async function createWhisperOrtEngine(
@@ -100,12 +104,23 @@ class OrtWhisper implements WhisperOrtEngine {
   ) {}
 
   async warmUp(): Promise<void> {
-    await this.decode(new Float32Array(WHISPER_SAMPLE_RATE_HZ / 2), { task: 'transcribe' });
+    await this.decodePadded(new Float32Array(WHISPER_SAMPLE_RATE_HZ / 2), {
+      task: 'transcribe',
+      tailPaddings: this.config.tailPaddingsFinal,
+    });
   }
 
-  async decode(
+  decode(samples: Float32Array, options: AsrDecodeOptions): Promise<WhisperOrtDecodeResult> {
+    return this.decodePadded(samples, {
+      task: options.task,
+      tailPaddings: tailPaddingsFor(this.config, options.pass),
+      draft: options.draft,
+    });
+  }
+
+  async decodePadded(
     samples: Float32Array,
-    options: WhisperOrtDecodeOptions,
+    options: WhisperPaddedDecode,
   ): Promise<WhisperOrtDecodeResult> {
     if (this.closed) throw new Error('whisper engine is closed');
     if (this.busy) throw new Error('whisper engine: one decode at a time');
@@ -119,12 +134,12 @@ class OrtWhisper implements WhisperOrtEngine {
 
   private async decodeNow(
     samples: Float32Array,
-    options: WhisperOrtDecodeOptions,
+    options: WhisperPaddedDecode,
   ): Promise<WhisperOrtDecodeResult> {
     const { ort } = this;
     const { features, frames: allFrames } = whisperLogMel(samples);
     const frames = Math.min(allFrames, MAX_SPEECH_FRAMES);
-    const tail = tailPaddingFor(this.config, options.pass);
+    const tail = options.tailPaddings > 0 ? options.tailPaddings : DEFAULT_TAIL_PADDING_FRAMES;
     const total = Math.max(1, Math.min(frames + tail, MAX_FRAMES));
     // The encoder takes mel bins by frames; the zero tail is Whisper's silence after normalising.
     const mel = new Float32Array(WHISPER_MEL_BINS * total);
@@ -171,11 +186,8 @@ class OrtWhisper implements WhisperOrtEngine {
 
     if (this.special === undefined) await step([50_257], 0); // learns the vocabulary size
     const special = this.special!;
-    const prompt = [
-      special.startOfTranscript,
-      ...(options.task === 'translate' ? [special.translate] : []),
-      special.noTimestamps,
-    ];
+    // English-only checkpoints have no task token: like sherpa-onnx, they ignore the task.
+    const prompt = [special.startOfTranscript, special.noTimestamps];
     const result = await decodeGreedy(step, {
       prompt,
       endOfText: special.endOfText,
@@ -199,16 +211,6 @@ class OrtWhisper implements WhisperOrtEngine {
     void this.encoder.release();
     void this.decoder.release();
   }
-}
-
-function tailPaddingFor(config: WhisperOrtEngineConfig, pass: DecodePass | undefined): number {
-  const asked =
-    pass === 'partial'
-      ? config.tailPaddingsPartial
-      : pass === 'live_final'
-        ? (config.tailPaddingsLiveFinal ?? config.tailPaddingsPartial)
-        : config.tailPaddingsFinal;
-  return asked > 0 ? asked : DEFAULT_TAIL_PADDING_FRAMES;
 }
 
 function argmaxPerRow(data: Float32Array, width: number): number[] {

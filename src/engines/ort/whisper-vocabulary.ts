@@ -7,8 +7,6 @@ import { readFile } from 'node:fs/promises';
 export interface WhisperSpecialTokens {
   readonly endOfText: number;
   readonly startOfTranscript: number;
-  readonly transcribe: number;
-  readonly translate: number;
   readonly noTimestamps: number;
 }
 
@@ -24,8 +22,6 @@ export function specialTokensFor(vocabularySize: number): WhisperSpecialTokens {
   return {
     endOfText: 50_256,
     startOfTranscript: 50_257,
-    translate: 50_357,
-    transcribe: 50_358,
     noTimestamps: 50_362,
   };
 }

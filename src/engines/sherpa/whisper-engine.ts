@@ -32,6 +32,12 @@ export interface WhisperEngineConfig {
   readonly numThreads: number;
   /** Most recognizers (distinct language/task pairs) kept loaded at once. */
   readonly maxRecognizers: number;
+  /**
+   * What runs the model on inference threads: 'sherpa-onnx' (default) or 'onnxruntime'
+   * (engines/ort: our features and a greedy loop that takes drafts; English-only). This
+   * engine, on the libuv pool, is sherpa-onnx only.
+   */
+  readonly runtime?: 'sherpa-onnx' | 'onnxruntime';
 }
 
 export async function createWhisperEngine(config: WhisperEngineConfig): Promise<FileAsrEngine> {

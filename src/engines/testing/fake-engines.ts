@@ -23,12 +23,19 @@ export class FakeAsrEngine implements FileAsrEngine {
 
   constructor(
     private readonly script?: (samples: Float32Array, options: AsrDecodeOptions) => string,
+    /** Return a draft: one "token", the number of samples decoded. */
+    private readonly drafts = false,
   ) {}
 
   decode(samples: Float32Array, options: AsrDecodeOptions): Promise<AsrDecodeResult> {
     this.calls.push({ samples: samples.length, options });
     const text = this.script?.(samples, options) ?? wordsFor(samples, this.sampleRateHz);
-    return Promise.resolve({ text, language: options.language ?? 'en', tokens: [] });
+    return Promise.resolve({
+      text,
+      language: options.language ?? 'en',
+      tokens: [],
+      ...(this.drafts ? { draft: { tokens: [samples.length] } } : {}),
+    });
   }
 
   close(): void {}

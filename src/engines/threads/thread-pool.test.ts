@@ -119,6 +119,30 @@ test('a request that throws fails alone; the thread keeps serving', async (t) =>
   assert.equal(pool.stats.restarts, 0);
 });
 
+test('asynchronous loading and handlers: answers, a rejection fails alone, order is kept', async (t) => {
+  const pool = await startPool(1, () => ({ asyncInit: true }));
+  t.after(() => pool.close());
+  const [later, rejected, echo] = await Promise.allSettled([
+    pool.run({ op: 'later', value: 'slow' }),
+    pool.run({ op: 'reject', message: 'async bad input' }),
+    pool.run({ op: 'echo', value: 'after' }),
+  ]);
+  assert.equal(later.status === 'fulfilled' && later.value.value, 'slow');
+  assert.equal(rejected.status, 'rejected');
+  assert.ok(
+    rejected.status === 'rejected' && hasCode('ENGINE_FAILED', /async bad input/)(rejected.reason),
+  );
+  assert.equal(echo.status === 'fulfilled' && echo.value.value, 'after');
+  assert.equal(pool.stats.restarts, 0);
+});
+
+test('an asynchronous load that fails fails the start', async () => {
+  await assert.rejects(
+    startPool(1, () => ({ asyncInit: true, failInit: 'no such model file' })),
+    /no such model file/,
+  );
+});
+
 for (const [how, request, message] of [
   ['throws an uncaught error', { op: 'crash' }, /test thread 0 failed: scripted crash/],
   ['exits', { op: 'exit', code: 3 }, /test thread 0 exited \(code 3\)/],

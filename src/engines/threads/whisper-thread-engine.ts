@@ -74,6 +74,7 @@ export async function createWhisperThreadEngine(
     tokensPath: config.tokensPath,
     numThreads: config.numThreads,
     maxRecognizers: config.maxRecognizers,
+    runtime: config.runtime ?? 'sherpa-onnx',
     warm: {
       language: config.multilingual ? '' : 'en',
       task: 'transcribe',
@@ -133,13 +134,20 @@ class WhisperThreadEngine implements ThreadedFileAsrEngine {
     const posted = prepareSamplesToPost(samples);
     const pool = options.background === true ? (this.background ?? this.pool) : this.pool;
     const result = await pool.run(
-      { samples: posted.samples, language, task: options.task, tailPaddings },
+      {
+        samples: posted.samples,
+        language,
+        task: options.task,
+        tailPaddings,
+        ...(options.draft === undefined ? {} : { draft: options.draft.tokens }),
+      },
       posted.transfer,
     );
     return {
       text: result.text.trim(),
       language: parseLanguageTag(result.lang) || language,
       tokens: result.tokens,
+      ...(result.draft === undefined ? {} : { draft: { tokens: result.draft } }),
     };
   }
 

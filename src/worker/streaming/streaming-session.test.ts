@@ -224,6 +224,27 @@ test('finalize ends the utterance at once; the next speech is a new utterance', 
   assert.ok(finals[0]!.end_s <= finals[1]!.start_s + 1e-9, 'finals overlap');
 });
 
+test("each decode of an utterance gets the previous decode's draft; a new utterance starts without", async () => {
+  const engine = new FakeAsrEngine(undefined, true);
+  const { session, events } = await open({ engine, endpointingMs: 2000 });
+  await feed(session, pcm16([{ ms: 600, amp: 0.5 }]));
+  session.control({ type: 'finalize' });
+  await feed(session, pcm16([{ ms: 300, amp: 0 }]));
+  const firstUtterance = engine.calls.length;
+  await feed(session, pcm16([{ ms: 400, amp: 0.5 }]));
+  await session.close();
+  assert.equal(events.filter((e) => e.type === 'final').length, 2);
+  const utterances = [engine.calls.slice(0, firstUtterance), engine.calls.slice(firstUtterance)];
+  for (const calls of utterances) {
+    assert.ok(calls.length >= 3, `${calls.length} decodes`);
+    assert.equal(calls[0]!.options.draft, undefined);
+    for (let i = 1; i < calls.length; i++) {
+      // The fake's draft is the length it decoded: each decode starts from the one before.
+      assert.deepEqual(calls[i]!.options.draft?.tokens, [calls[i - 1]!.samples], `decode ${i}`);
+    }
+  }
+});
+
 test('silence alone gives no final with text and no partials', async () => {
   const { session, events, engine } = await open();
   await feed(session, pcm16([{ ms: 3000, amp: 0 }]));

@@ -24,7 +24,7 @@ import {
   type StreamOpenRequest,
 } from '../../core/index.js';
 import type { VadEngine, VadOptions, VadSession, SpeechSegment } from '../../engines/index.js';
-import type { AsrDecodeResult } from '../../engines/index.js';
+import type { AsrDecodeResult, AsrDraft } from '../../engines/index.js';
 import type { DecodeScheduler } from '../scheduling/decode-scheduler.js';
 import type { LoadedAsrModel } from '../model-set.js';
 import { StablePrefixTracker } from '../stable-prefix.js';
@@ -129,6 +129,12 @@ interface OpenUtterance {
   firstPartialSent: boolean;
   /** The decode of [from, last phrase end + pad] asked for when the last phrase closed. */
   speculative?: SpeculativeFinal;
+  /**
+   * The tokens of the newest decode of this utterance and the sample it was decoded from: the
+   * next decode (a partial, a speculative or a final one) starts from them, and an engine that
+   * takes drafts checks them in one pass instead of decoding them again (docs/scheduling.md).
+   */
+  draft?: { readonly from: number; readonly draft: AsrDraft };
 }
 
 interface SpeculativeFinal {
@@ -362,7 +368,7 @@ export class StreamingSession {
       return;
     }
     this.dropSpeculation(utt);
-    utt.speculative = this.speculate(utt.from, this.paddedEnd(end), utt.phrases.length);
+    utt.speculative = this.speculate(utt, this.paddedEnd(end));
   }
 
   /** The utterance went on past the speculation's phrase end: its decode is of no use. */
@@ -396,17 +402,21 @@ export class StreamingSession {
     const offer = this.deps.scheduler.offerPartial(this, rank, (tier) => {
       // Read the audio when the slot is granted: the newest audio, never a stale snapshot.
       const end = this.history.endSample;
+      const from = utt.from;
       this.lastPartialEnd = end;
       const startedMs = this.deps.clock.now();
+      const draft = draftOf(utt, from);
       return engine
-        .decode(this.history.slice(utt.from, end), {
+        .decode(this.history.slice(from, end), {
           language: this.forcedLanguage(),
           task: 'transcribe',
           pass: 'partial',
           // A shadow's, or one the scheduler put on a background slot: the engine's
           // low-priority threads.
           ...(rank === 'background' || tier === 'background' ? { background: true } : {}),
+          ...(draft === undefined ? {} : { draft }),
         })
+        .then((result) => keepDraft(utt, from, result))
         .finally(() => (this.decodeMs += this.deps.clock.now() - startedMs));
     });
     void offer
@@ -450,10 +460,14 @@ export class StreamingSession {
   }
 
   /** Decodes [from, to) for a final, as a final-class job. */
-  private decodeFinal(from: number, to: number): Promise<TimedDecode> {
+  private decodeFinal(utt: OpenUtterance, from: number, to: number): Promise<TimedDecode> {
     // A shadow's finals wait behind every real-time decode, on the background slots.
     const cls = this.request.background === true ? 'background' : 'final';
-    const result = this.deps.scheduler.run(cls, this.finalTask(from, to), this.lifetime.signal);
+    const result = this.deps.scheduler.run(
+      cls,
+      this.finalTask(utt, from, to),
+      this.lifetime.signal,
+    );
     // The finals chain reads it later; a cancelled one must not surface as unhandled before that.
     result.catch(() => undefined);
     return result;
@@ -463,11 +477,12 @@ export class StreamingSession {
    * Decodes [from, to) for a final that may not be needed: the utterance may go on after this
    * phrase end. A shadow's is background work like its other finals.
    */
-  private speculate(from: number, to: number, phrases: number): SpeculativeFinal {
+  private speculate(utt: OpenUtterance, to: number): SpeculativeFinal {
+    const phrases = utt.phrases.length;
     const cancel = new AbortController();
     const signal = AbortSignal.any([cancel.signal, this.lifetime.signal]);
     let started = false;
-    const task = this.finalTask(from, to);
+    const task = this.finalTask(utt, utt.from, to);
     const run = async (): Promise<TimedDecode> => {
       started = true;
       return task();
@@ -481,18 +496,25 @@ export class StreamingSession {
   }
 
   /** The decode of a final's audio, read now (the history moves on). */
-  private finalTask(from: number, to: number): () => Promise<TimedDecode> {
+  private finalTask(utt: OpenUtterance, from: number, to: number): () => Promise<TimedDecode> {
     const samples = this.history.slice(from, to);
     const background = this.request.background === true;
     return async () => {
       const startedMs = this.deps.clock.now();
+      // The draft as it is when the slot is granted: a partial may have finished meanwhile.
+      const draft = draftOf(utt, from);
       try {
-        const decoded = await this.deps.model.engine.decode(samples, {
-          language: this.forcedLanguage(),
-          task: 'transcribe',
-          pass: 'live_final',
-          ...(background ? { background } : {}),
-        });
+        const decoded = keepDraft(
+          utt,
+          from,
+          await this.deps.model.engine.decode(samples, {
+            language: this.forcedLanguage(),
+            task: 'transcribe',
+            pass: 'live_final',
+            ...(background ? { background } : {}),
+            ...(draft === undefined ? {} : { draft }),
+          }),
+        );
         return { decoded, decodeMs: this.deps.clock.now() - startedMs };
       } finally {
         // Every decode counts, a discarded speculation too: it cost the machine as much.
@@ -521,7 +543,7 @@ export class StreamingSession {
     } else {
       // A speculation over fewer phrases is of no use now: withdrawn if it has not started.
       this.dropSpeculation(utt);
-      result = this.decodeFinal(from, to);
+      result = this.decodeFinal(utt, from, to);
     }
     const endArrivedMs =
       this.history.arrivalOf(Math.max(last.start, last.end - 1)) ?? this.deps.clock.now();
@@ -591,4 +613,15 @@ export class StreamingSession {
 
 function round(s: number): number {
   return Math.round(s * 1000) / 1000;
+}
+
+/** The utterance's newest tokens, if they were decoded from the same first sample. */
+function draftOf(utt: OpenUtterance, from: number): AsrDraft | undefined {
+  return utt.draft?.from === from ? utt.draft.draft : undefined;
+}
+
+/** Keeps a decode's tokens as the utterance's draft; returns the result unchanged. */
+function keepDraft<R extends AsrDecodeResult>(utt: OpenUtterance, from: number, result: R): R {
+  if (result.draft !== undefined) utt.draft = { from, draft: result.draft };
+  return result;
 }
