@@ -43,23 +43,32 @@ test('the built-in catalog has the four models, their aliases and the engine fac
   assert.ok(joe.engine.kind === 'vits' && joe.engine.generationConfig.silenceScale === 1);
   assert.equal(joe.files.filter((f) => f.path.startsWith('espeak-ng-data/')).length, 6);
   assert.equal(catalog.get('silero-vad').inputs.sampleRateHz, 16000);
-  // whisper-tiny.en 1.1.0: 1.0.0's files and settings but a shorter stream VAD onset.
+  // whisper-tiny.en 1.1.0: 1.0.0's files and settings but a shorter stream VAD onset; 1.2.0:
+  // 1.1.0's files and settings on the onnxruntime runtime.
   assert.deepEqual(
     catalog.models.map((m) => `${m.name}@${m.version}`),
     [
       'piper-en-us-joe-medium@1.0.0',
       'silero-vad@1.0.0',
       'whisper-base@1.0.0',
+      'whisper-tiny.en@1.2.0',
       'whisper-tiny.en@1.1.0',
       'whisper-tiny.en@1.0.0',
     ],
   );
-  assert.equal(tiny.version, '1.1.0', 'a bare name is the newest version');
+  assert.equal(tiny.version, '1.2.0', 'a bare name is the newest version');
+  const tiny110 = catalog.get('whisper-tiny.en@1.1.0');
   const tiny100 = catalog.get('whisper-tiny.en@1.0.0');
   assert.deepEqual(tiny.files, tiny100.files);
-  assert.equal(tiny.preprocessing?.segmentation?.stream?.minSpeechMs, 64);
+  assert.deepEqual(tiny.preprocessing, tiny110.preprocessing);
+  assert.deepEqual(tiny.decode, tiny110.decode);
+  assert.deepEqual(tiny.engine.config, tiny110.engine.config);
+  assert.equal(tiny.engine.runtime, 'onnxruntime');
+  assert.equal(tiny110.engine.runtime, 'sherpa-onnx');
+  assert.equal(tiny110.preprocessing?.segmentation?.stream?.minSpeechMs, 64);
   assert.equal(tiny100.preprocessing?.segmentation?.stream?.minSpeechMs, 100);
-  assert.equal(tiny.controls?.rollbackTo, 'whisper-tiny.en@1.0.0');
+  assert.equal(tiny.controls?.rollbackTo, 'whisper-tiny.en@1.1.0');
+  assert.equal(tiny110.controls?.rollbackTo, 'whisper-tiny.en@1.0.0');
   for (const m of catalog.models) {
     for (const lic of m.license.files)
       assert.ok(
