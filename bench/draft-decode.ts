@@ -29,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createWhisperOrtEngine } from '../src/engines/index.js';
+import { whisperRecognizerConfig } from '../src/engines/sherpa/whisper-recognizers.js';
 import type { WhisperOrtEngine } from '../src/engines/index.js';
 import {
   bootstrapWerDelta,
@@ -126,29 +127,24 @@ async function decodeAll(
   modelDir: string,
 ): Promise<UtteranceRow[]> {
   const file = (name: string): string => join(modelDir, `tiny.en-${name}`);
-  const recognizer = new sherpa.OfflineRecognizer({
-    featConfig: { sampleRate: SAMPLE_RATE_HZ, featureDim: 80 },
-    modelConfig: {
-      whisper: {
-        encoder: file('encoder.int8.onnx'),
-        decoder: file('decoder.int8.onnx'),
-        language: 'en',
-        task: 'transcribe',
-        tailPaddings: STREAM_TAIL_PADDING,
-      },
-      tokens: file('tokens.txt'),
-      numThreads: 1,
-      provider: 'cpu',
-      debug: 0,
-    },
-  });
-  const engine = await createWhisperOrtEngine({
+  const files = {
     encoderPath: file('encoder.int8.onnx'),
     decoderPath: file('decoder.int8.onnx'),
     tokensPath: file('tokens.txt'),
+    numThreads: 1,
+  };
+  // sherpa-onnx as voxfleet's own sherpa engines configure it.
+  const recognizer = new sherpa.OfflineRecognizer(
+    whisperRecognizerConfig(files, {
+      language: 'en',
+      task: 'transcribe',
+      tailPaddings: STREAM_TAIL_PADDING,
+    }),
+  );
+  const engine = await createWhisperOrtEngine({
+    ...files,
     tailPaddingsFinal: STREAM_TAIL_PADDING,
     tailPaddingsPartial: STREAM_TAIL_PADDING,
-    numThreads: 1,
   });
   const rows: UtteranceRow[] = [];
   try {
