@@ -129,4 +129,9 @@ test('one decode at a time; a closed engine refuses work', async () => {
   const first = engine.decode(samples, { task: 'transcribe' });
   await assert.rejects(engine.decode(samples, { task: 'transcribe' }), /one decode at a time/);
   await first;
+  // Closing during a decode lets it finish; the sessions go after it.
+  const last = engine.decode(samples, { task: 'transcribe' });
+  engine.close();
+  await assert.doesNotReject(last);
+  await assert.rejects(engine.decode(samples, { task: 'transcribe' }), /closed/);
 });

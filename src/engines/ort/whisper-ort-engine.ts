@@ -92,7 +92,8 @@ class OrtWhisper implements WhisperOrtEngine {
   readonly sampleRateHz = WHISPER_SAMPLE_RATE_HZ;
   readonly maxInputS = 30;
   private special: WhisperSpecialTokens | undefined;
-  private busy = false;
+  /** The decode in hand: one at a time, since the self-attention cache is per decode call chain. */
+  private inFlight: Promise<WhisperOrtDecodeResult> | undefined;
   private closed = false;
 
   constructor(
@@ -123,12 +124,13 @@ class OrtWhisper implements WhisperOrtEngine {
     options: WhisperPaddedDecode,
   ): Promise<WhisperOrtDecodeResult> {
     if (this.closed) throw new Error('whisper engine is closed');
-    if (this.busy) throw new Error('whisper engine: one decode at a time');
-    this.busy = true;
+    if (this.inFlight !== undefined) throw new Error('whisper engine: one decode at a time');
+    const decoding = this.decodeNow(samples, options);
+    this.inFlight = decoding;
     try {
-      return await this.decodeNow(samples, options);
+      return await decoding;
     } finally {
-      this.busy = false;
+      this.inFlight = undefined;
     }
   }
 
@@ -205,11 +207,13 @@ class OrtWhisper implements WhisperOrtEngine {
     };
   }
 
+  /** Refuses new decodes; the sessions are released once the decode in hand (if any) ends. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    void this.encoder.release();
-    void this.decoder.release();
+    void (this.inFlight ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => Promise.all([this.encoder.release(), this.decoder.release()]));
   }
 }
 
