@@ -2,10 +2,11 @@
  * `npm run bench:streams`: how many real-time streams one worker carries on this machine, and
  * how that compares, in the same run on the same audio and model (whisper-tiny.en), with
  *
- * - the raw engine limit: sherpa-onnx alone decoding exactly the work voxfleet's streaming
- *   policy asks for (finals, speculative finals, partials at full freshness), back to back on
- *   every core;
- * - a naive server: no VAD, the whole buffer re-decoded every 500 ms;
+ * - the raw engine limit: the model's runtime alone (sherpa-onnx; for 1.2.0 voxfleet's ONNX
+ *   Runtime engine, plain greedy on inference threads, no drafts) decoding exactly the work
+ *   voxfleet's streaming policy asks for (finals, speculative finals, partials at full
+ *   freshness), back to back on every core;
+ * - a naive server on the same runtime: no VAD, the whole buffer re-decoded every 500 ms;
  * - WhisperLive and WhisperLiveKit (faster-whisper, the same tiny.en weights), when
  *   `bench/.peers` is set up (`npm run bench:peers:setup`);
  * - voxfleet itself: `voxfleet serve` in a child process, WebSocket streams from this process
@@ -139,10 +140,11 @@ async function main(): Promise<void> {
     log(
       `raw: replaying ${jobs.length} policy decodes (${finalsOnly.length} finals) on ${cores} lanes`,
     );
-    const all_ = await replayOnEngine(jobs, files, tails, cores);
-    const fin = await replayOnEngine(finalsOnly, files, tails, cores);
+    const all_ = await replayOnEngine(jobs, files, tails, cores, whisper.runtime);
+    const fin = await replayOnEngine(finalsOnly, files, tails, cores, whisper.runtime);
     const perCore = (wallMs: number): number => audioS / (wallMs / 1000) / cores;
     result.raw = {
+      runtime: whisper.runtime,
       decodes: all_.decodes,
       final_pass_decodes: finalsOnly.length,
       wall_ms: Math.round(all_.wallMs),
@@ -161,8 +163,13 @@ async function main(): Promise<void> {
     const subsetS = subset.reduce((s, p) => s + p.length / 16000, 0);
     const jobs = naiveDecodes(subset);
     log(`naive: replaying ${jobs.length} decodes over ${subsetS.toFixed(0)} s`);
-    const r = await replayOnEngine(jobs, files, tails, cores);
-    result.naive = { decodes: r.decodes, audio_s: round(subsetS), wall_ms: Math.round(r.wallMs) };
+    const r = await replayOnEngine(jobs, files, tails, cores, whisper.runtime);
+    result.naive = {
+      runtime: whisper.runtime,
+      decodes: r.decodes,
+      audio_s: round(subsetS),
+      wall_ms: Math.round(r.wallMs),
+    };
     result.naive_streams_per_core = round(subsetS / (r.wallMs / 1000) / cores);
     log(`naive: ${String(result.naive_streams_per_core)} streams/core`);
   }
