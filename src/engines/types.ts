@@ -24,7 +24,8 @@ export interface AsrDecodeOptions {
   /**
    * What an earlier decode of the same utterance (shorter audio) returned as `draft`: an engine
    * that can check it in one pass instead of decoding those tokens one by one does; others ignore
-   * it. It never changes what the audio is transcribed as, only what the decode costs.
+   * it. It is meant to change what the decode costs, not the transcript; with an int8 decoder a
+   * near tie can still go the other way (docs/scheduling.md).
    */
   readonly draft?: AsrDraft;
 }

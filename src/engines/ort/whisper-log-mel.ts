@@ -10,8 +10,8 @@
  * A real FFT (kissfft, mixed radix, so 400 points need no zero padding) takes a few milliseconds.
  */
 import { createRequire } from 'node:module';
+import { WHISPER_SAMPLE_RATE_HZ } from '../sherpa/whisper-recognizers.js';
 
-export const WHISPER_SAMPLE_RATE_HZ = 16_000;
 export const WHISPER_MEL_BINS = 80;
 const FFT_SIZE = 400;
 const HOP_SAMPLES = 160;

@@ -16,7 +16,8 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { AsrDecodeOptions, AsrDecodeResult, AsrDraft, FileAsrEngine } from '../types.js';
 import { tailPaddingsFor, type WhisperEngineConfig } from '../sherpa/whisper-engine.js';
 import { decodeGreedy } from './whisper-greedy.js';
-import { WHISPER_MEL_BINS, WHISPER_SAMPLE_RATE_HZ, whisperLogMel } from './whisper-log-mel.js';
+import { WHISPER_MAX_INPUT_S, WHISPER_SAMPLE_RATE_HZ } from '../sherpa/whisper-recognizers.js';
+import { WHISPER_MEL_BINS, whisperLogMel } from './whisper-log-mel.js';
 import { specialTokensFor, WhisperVocabulary } from './whisper-vocabulary.js';
 import type { WhisperSpecialTokens } from './whisper-vocabulary.js';
 
@@ -81,17 +82,17 @@ export async function createWhisperOrtEngine(
     ort.InferenceSession.create(config.decoderPath, sessionOptions),
     WhisperVocabulary.load(config.tokensPath),
   ]);
-  const engine = new OrtWhisper(ort, encoder, decoder, vocabulary, config);
-  // One decode of silence now: start-up fails fast on a wrong file, the first request is warm,
-  // and the vocabulary size (which fixes the special tokens) comes from the decoder itself.
+  // The vocabulary size fixes the special tokens (and refuses multilingual checkpoints).
+  const special = specialTokensFor(vocabularySizeOf(decoder));
+  const engine = new OrtWhisper(ort, encoder, decoder, vocabulary, special, config);
+  // One decode of silence now: start-up fails fast on a wrong file, the first request is warm.
   await engine.warmUp();
   return engine;
 }
 
 class OrtWhisper implements WhisperOrtEngine {
   readonly sampleRateHz = WHISPER_SAMPLE_RATE_HZ;
-  readonly maxInputS = 30;
-  private special: WhisperSpecialTokens | undefined;
+  readonly maxInputS = WHISPER_MAX_INPUT_S;
   /** The decode in hand: one at a time, since the self-attention cache is per decode call chain. */
   private inFlight: Promise<WhisperOrtDecodeResult> | undefined;
   private closed = false;
@@ -101,6 +102,7 @@ class OrtWhisper implements WhisperOrtEngine {
     private readonly encoder: InferenceSession,
     private readonly decoder: InferenceSession,
     private readonly vocabulary: WhisperVocabulary,
+    private readonly special: WhisperSpecialTokens,
     private readonly config: WhisperOrtEngineConfig,
   ) {}
 
@@ -181,13 +183,10 @@ class OrtWhisper implements WhisperOrtEngine {
       }
       cacheK = nextK;
       cacheV = nextV;
-      const vocabularySize = logits.dims[2]!;
-      this.special ??= specialTokensFor(vocabularySize);
-      return argmaxPerRow(logits.data as Float32Array, vocabularySize);
+      return argmaxPerRow(logits.data as Float32Array, logits.dims[2]!);
     };
 
-    if (this.special === undefined) await step([50_257], 0); // learns the vocabulary size
-    const special = this.special!;
+    const { special } = this;
     // English-only checkpoints have no task token: like sherpa-onnx, they ignore the task.
     const prompt = [special.startOfTranscript, special.noTimestamps];
     const result = await decodeGreedy(step, {
@@ -215,6 +214,18 @@ class OrtWhisper implements WhisperOrtEngine {
       .catch(() => undefined)
       .then(() => Promise.all([this.encoder.release(), this.decoder.release()]));
   }
+}
+
+/** The decoder's vocabulary: the last dimension of its `logits` output. */
+function vocabularySizeOf(decoder: InferenceSession): number {
+  const logits = decoder.outputMetadata.find((m) => m.name === 'logits');
+  const size = logits?.isTensor === true ? logits.shape[2] : undefined;
+  if (typeof size !== 'number') {
+    throw new Error(
+      'whisper decoder: expected an output logits of shape [batch, tokens, vocabulary]',
+    );
+  }
+  return size;
 }
 
 function argmaxPerRow(data: Float32Array, width: number): number[] {
