@@ -10,6 +10,12 @@ export interface ServerCounters {
   /** Refusals per reason (voxfleet_stream_admission_refusals_total). */
   readonly refusals: Readonly<Record<string, number>>;
   /**
+   * Speculative finals per outcome (voxfleet_stream_speculative_finals_total): used, wasted
+   * (decoded, then the speaker went on), withdrawn (before they took a slot). Most of the slot
+   * time streams cannot do without is speculation, so its waste is worth seeing per point.
+   */
+  readonly speculations: Readonly<Record<string, number>>;
+  /**
    * The server's event-loop delay over the point, ms (prom-client resets its histogram at each
    * scrape, 10 ms resolution): what every stream's audio and every open waited behind.
    */
@@ -18,13 +24,19 @@ export interface ServerCounters {
 
 const LAG = /^voxfleet_process_nodejs_eventloop_lag_(p99|max)_seconds ([0-9.eE+-]+)$/;
 const SERIES =
-  /^(voxfleet_decode_busy_seconds_total|voxfleet_stream_admission_refusals_total)\{([^}]*)\} ([0-9.eE+-]+)$/;
+  /^(voxfleet_decode_busy_seconds_total|voxfleet_stream_admission_refusals_total|voxfleet_stream_speculative_finals_total)\{([^}]*)\} ([0-9.eE+-]+)$/;
 
 export async function scrapeServerCounters(baseUrl: string): Promise<ServerCounters> {
   const res = await fetch(new URL('/metrics', baseUrl));
   if (!res.ok) throw new Error(`GET /metrics: HTTP ${res.status}`);
   const busyS: Record<string, number> = {};
   const refusals: Record<string, number> = {};
+  const speculations: Record<string, number> = {};
+  const by: Record<string, Record<string, number>> = {
+    voxfleet_decode_busy_seconds_total: busyS,
+    voxfleet_stream_admission_refusals_total: refusals,
+    voxfleet_stream_speculative_finals_total: speculations,
+  };
   const lag = { p99: 0, max: 0 };
   for (const line of (await res.text()).split('\n')) {
     const l = LAG.exec(line);
@@ -32,12 +44,12 @@ export async function scrapeServerCounters(baseUrl: string): Promise<ServerCount
     const m = SERIES.exec(line);
     if (m === null) continue;
     const [, name, labels, value] = m;
-    const key = /(?:class|reason)="([^"]*)"/.exec(labels ?? '')?.[1];
-    if (key === undefined) continue;
-    const into = name === 'voxfleet_decode_busy_seconds_total' ? busyS : refusals;
+    const key = /(?:class|reason|outcome)="([^"]*)"/.exec(labels ?? '')?.[1];
+    const into = by[name ?? ''];
+    if (key === undefined || into === undefined) continue;
     into[key] = (into[key] ?? 0) + Number(value);
   }
-  return { busyS, refusals, eventLoopLagMs: lag };
+  return { busyS, refusals, speculations, eventLoopLagMs: lag };
 }
 
 /** after - before, per key, rounded to ms; keys with no change are left out. */
@@ -51,6 +63,7 @@ export function counterDelta(before: ServerCounters, after: ServerCounters): Ser
   return {
     busyS: diff(before.busyS, after.busyS),
     refusals: diff(before.refusals, after.refusals),
+    speculations: diff(before.speculations, after.speculations),
     // A delay is not a counter: the scrape after the point covers the point alone.
     eventLoopLagMs: after.eventLoopLagMs,
   };
