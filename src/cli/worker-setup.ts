@@ -69,6 +69,7 @@ export async function startSpeechWorker(
       backgroundSlots: config.backgroundThreads,
       maxQueuedDecodes: 256,
       maxStreams: config.maxStreams,
+      speculateAfterMs: config.speculateAfterMs,
       admission: {
         targetUtilisation: config.targetUtilisation,
         // Finals waiting a quarter second for a slot already cost a third of the latency budget.

@@ -8,6 +8,7 @@ test('defaults fill every field; the result is frozen', () => {
   assert.equal(c.port, 8080);
   assert.deepEqual(c.models, SERVE_DEFAULTS.models);
   assert.equal(c.uploadLimitBytes, 100 * 1024 * 1024);
+  assert.equal(c.speculateAfterMs, 0, 'speculative finals start as the phrase closes');
   assert.ok(Object.isFrozen(c));
 });
 
@@ -35,6 +36,9 @@ test('bad values name the option', () => {
     message: /VOXFLEET_PORT/,
   });
   assert.throws(() => compileServeConfig({ maxStreams: 0 }, {}), { message: /'max_streams'/ });
+  assert.throws(() => compileServeConfig({ speculateAfterMs: -1 }, {}), {
+    message: /'speculate_after_ms'/,
+  });
 });
 
 test('rollouts are off unless asked for; --releases alone keeps them in the data folder', () => {

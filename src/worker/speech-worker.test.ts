@@ -57,11 +57,14 @@ const fakeEnglish = (version: string, engine: FakeAsrEngine): LoadedAsrModel => 
   settings,
 });
 
-function worker(): { w: SpeechWorker; engine: FakeAsrEngine } {
+function worker(overrides: Partial<WorkerConfig> = {}): { w: SpeechWorker; engine: FakeAsrEngine } {
   const engine = new FakeAsrEngine();
   const models = new ModelSet([fakeEnglish('1.0.0', engine)], []);
   return {
-    w: new SpeechWorker({ models, vad: new EnergyVad(), clock: new ManualClock() }, config),
+    w: new SpeechWorker(
+      { models, vad: new EnergyVad(), clock: new ManualClock() },
+      { ...config, ...overrides },
+    ),
     engine,
   };
 }
@@ -97,6 +100,26 @@ test('close() drains: open streams send their last final and closed; new work is
     w.openStream(request, () => undefined),
     { code: 'SHUTTING_DOWN' },
   );
+});
+
+test("the worker's speculateAfterMs reaches every stream: a pause shorter than it costs no decode", async () => {
+  const finalDecodes = async (overrides: Partial<WorkerConfig>): Promise<number> => {
+    const { w, engine } = worker(overrides);
+    const channel = await w.openStream(request, () => undefined);
+    // A 200 ms pause closes a phrase (100 ms), not the utterance (300 ms endpointing).
+    const audio = [speech(500), new Uint8Array(6400), speech(500), new Uint8Array(12800)];
+    for (const part of audio) {
+      // 40 ms frames, letting decodes start between them as a real socket would.
+      for (let off = 0; off < part.length; off += 1280) {
+        channel.pushAudio(part.subarray(off, off + 1280));
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    await w.close();
+    return engine.calls.filter((c) => c.options.pass === 'live_final').length;
+  };
+  assert.equal(await finalDecodes({}), 2, 'by default the pause starts a speculation, wasted');
+  assert.equal(await finalDecodes({ speculateAfterMs: 250 }), 1, 'only the final is decoded');
 });
 
 test('destroy() aborts at once: nothing more is sent', async () => {

@@ -52,6 +52,8 @@ export interface WorkerConfig {
   /** Hard cap on streams (memory); admission usually refuses well before it. */
   readonly maxStreams: number;
   readonly admission: Omit<AdmissionOptions, 'maxStreams' | 'priorCostMsPerS'>;
+  /** Over every model's streaming policy: silence before a speculative final (StreamingConfig). */
+  readonly speculateAfterMs?: number;
   readonly limits: AudioLimits;
   readonly maxTtsInputChars: number;
 }
@@ -203,7 +205,10 @@ export class SpeechWorker implements WorkerEndpoint {
         vad: this.deps.vad,
         scheduler: this.scheduler,
         clock: this.clock,
-        config: model.settings.streaming,
+        config:
+          this.config.speculateAfterMs === undefined
+            ? model.settings.streaming
+            : { ...model.settings.streaming, speculateAfterMs: this.config.speculateAfterMs },
         observer: {
           firstPartial: (ms) => {
             telemetry?.streamFirstPartialSent(name, ms);

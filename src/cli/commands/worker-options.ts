@@ -35,6 +35,11 @@ export function addWorkerOptions(command: Command): Command {
       Number,
     )
     .option(
+      '--speculate-after-ms <ms>',
+      "silence after a phrase before a stream's speculative final starts (default 0: as the phrase closes)",
+      toInt,
+    )
+    .option(
       '--tail-paddings <model=frames,...>',
       "file decodes: Whisper tail padding per model, e.g. 'whisper-tiny.en=-1'",
       parseTailPaddings,

@@ -32,6 +32,7 @@ async function open(
     endpointingMs?: number;
     commitLongAfterMs?: number;
     splitContinuousAfterMs?: number;
+    speculateAfterMs?: number;
     clock?: ManualClock;
     engine?: FakeAsrEngine;
     observer?: StreamingObserver;
@@ -77,6 +78,9 @@ async function open(
         commitLongAfterMs: options.commitLongAfterMs ?? 20_000,
         ...(options.splitContinuousAfterMs !== undefined
           ? { splitContinuousAfterMs: options.splitContinuousAfterMs }
+          : {}),
+        ...(options.speculateAfterMs !== undefined
+          ? { speculateAfterMs: options.speculateAfterMs }
           : {}),
         padMs: 100,
         phraseGapMs: 100,
@@ -331,6 +335,41 @@ test('pauses shorter than the endpointing join phrases into one final; the specu
   assert.deepEqual(speculations, ['wasted', 'used'], 'the first was decoded for nothing');
   assert.equal(events.filter((e) => e.type === 'speech_started').length, 1);
   await session.close();
+});
+
+test('a speculative final waits for speculateAfterMs of silence: a shorter pause costs no decode', async () => {
+  const run = async (pauseMs: number) => {
+    const speculations: string[] = [];
+    const { session, events, engine } = await open({
+      endpointingMs: 600,
+      speculateAfterMs: 300,
+      observer: { speculation: (outcome) => speculations.push(outcome) },
+    });
+    await feed(
+      session,
+      pcm16([
+        { ms: 100, amp: 0 },
+        { ms: 500, amp: 0.5 },
+        { ms: pauseMs, amp: 0 }, // closes a phrase (100 ms), not the utterance (600 ms)
+        { ms: 500, amp: 0.5 },
+        { ms: 900, amp: 0 },
+      ]),
+    );
+    await session.close();
+    const finals = events.filter((e) => e.type === 'final');
+    const finalPasses = engine.calls.filter((c) => c.options.pass === 'live_final').length;
+    return { speculations, finals: finals.length, finalPasses, text: finals[0]?.text };
+  };
+  const short = await run(200);
+  assert.deepEqual(short.speculations, ['used'], 'no speculation inside a 200 ms pause');
+  assert.equal(short.finals, 1);
+  assert.equal(short.finalPasses, 1, 'one decode for the final, none wasted');
+  const long = await run(400);
+  assert.deepEqual(long.speculations, ['wasted', 'used'], 'a 400 ms pause outlasts 300 ms');
+  assert.equal(long.finalPasses, 2);
+  assert.equal(long.finals, 1);
+  // The same words either way: a speculation only changes when the final's decode runs.
+  assert.equal(short.text?.split(' ').length, long.text?.split(' ').length);
 });
 
 test('a reused speculative final reports the slot time its decode took, not the time since the endpoint', async () => {

@@ -4,10 +4,10 @@
  * an utterance until the client's endpointing silence has passed, and each utterance is decoded
  * once more, with the final-pass settings, for its final.
  *
- * Speculative finals: when a phrase closes, the utterance so far is decoded at once. If no new
- * speech comes before the endpointing silence has passed, that decode is the final (it covers
- * exactly the same audio), so the final goes out as soon as the endpoint is known instead of a
- * whole decode later. A phrase that goes on wastes one decode.
+ * Speculative finals: once `speculateAfterMs` of silence has followed a phrase, the utterance so
+ * far is decoded. If no new speech comes before the endpointing silence has passed, that decode
+ * is the final (it covers exactly the same audio), so the final goes out as soon as the endpoint
+ * is known instead of a whole decode later. An utterance that goes on wastes one decode.
  *
  * Partials are offered to the scheduler every `partialEveryMs` of new speech audio (never for
  * silence, never twice for the same audio); the decode reads the newest audio when its slot is
@@ -71,6 +71,13 @@ export interface StreamingConfig {
    * audio as the final.
    */
   readonly phraseGapMs: number;
+  /**
+   * Silence after an utterance's last phrase before its speculative final starts; absent or at
+   * most `phraseGapMs`: as the phrase closes. Most pauses inside an utterance are short, and a
+   * speculation started in one is decoded for nothing when the speaker goes on; waiting longer
+   * leaves the decode less time before the endpoint.
+   */
+  readonly speculateAfterMs?: number;
   readonly vad: Omit<VadOptions, 'minSilenceMs' | 'maxSpeechMs'>;
 }
 
@@ -302,7 +309,10 @@ export class StreamingSession {
       this.utt ??= this.startUtterance(this.detectedStart());
       const utt = this.maybeSplitContinuous(this.utt);
       if (!closing) this.maybePartial(utt);
-    } else this.maybeEndpoint();
+    } else {
+      this.maybeEndpoint();
+      this.maybeSpeculate();
+    }
   }
 
   /** The detector fires about minSpeechMs + a window into the speech; back-date the onset. */
@@ -367,8 +377,23 @@ export class StreamingSession {
       this.commit(utt);
       return;
     }
+    // A speculation over fewer phrases is of no use now, whenever the next one starts.
     this.dropSpeculation(utt);
-    utt.speculative = this.speculate(utt, this.paddedEnd(end));
+    this.maybeSpeculate();
+  }
+
+  /**
+   * Starts the open utterance's speculative final once `speculateAfterMs` of silence has followed
+   * its last phrase (onPhrase dropped any older one, over fewer phrases).
+   */
+  private maybeSpeculate(): void {
+    const utt = this.utt;
+    const last = utt?.phrases.at(-1);
+    if (utt === undefined || last === undefined || this.phraseOpen) return;
+    if (utt.speculative !== undefined) return;
+    const after = ((this.deps.config.speculateAfterMs ?? 0) / 1000) * this.rate;
+    if (this.history.endSample - last.end < after) return;
+    utt.speculative = this.speculate(utt, this.paddedEnd(last.end));
   }
 
   /** The utterance went on past the speculation's phrase end: its decode is of no use. */
