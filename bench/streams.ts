@@ -22,6 +22,9 @@
  *                  --serve-arg=--background-threads --serve-arg=0); recorded as `serve_args`
  *   --keep-previous  parts not run now keep their figures from the existing output file, listed
  *                  under `carried_over` with the time they were measured
+ *   --end-silence-ms MS  silence streamed after each utterance (default 0: the client closes the
+ *                  stream a moment after the last word); past the 500 ms endpointing, every
+ *                  final waits for the endpoint, as a voice assistant's turns do
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -31,7 +34,12 @@ import { createSileroVadEngine } from '../src/engines/index.js';
 import { describeCpu, describeMachine } from '../src/eval/index.js';
 import { loadBuiltinCatalog, openModelStore } from '../src/registry/index.js';
 import { DEFAULT_ASR_SETTINGS, asrSettingsOf } from '../src/worker/index.js';
-import { DEV_DIR, selectBenchItems, writeBenchManifest } from './streams/bench-items.js';
+import {
+  DEV_DIR,
+  selectBenchItems,
+  writeBenchManifest,
+  writeSilenceEndedManifest,
+} from './streams/bench-items.js';
 import { naiveDecodes, policyDecodes } from './streams/decode-lists.js';
 import { replayOnEngine } from './streams/raw-replay.js';
 import {
@@ -68,6 +76,8 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'bench/results/streams.json' },
     'keep-previous': { type: 'boolean', default: false },
     'serve-arg': { type: 'string', multiple: true, default: [] },
+    // Silence appended to every streamed utterance: > the endpointing, every final waits for it.
+    'end-silence-ms': { type: 'string', default: '0' },
   },
 });
 const parts = new Set(args.only.split(','));
@@ -80,7 +90,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const items = selectBenchItems(Number(args.items));
-  const manifest = writeBenchManifest(items, 'bench-streams');
+  const endSilenceMs = Number(args['end-silence-ms']);
   const audioS = items.reduce((s, i) => s + i.duration_s, 0);
   log(`${items.length} clean utterances, ${audioS.toFixed(0)} s; ${describeCpu(machine)}`);
 
@@ -93,6 +103,12 @@ async function main(): Promise<void> {
       return (await resample(decoded, 16000)).samples;
     }),
   );
+  const manifest =
+    endSilenceMs > 0
+      ? writeSilenceEndedManifest(items, pcm, endSilenceMs, 'bench-streams')
+      : writeBenchManifest(items, 'bench-streams');
+  // One pass over the items, as streamed: the single-stream points stream each item once.
+  const streamedS = audioS + (items.length * endSilenceMs) / 1000;
 
   const store = openModelStore(resolve('.data/bench'));
   for (const ref of [MODEL, 'silero-vad'])
@@ -127,6 +143,7 @@ async function main(): Promise<void> {
     tail_paddings: tails,
     slo: SLO,
     endpointing_ms: ENDPOINTING_MS,
+    end_silence_ms: endSilenceMs,
     serve_args: args['serve-arg'] ?? [],
     items: items.map((i) => i.id),
     audio_s: audioS,
@@ -202,7 +219,7 @@ async function main(): Promise<void> {
       // warms its recognizers the same way). Without it the 1-stream point read a final p95 of
       // 992 ms, over the SLO, where 2 and 4 streams met it.
       await runPoint(target, 1, 10);
-      const single = await measure(1, audioS + 2);
+      const single = await measure(1, streamedS + 2);
       const baseline = new Map(
         single.result.turns.filter((t) => t.error === undefined).map((t) => [t.itemId, t]),
       );
@@ -289,7 +306,7 @@ async function main(): Promise<void> {
     else {
       const peers: Record<string, PeerResult> = await runPeers({
         manifest,
-        audioS,
+        audioS: streamedS,
         stepS,
         slo: SLO,
         maxStreams,
