@@ -9,6 +9,7 @@ test('defaults fill every field; the result is frozen', () => {
   assert.deepEqual(c.models, SERVE_DEFAULTS.models);
   assert.equal(c.uploadLimitBytes, 100 * 1024 * 1024);
   assert.equal(c.speculateAfterMs, 0, 'speculative finals start as the phrase closes');
+  assert.equal(compileServeConfig({ speculateAfterMs: 300 }, {}).speculateAfterMs, 300);
   assert.ok(Object.isFrozen(c));
 });
 

@@ -200,9 +200,11 @@ export function compileServeConfig(
       'target_utilisation',
       options.targetUtilisation ?? d.targetUtilisation,
     ),
+    // Past the client's endpointing, no speculation starts: every final is decoded at the end.
     speculateAfterMs: nonNegativeInt(
       'speculate_after_ms',
       options.speculateAfterMs ?? d.speculateAfterMs,
+      10_000,
     ),
     uploadLimitBytes: Math.floor(
       positive('upload_limit_mb', options.uploadLimitMb ?? d.uploadLimitMb) * 1024 * 1024,
@@ -247,9 +249,9 @@ function regionName(region: string): string {
   return region;
 }
 
-function nonNegativeInt(field: string, v: number): number {
-  if (!(Number.isInteger(v) && v >= 0 && v <= 256))
-    throw invalidArgument(field, 'must be an integer from 0 to 256', v);
+function nonNegativeInt(field: string, v: number, max = 256): number {
+  if (!(Number.isInteger(v) && v >= 0 && v <= max))
+    throw invalidArgument(field, `must be an integer from 0 to ${max}`, v);
   return v;
 }
 
