@@ -476,6 +476,26 @@ test('speech with no pause is cut at its quietest point into two finals that hol
   assert.equal(typeof latencies[1], 'number');
 });
 
+test('after a cut, the rest of the utterance ends at its speech, and its final comes at the endpoint', async () => {
+  const { session, events } = await open({ splitContinuousAfterMs: 3000, endpointingMs: 300 });
+  // The phrase the VAD closes at the end began before the cut: its end must stay where the
+  // speech ended (3.6 s), not the cut plus the whole phrase's length.
+  await feed(
+    session,
+    pcm16([
+      { ms: 200, amp: 0 },
+      { ms: 1800, amp: 0.5 },
+      { ms: 60, amp: 0.01 },
+      { ms: 1540, amp: 0.5 },
+      { ms: 1500, amp: 0 },
+    ]),
+  );
+  const finals = events.filter((e) => e.type === 'final');
+  assert.equal(finals.length, 2, 'both finals before the stream closes');
+  assert.ok(finals[1]!.end_s >= 3.6 && finals[1]!.end_s <= 3.8, `ends at ${finals[1]!.end_s}`);
+  await session.close();
+});
+
 test('a cut lands at least 1 s into the utterance and never in the newest 300 ms of audio', async () => {
   const { session, events } = await open({ splitContinuousAfterMs: 1000 });
   // Even speech, no dip: the search window is all there is. It first spans 0.2 s (1.0-1.2 s)

@@ -365,10 +365,13 @@ export class StreamingSession {
   }
 
   private onPhrase(seg: SpeechSegment): void {
-    // A phrase the VAD opened before a cut of continuous speech starts at the cut.
+    // A phrase the VAD opened before a cut of continuous speech starts at the cut, and still ends
+    // where its speech did (from the cut plus its whole length, it ended up to 7 s in the future:
+    // no endpoint came, and the rest's final waited for the stream to close).
     const start = Math.max(seg.startSample, this.lastFinalEnd);
-    const end = start + seg.samples.length;
+    const end = seg.startSample + seg.samples.length;
     this.phraseOpen = false;
+    if (end <= start) return; // all of it before the cut: already in that final
     const utt = (this.utt ??= this.startUtterance(start));
     utt.from = Math.max(this.lastFinalEnd, Math.min(utt.from, start - this.padSamples));
     utt.phrases.push({ start, end });
