@@ -120,9 +120,10 @@ export const SERVE_DEFAULTS = Object.freeze({
   targetUtilisation: 0.5,
   /**
    * As the phrase closes (200 ms of silence): every final that waits for the endpoint keeps the
-   * most time for its decode. 300 ms wasted 43 % fewer speculative decodes and took a fifth off
-   * the work streams cannot do without, but put the endpoint finals' p95 37-80 ms later
-   * (docs/scheduling.md); a choice for deployments that need streams more than final latency.
+   * most time for its decode. 300 ms wasted a third to a half fewer speculative decodes and took
+   * 6-22 % off the work streams cannot do without, but put the endpoint finals' p95 51-88 ms
+   * later, over the SLO from 4 streams (docs/scheduling.md): for deployments that need streams
+   * more than final latency.
    */
   speculateAfterMs: 0,
   /** MB per upload: 25 MB is OpenAI's limit, 100 MB leaves room for long WAV files. */
