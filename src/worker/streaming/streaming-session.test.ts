@@ -310,22 +310,23 @@ test('abort drops pending work and sends nothing more', async () => {
   assert.equal(events.length, before);
 });
 
+/** Two half-second phrases `pauseMs` apart: a phrase gap (100 ms), not an endpoint (600 ms). */
+const twoPhrases = (pauseMs: number): Uint8Array =>
+  pcm16([
+    { ms: 100, amp: 0 },
+    { ms: 500, amp: 0.5 },
+    { ms: pauseMs, amp: 0 },
+    { ms: 500, amp: 0.5 },
+    { ms: 900, amp: 0 },
+  ]);
+
 test('pauses shorter than the endpointing join phrases into one final; the speculative decode is reused', async () => {
   const speculations: string[] = [];
   const { session, events, engine } = await open({
     endpointingMs: 600,
     observer: { speculation: (outcome) => speculations.push(outcome) },
   });
-  await feed(
-    session,
-    pcm16([
-      { ms: 100, amp: 0 },
-      { ms: 500, amp: 0.5 },
-      { ms: 300, amp: 0 }, // a phrase gap (100 ms), not an endpoint (600 ms)
-      { ms: 500, amp: 0.5 },
-      { ms: 900, amp: 0 },
-    ]),
-  );
+  await feed(session, twoPhrases(300));
   const finals = events.filter((e) => e.type === 'final');
   assert.equal(finals.length, 1, 'one utterance');
   assert.equal(finals[0]!.words.length, finals[0]!.text.split(' ').length);
@@ -345,16 +346,7 @@ test('a speculative final waits for speculateAfterMs of silence: a shorter pause
       speculateAfterMs: 300,
       observer: { speculation: (outcome) => speculations.push(outcome) },
     });
-    await feed(
-      session,
-      pcm16([
-        { ms: 100, amp: 0 },
-        { ms: 500, amp: 0.5 },
-        { ms: pauseMs, amp: 0 }, // closes a phrase (100 ms), not the utterance (600 ms)
-        { ms: 500, amp: 0.5 },
-        { ms: 900, amp: 0 },
-      ]),
-    );
+    await feed(session, twoPhrases(pauseMs));
     await session.close();
     const finals = events.filter((e) => e.type === 'final');
     const finalPasses = engine.calls.filter((c) => c.options.pass === 'live_final').length;
@@ -442,6 +434,16 @@ test('a long utterance is finalised at a phrase end without waiting for the endp
   assert.equal(events.filter((e) => e.type === 'final').length, 2);
 });
 
+/** 3.4 s of speech (0.2-3.6 s) whose only dip (60 ms, too short for the VAD) is at 2.0-2.06 s. */
+const dippedSpeech = (silenceAfterMs: number): Uint8Array =>
+  pcm16([
+    { ms: 200, amp: 0 },
+    { ms: 1800, amp: 0.5 },
+    { ms: 60, amp: 0.01 },
+    { ms: 1540, amp: 0.5 },
+    { ms: silenceAfterMs, amp: 0 },
+  ]);
+
 test('speech with no pause is cut at its quietest point into two finals that hold every word once', async () => {
   const engine = new FakeAsrEngine();
   const latencies: (number | undefined)[] = [];
@@ -450,15 +452,7 @@ test('speech with no pause is cut at its quietest point into two finals that hol
     splitContinuousAfterMs: 3000,
     observer: { final: (latencyMs) => latencies.push(latencyMs) },
   });
-  // 3.4 s of speech whose only dip (60 ms, too short for the VAD) is at 2.0-2.06 s.
-  const speech = pcm16([
-    { ms: 200, amp: 0 },
-    { ms: 1800, amp: 0.5 },
-    { ms: 60, amp: 0.01 },
-    { ms: 1540, amp: 0.5 },
-    { ms: 600, amp: 0 },
-  ]);
-  await feed(session, speech);
+  await feed(session, dippedSpeech(600));
   await session.close();
   const finals = events.filter((e) => e.type === 'final');
   assert.equal(finals.length, 2, JSON.stringify(finals));
@@ -480,16 +474,7 @@ test('after a cut, the rest of the utterance ends at its speech, and its final c
   const { session, events } = await open({ splitContinuousAfterMs: 3000, endpointingMs: 300 });
   // The phrase the VAD closes at the end began before the cut: its end must stay where the
   // speech ended (3.6 s), not the cut plus the whole phrase's length.
-  await feed(
-    session,
-    pcm16([
-      { ms: 200, amp: 0 },
-      { ms: 1800, amp: 0.5 },
-      { ms: 60, amp: 0.01 },
-      { ms: 1540, amp: 0.5 },
-      { ms: 1500, amp: 0 },
-    ]),
-  );
+  await feed(session, dippedSpeech(1500));
   const finals = events.filter((e) => e.type === 'final');
   assert.equal(finals.length, 2, 'both finals before the stream closes');
   assert.ok(finals[1]!.end_s >= 3.6 && finals[1]!.end_s <= 3.8, `ends at ${finals[1]!.end_s}`);
