@@ -392,11 +392,21 @@ export class StreamingSession {
   private maybeSpeculate(): void {
     const utt = this.utt;
     const last = utt?.phrases.at(-1);
-    if (utt === undefined || last === undefined || this.phraseOpen) return;
+    const silence = this.silenceAfterLastPhrase();
+    if (utt === undefined || last === undefined || silence === undefined) return;
     if (utt.speculative !== undefined) return;
     const after = ((this.deps.config.speculateAfterMs ?? 0) / 1000) * this.rate;
-    if (this.history.endSample - last.end < after) return;
-    utt.speculative = this.speculate(utt, this.paddedEnd(last.end));
+    if (silence >= after) utt.speculative = this.speculate(utt, this.paddedEnd(last.end));
+  }
+
+  /**
+   * Samples of silence since the open utterance's last phrase closed; undefined with no utterance,
+   * no closed phrase yet, or speech going on.
+   */
+  private silenceAfterLastPhrase(): number | undefined {
+    const last = this.utt?.phrases.at(-1);
+    if (last === undefined || this.phraseOpen) return undefined;
+    return this.history.endSample - last.end;
   }
 
   /** The utterance went on past the speculation's phrase end: its decode is of no use. */
@@ -410,9 +420,9 @@ export class StreamingSession {
 
   /** Ends the utterance once endpointing silence has passed since its last phrase. */
   private maybeEndpoint(): void {
-    const last = this.utt?.phrases.at(-1);
-    if (this.utt === undefined || last === undefined || this.phraseOpen) return;
-    if (this.history.endSample - last.end >= this.endpointSamples) this.commit(this.utt);
+    const silence = this.silenceAfterLastPhrase();
+    if (this.utt !== undefined && silence !== undefined && silence >= this.endpointSamples)
+      this.commit(this.utt);
   }
 
   private maybePartial(utt: OpenUtterance): void {
